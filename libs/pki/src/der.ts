@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import forge from 'node-forge';
+import { PkiError, type PkiErrorCode } from './errors';
+
+export type Asn1 = forge.asn1.Asn1;
+const asn1 = forge.asn1;
+const { Class, Type } = asn1;
+
+interface FromDerOptions {
+  readonly strict?: boolean;
+  readonly parseAllBytes?: boolean;
+  readonly decodeBitStrings?: boolean;
+}
+// forge accepts an options object here since 0.10; its type definitions still say boolean.
+const forgeFromDer = asn1.fromDer as unknown as (bytes: string, options: FromDerOptions) => Asn1;
+
+/** forge's DER parser, strict, with BIT STRINGs left as bytes (so signatures and keys stay intact). */
+export const fromDer = (binary: string): Asn1 => forgeFromDer(binary, { strict: true, parseAllBytes: true, decodeBitStrings: false });
+
+/** forge works on "binary strings" (one char per byte); these convert at the boundary. */
+export const toBinary = (bytes: Uint8Array): string => Buffer.from(bytes).toString('binary');
+export const fromBinary = (binary: string): Buffer => Buffer.from(binary, 'binary');
+
+/**
+ * Parses DER strictly: no trailing bytes, and the input must re-encode to itself, which refuses
+ * BER forms (indefinite lengths, non-minimal lengths, constructed strings) that a lax parser
+ * would let through and that would make signatures ambiguous.
+ */
+export function parseStrictDer(der: Uint8Array, code: PkiErrorCode, what: string): Asn1 {
+  let node: Asn1;
+  try {
+    node = fromDer(toBinary(der));
+  } catch (error) {
+    throw new PkiError(code, `${what} is not valid DER: ${(error as Error).message}`);
+  }
+  if (!fromBinary(asn1.toDer(node).getBytes()).equals(Buffer.from(der))) {
+    throw new PkiError(code, `${what} is not in canonical DER (BER encodings are refused)`);
+  }
+  return node;
+}
+
+export const encode = (node: Asn1): Buffer => fromBinary(asn1.toDer(node).getBytes());
+
+export const seq = (items: Asn1[]): Asn1 => asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, items);
+export const set = (items: Asn1[]): Asn1 => asn1.create(Class.UNIVERSAL, Type.SET, true, items);
+export const oid = (dotted: string): Asn1 => asn1.create(Class.UNIVERSAL, Type.OID, false, asn1.oidToDer(dotted).getBytes());
+export const nullValue = (): Asn1 => asn1.create(Class.UNIVERSAL, Type.NULL, false, '');
+export const bool = (value: boolean): Asn1 => asn1.create(Class.UNIVERSAL, Type.BOOLEAN, false, value ? '\xff' : '\x00');
+export const octets = (bytes: Uint8Array): Asn1 => asn1.create(Class.UNIVERSAL, Type.OCTETSTRING, false, toBinary(bytes));
+export const explicit = (tag: number, inner: Asn1): Asn1 => asn1.create(Class.CONTEXT_SPECIFIC, tag, true, [inner]);
+export const implicitPrimitive = (tag: number, bytes: Uint8Array): Asn1 =>
+  asn1.create(Class.CONTEXT_SPECIFIC, tag, false, toBinary(bytes));
+/** Wraps pre-encoded DER (for example a SubjectPublicKeyInfo exactly as it came) without re-parsing its meaning. */
+export const raw = (der: Uint8Array): Asn1 => fromDer(toBinary(der));
+
+/** A DER INTEGER from unsigned big-endian bytes (adds the 0x00 that keeps it positive). */
+export function unsignedInteger(bytes: Uint8Array): Asn1 {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) {
+    start++;
+  }
+  const trimmed = Buffer.from(bytes.subarray(start));
+  const value = (trimmed[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed;
+  return asn1.create(Class.UNIVERSAL, Type.INTEGER, false, toBinary(value));
+}
+
+export const smallInteger = (value: number): Asn1 => asn1.create(Class.UNIVERSAL, Type.INTEGER, false, asn1.integerToDer(value).getBytes());
+export const enumerated = (value: number): Asn1 => asn1.create(Class.UNIVERSAL, Type.ENUMERATED, false, asn1.integerToDer(value).getBytes());
+
+/** BIT STRING with no unused bits (signatures, public keys). */
+export const bitString = (bytes: Uint8Array): Asn1 =>
+  asn1.create(Class.UNIVERSAL, Type.BITSTRING, false, `\x00${toBinary(bytes)}`);
+
+/** Named-bit BIT STRING in DER: trailing zero bits removed (X.690 11.2.2). */
+export function namedBits(bits: readonly number[]): Asn1 {
+  const highest = Math.max(...bits);
+  const length = Math.floor(highest / 8) + 1;
+  const bytes = Buffer.alloc(length);
+  for (const bit of bits) {
+    bytes[bit >> 3] = (bytes[bit >> 3] ?? 0) | (0x80 >> (bit & 7));
+  }
+  const unused = 7 - (highest % 8);
+  return asn1.create(Class.UNIVERSAL, Type.BITSTRING, false, String.fromCharCode(unused) + toBinary(bytes));
+}
+
+/** Reads a named-bit BIT STRING into the list of set bit positions. */
+export function readNamedBits(node: Asn1): number[] {
+  const value = node.value as string;
+  const bits: number[] = [];
+  for (let i = 1; i < value.length; i++) {
+    const byte = value.charCodeAt(i);
+    for (let b = 0; b < 8; b++) {
+      if (byte & (0x80 >> b)) {
+        bits.push((i - 1) * 8 + b);
+      }
+    }
+  }
+  return bits;
+}
+
+/** RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050. */
+export function time(date: Date): Asn1 {
+  return date.getUTCFullYear() < 2050
+    ? asn1.create(Class.UNIVERSAL, Type.UTCTIME, false, asn1.dateToUtcTime(date))
+    : generalizedTime(date);
+}
+
+export function generalizedTime(date: Date): Asn1 {
+  // forge would write fractional seconds for non-whole dates; DER for PKIX wants none.
+  const whole = new Date(Math.floor(date.getTime() / 1000) * 1000);
+  return asn1.create(Class.UNIVERSAL, Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(whole));
+}
+
+export const children = (node: Asn1 | undefined): Asn1[] =>
+  node && Array.isArray(node.value) ? (node.value as Asn1[]) : [];
+
+export const valueBytes = (node: Asn1): Buffer => fromBinary(node.value as string);
+
+export const readOid = (node: Asn1 | undefined): string | undefined =>
+  node && node.tagClass === Class.UNIVERSAL && node.type === Type.OID ? asn1.derToOid(node.value as string) : undefined;
+
+/** The content of a BIT STRING read with decodeBitStrings: false, without its unused-bits byte. */
+export const bitStringBytes = (node: Asn1): Buffer => fromBinary((node.value as string).slice(1));
+
+export const sha1 = (bytes: Uint8Array): Buffer => createHash('sha1').update(bytes).digest();
+
+export { asn1, Class, Type };
+
+// ---- Buffer-level DER writing, for large structures (CRLs) where building a node tree costs too much ----
+
+function derLength(length: number): Buffer {
+  if (length < 0x80) {
+    return Buffer.from([length]);
+  }
+  const bytes: number[] = [];
+  for (let n = length; n > 0; n >>= 8) {
+    bytes.unshift(n & 0xff);
+  }
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+
+/** One DER TLV from a tag byte and already-encoded content. */
+export const tlv = (tag: number, ...content: Buffer[]): Buffer => {
+  const body = content.length === 1 && content[0] ? content[0] : Buffer.concat(content);
+  return Buffer.concat([Buffer.from([tag]), derLength(body.length), body]);
+};

@@ -1,0 +1,171 @@
+import { PkiError } from './errors';
+import { OID } from './oids';
+import { asn1, children, Class, encode, oid, readOid, seq, set, Type, type Asn1 } from './der';
+
+/** One attribute of a distinguished name, in DER order. */
+export interface NameAttribute {
+  readonly oid: string;
+  readonly value: string;
+}
+
+/** A distinguished name as an ordered, read-only list of single-valued RDNs. */
+export type DistinguishedName = readonly NameAttribute[];
+
+const SHORT_NAMES: Readonly<Record<string, string>> = {
+  [OID.commonName]: 'CN',
+  [OID.localityName]: 'L',
+  [OID.stateOrProvinceName]: 'ST',
+  [OID.organizationName]: 'O',
+  [OID.organizationalUnitName]: 'OU',
+  [OID.countryName]: 'C',
+  [OID.streetAddress]: 'STREET',
+  [OID.domainComponent]: 'DC',
+  [OID.userId]: 'UID',
+};
+
+// The Windows certificate UI (and the APIs that copy it) write S for the state and E for e-mail.
+const WINDOWS_NAMES: Readonly<Record<string, string>> = {
+  ...SHORT_NAMES,
+  [OID.stateOrProvinceName]: 'S',
+  [OID.emailAddress]: 'E',
+  [OID.serialNumber]: 'SERIALNUMBER',
+  [OID.title]: 'T',
+  [OID.givenName]: 'G',
+  [OID.surname]: 'SN',
+};
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
+const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+const UPPER_BOUNDS: Readonly<Record<string, number>> = {
+  [OID.commonName]: 64,
+  [OID.localityName]: 128,
+  [OID.stateOrProvinceName]: 128,
+  [OID.organizationName]: 64,
+  [OID.organizationalUnitName]: 64,
+  [OID.emailAddress]: 255,
+  [OID.countryName]: 2,
+};
+
+/** Checks one attribute value against RFC 5280's upper bounds and our content rules. */
+export function checkAttribute(attribute: NameAttribute): void {
+  const label = SHORT_NAMES[attribute.oid] ?? (attribute.oid === OID.emailAddress ? 'emailAddress' : attribute.oid);
+  if (attribute.value.length === 0) {
+    throw new PkiError('SUBJECT_INVALID', `Subject ${label} is empty.`);
+  }
+  if (CONTROL.test(attribute.value)) {
+    throw new PkiError('SUBJECT_INVALID', `Subject ${label} contains control characters.`);
+  }
+  const bound = UPPER_BOUNDS[attribute.oid];
+  if (bound !== undefined && attribute.value.length > bound) {
+    throw new PkiError('SUBJECT_INVALID', `Subject ${label} is longer than ${bound} characters.`);
+  }
+  if (attribute.oid === OID.countryName && !/^[A-Z]{2}$/.test(attribute.value)) {
+    throw new PkiError('SUBJECT_INVALID', 'Subject C must be an ISO 3166 two-letter code in capitals.');
+  }
+}
+
+/**
+ * Reads an X.501 Name. Only single-valued RDNs with UTF8String or PrintableString values
+ * (IA5String for emailAddress, as PKCS #9 defines it) are accepted.
+ */
+export function readName(node: Asn1): DistinguishedName {
+  if (node.tagClass !== Class.UNIVERSAL || node.type !== Type.SEQUENCE) {
+    throw new PkiError('SUBJECT_INVALID', 'The subject is not a sequence of RDNs.');
+  }
+  return children(node).map((rdn) => {
+    const atvs = children(rdn);
+    if (rdn.type !== Type.SET || atvs.length !== 1) {
+      throw new PkiError('SUBJECT_INVALID', 'Multi-valued RDNs are not accepted in a subject.');
+    }
+    const [typeNode, valueNode] = children(atvs[0]);
+    const attrOid = readOid(typeNode);
+    if (!attrOid || !valueNode || valueNode.tagClass !== Class.UNIVERSAL) {
+      throw new PkiError('SUBJECT_INVALID', 'A subject attribute is malformed.');
+    }
+    const allowed =
+      valueNode.type === Type.UTF8 ||
+      valueNode.type === Type.PRINTABLESTRING ||
+      (attrOid === OID.emailAddress && valueNode.type === Type.IA5STRING);
+    if (!allowed) {
+      throw new PkiError('SUBJECT_INVALID', 'Subject values must be UTF8String or PrintableString.');
+    }
+    const bytes = Buffer.from(valueNode.value as string, 'binary');
+    const value = valueNode.type === Type.UTF8 ? new TextDecoder('utf-8', { fatal: true }).decode(bytes) : bytes.toString('latin1');
+    if (valueNode.type === Type.PRINTABLESTRING && !PRINTABLE.test(value)) {
+      throw new PkiError('SUBJECT_INVALID', 'A PrintableString subject value holds characters outside its alphabet.');
+    }
+    const attribute = { oid: attrOid, value };
+    checkAttribute(attribute);
+    return attribute;
+  });
+}
+
+function valueNodeFor(attribute: NameAttribute): Asn1 {
+  // RFC 5280 appendix A: countryName is PrintableString, emailAddress IA5String; UTF8String otherwise.
+  if (attribute.oid === OID.countryName) {
+    return asn1.create(Class.UNIVERSAL, Type.PRINTABLESTRING, false, attribute.value);
+  }
+  if (attribute.oid === OID.emailAddress) {
+    if (!/^[\x20-\x7e]+$/.test(attribute.value)) {
+      throw new PkiError('SUBJECT_INVALID', 'emailAddress must be plain ASCII.');
+    }
+    return asn1.create(Class.UNIVERSAL, Type.IA5STRING, false, attribute.value);
+  }
+  return asn1.create(Class.UNIVERSAL, Type.UTF8, false, Buffer.from(attribute.value, 'utf8').toString('binary'));
+}
+
+/** Encodes a name to its ASN.1 form. Every value is checked first. */
+export function nameToAsn1(name: DistinguishedName): Asn1 {
+  return seq(
+    name.map((attribute) => {
+      checkAttribute(attribute);
+      return set([seq([oid(attribute.oid), valueNodeFor(attribute)])]);
+    }),
+  );
+}
+
+export const nameToDer = (name: DistinguishedName): Buffer => encode(nameToAsn1(name));
+
+/** The first value of an attribute, if present. */
+export const nameValue = (name: DistinguishedName, attrOid: string): string | undefined =>
+  name.find((a) => a.oid === attrOid)?.value;
+
+function escape4514(value: string): string {
+  let out = value.replace(/[\\"+,;<>]/g, (c) => `\\${c}`);
+  if (out.startsWith('#') || out.startsWith(' ')) {
+    out = `\\${out}`;
+  }
+  if (out.endsWith(' ')) {
+    out = `${out.slice(0, -1)}\\ `;
+  }
+  return out;
+}
+
+/**
+ * RFC 4514 string: RDNs in reverse DER order; types without a short name in RFC 4514's table
+ * (emailAddress among them) are written as a dotted OID with the hex of their DER value.
+ */
+export function toRfc4514(name: DistinguishedName): string {
+  return [...name]
+    .reverse()
+    .map((attribute) => {
+      const short = SHORT_NAMES[attribute.oid];
+      if (short) {
+        return `${short}=${escape4514(attribute.value)}`;
+      }
+      return `${attribute.oid}=#${encode(valueNodeFor(attribute)).toString('hex')}`;
+    })
+    .join(',');
+}
+
+/** The Windows style that other APIs expect: `CN=..., OU=..., O=..., L=..., S=..., C=...`. */
+export function toWindowsStyle(name: DistinguishedName): string {
+  return [...name]
+    .reverse()
+    .map((attribute) => {
+      const label = WINDOWS_NAMES[attribute.oid] ?? `OID.${attribute.oid}`;
+      const needsQuotes = /[,+="\n<>#;]/.test(attribute.value) || attribute.value.trim() !== attribute.value;
+      return `${label}=${needsQuotes ? `"${attribute.value.replace(/"/g, '""')}"` : attribute.value}`;
+    })
+    .join(', ');
+}
