@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { PkiError } from './errors';
-import { children, encode, parseStrictDer, valueBytes } from './der';
+import { children, Class, encode, parseStrictDer, valueBytes } from './der';
 import { readName, type DistinguishedName } from './name';
 import { keyIdentifier } from './extensions';
 import { serialToHex } from './serial';
@@ -25,7 +25,7 @@ export function readCertificate(input: Buffer | string): CertificateParts {
   const root = parseStrictDer(der, 'CSR_MALFORMED', 'The certificate');
   const tbs = children(children(root)[0]);
   // With the [0] version present: version, serial, signature, issuer, validity, subject, spki.
-  const offset = tbs[0]?.tagClass === 0x80 ? 1 : 0;
+  const offset = tbs[0]?.tagClass === Class.CONTEXT_SPECIFIC ? 1 : 0;
   const [serialNode, , issuerNode, , subjectNode, spkiNode] = tbs.slice(offset);
   if (!serialNode || !issuerNode || !subjectNode || !spkiNode) {
     throw new PkiError('CSR_MALFORMED', 'The certificate does not have the X.509 structure.');

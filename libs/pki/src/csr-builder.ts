@@ -1,6 +1,6 @@
 import { createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { OID } from './oids';
-import { encode, oid, raw, seq, set, smallInteger, bitString, asn1, Class, type Asn1 } from './der';
+import { encode, oid, raw, seq, set, smallInteger, bitString, node, Class, type Asn1 } from './der';
 import { nameToAsn1, type DistinguishedName } from './name';
 import { describeKey } from './public-key';
 import { signatureAlgorithmFor } from './signature-algorithm';
@@ -29,7 +29,7 @@ export function buildCsr(template: CsrTemplate): string {
   const attributes: Asn1[] = template.extensions?.length
     ? [seq([oid(OID.extensionRequest), set([seq(template.extensions.map(extensionToAsn1))])])]
     : [];
-  const info = seq([smallInteger(0), nameToAsn1(template.subject), raw(spki), asn1.create(Class.CONTEXT_SPECIFIC, 0, true, attributes)]);
+  const info = seq([smallInteger(0), nameToAsn1(template.subject), raw(spki), node(Class.CONTEXT_SPECIFIC, 0, true, attributes)]);
   return toPem('CERTIFICATE REQUEST', signCsrInfo(info, template.privateKey));
 }
 

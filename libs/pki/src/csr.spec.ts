@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
-import { asn1, Class, oid, raw, seq, set, smallInteger, Type } from './der';
+import { Class, node, oid, raw, seq, set, smallInteger, Type } from './der';
 import { isPkiError, parseCsr, signCsrInfo, PkiError, decodeSinglePem, OID, nameValue, type PkiErrorCode } from './index';
 import { fixture } from '../test/support';
 
@@ -99,8 +99,8 @@ describe('parseCsr refuses with a stable code', () => {
   ])('a correctly signed subject with %s', (_name, type, value) => {
     // openssl will not make these, so the request is built by hand and signed with a real key.
     const key = createPrivateKey(fixture('p256.key'));
-    const cn = asn1.create(Class.UNIVERSAL, type, false, Buffer.from(value, 'utf8').toString('binary'));
-    const info = seq([smallInteger(0), seq([set([seq([oid(OID.commonName), cn])])]), raw(createPublicKey(key).export({ format: 'der', type: 'spki' })), asn1.create(Class.CONTEXT_SPECIFIC, 0, true, [])]);
+    const cn = node(Class.UNIVERSAL, type, false, Buffer.from(value, 'utf8').toString('binary'));
+    const info = seq([smallInteger(0), seq([set([seq([oid(OID.commonName), cn])])]), raw(createPublicKey(key).export({ format: 'der', type: 'spki' })), node(Class.CONTEXT_SPECIFIC, 0, true, [])]);
     expect(codeOf(() => parseCsr(signCsrInfo(info, key)))).toBe('SUBJECT_INVALID');
   });
 

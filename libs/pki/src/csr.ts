@@ -1,7 +1,7 @@
 import { verify } from 'node:crypto';
 import { PkiError } from './errors';
 import { OID } from './oids';
-import { children, encode, parseStrictDer, readOid, bitStringBytes, Class, Type, asn1 } from './der';
+import { children, encode, parseStrictDer, readOid, bitStringBytes, Class, Type, asn1, tagOf } from './der';
 import { readName, type DistinguishedName } from './name';
 import { checkPublicKey, type PublicKeyInfo } from './public-key';
 import { SIGNATURE_ALGORITHMS } from './signature-algorithm';
@@ -55,7 +55,7 @@ export function parseCsr(input: string | Uint8Array, options: ParseCsrOptions = 
   if (
     children(root).length !== 3 || !info || !algorithm || !signature || signature.type !== Type.BITSTRING ||
     !version || version.type !== Type.INTEGER || !subjectNode || !spkiNode ||
-    !attributes || attributes.tagClass !== Class.CONTEXT_SPECIFIC || attributes.type !== 0 || children(info).length !== 4
+    !attributes || attributes.tagClass !== Class.CONTEXT_SPECIFIC || tagOf(attributes) !== 0 || children(info).length !== 4
   ) {
     throw new PkiError('CSR_MALFORMED', 'The certificate request does not have the PKCS #10 structure.');
   }

@@ -27,19 +27,27 @@ export const fromBinary = (binary: string): Buffer => Buffer.from(binary, 'binar
  * would let through and that would make signatures ambiguous.
  */
 export function parseStrictDer(der: Uint8Array, code: PkiErrorCode, what: string): Asn1 {
-  let node: Asn1;
+  let parsed: Asn1;
   try {
-    node = fromDer(toBinary(der));
+    parsed = fromDer(toBinary(der));
   } catch (error) {
     throw new PkiError(code, `${what} is not valid DER: ${(error as Error).message}`);
   }
-  if (!fromBinary(asn1.toDer(node).getBytes()).equals(Buffer.from(der))) {
+  if (!fromBinary(asn1.toDer(parsed).getBytes()).equals(Buffer.from(der))) {
     throw new PkiError(code, `${what} is not in canonical DER (BER encodings are refused)`);
   }
-  return node;
+  return parsed;
 }
 
-export const encode = (node: Asn1): Buffer => fromBinary(asn1.toDer(node).getBytes());
+/** forge types tags as its UNIVERSAL enum; context-specific tags are plain numbers, cast here once. */
+export const node = (tagClass: number, tag: number, constructed: boolean, value: string | Asn1[]): Asn1 =>
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- forge's enums cannot name context-specific tags
+  asn1.create(tagClass, tag, constructed, value);
+
+/** The tag number of a node, as a plain number (see `node`). */
+export const tagOf = (n: Asn1): number => n.type;
+
+export const encode = (n: Asn1): Buffer => fromBinary(asn1.toDer(n).getBytes());
 
 export const seq = (items: Asn1[]): Asn1 => asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, items);
 export const set = (items: Asn1[]): Asn1 => asn1.create(Class.UNIVERSAL, Type.SET, true, items);
@@ -47,9 +55,9 @@ export const oid = (dotted: string): Asn1 => asn1.create(Class.UNIVERSAL, Type.O
 export const nullValue = (): Asn1 => asn1.create(Class.UNIVERSAL, Type.NULL, false, '');
 export const bool = (value: boolean): Asn1 => asn1.create(Class.UNIVERSAL, Type.BOOLEAN, false, value ? '\xff' : '\x00');
 export const octets = (bytes: Uint8Array): Asn1 => asn1.create(Class.UNIVERSAL, Type.OCTETSTRING, false, toBinary(bytes));
-export const explicit = (tag: number, inner: Asn1): Asn1 => asn1.create(Class.CONTEXT_SPECIFIC, tag, true, [inner]);
+export const explicit = (tag: number, inner: Asn1): Asn1 => node(Class.CONTEXT_SPECIFIC, tag, true, [inner]);
 export const implicitPrimitive = (tag: number, bytes: Uint8Array): Asn1 =>
-  asn1.create(Class.CONTEXT_SPECIFIC, tag, false, toBinary(bytes));
+  node(Class.CONTEXT_SPECIFIC, tag, false, toBinary(bytes));
 /** Wraps pre-encoded DER (for example a SubjectPublicKeyInfo exactly as it came) without re-parsing its meaning. */
 export const raw = (der: Uint8Array): Asn1 => fromDer(toBinary(der));
 
@@ -84,8 +92,8 @@ export function namedBits(bits: readonly number[]): Asn1 {
 }
 
 /** Reads a named-bit BIT STRING into the list of set bit positions. */
-export function readNamedBits(node: Asn1): number[] {
-  const value = node.value as string;
+export function readNamedBits(named: Asn1): number[] {
+  const value = named.value as string;
   const bits: number[] = [];
   for (let i = 1; i < value.length; i++) {
     const byte = value.charCodeAt(i);
@@ -111,16 +119,16 @@ export function generalizedTime(date: Date): Asn1 {
   return asn1.create(Class.UNIVERSAL, Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(whole));
 }
 
-export const children = (node: Asn1 | undefined): Asn1[] =>
-  node && Array.isArray(node.value) ? (node.value as Asn1[]) : [];
+export const children = (parent: Asn1 | undefined): Asn1[] =>
+  parent && Array.isArray(parent.value) ? parent.value : [];
 
-export const valueBytes = (node: Asn1): Buffer => fromBinary(node.value as string);
+export const valueBytes = (n: Asn1): Buffer => fromBinary(n.value as string);
 
-export const readOid = (node: Asn1 | undefined): string | undefined =>
-  node && node.tagClass === Class.UNIVERSAL && node.type === Type.OID ? asn1.derToOid(node.value as string) : undefined;
+export const readOid = (n: Asn1 | undefined): string | undefined =>
+  n && n.tagClass === Class.UNIVERSAL && n.type === Type.OID ? asn1.derToOid(n.value as string) : undefined;
 
 /** The content of a BIT STRING read with decodeBitStrings: false, without its unused-bits byte. */
-export const bitStringBytes = (node: Asn1): Buffer => fromBinary((node.value as string).slice(1));
+export const bitStringBytes = (n: Asn1): Buffer => fromBinary((n.value as string).slice(1));
 
 export const sha1 = (bytes: Uint8Array): Buffer => createHash('sha1').update(bytes).digest();
 

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { OID } from './oids';
-import { asn1, Class, encode, explicit, octets, oid, raw, seq, set, smallInteger, Type, nullValue, type Asn1 } from './der';
+import { asn1, children, Class, encode, explicit, node, octets, oid, raw, seq, set, smallInteger, Type, nullValue, type Asn1 } from './der';
 import { toPem } from './pem';
 import { sha1 } from './der';
 
@@ -11,7 +11,7 @@ export const certificatesToPem = (ders: readonly Buffer[]): string => ders.map((
 const contentInfo = (type: string, content: Asn1): Asn1 => seq([oid(type), explicit(0, content)]);
 
 /** DER SET OF sorts its elements by their encodings (X.690 11.6). */
-const setOf = (ders: readonly Buffer[]): Asn1 => set([...ders].sort(Buffer.compare).map(raw));
+const setOf = (ders: readonly Buffer[]): Asn1 => set([...ders].sort((a, b) => Buffer.compare(a, b)).map(raw));
 
 /** A degenerate PKCS #7 SignedData holding only certificates (.p7b, RFC 2315 / 5652). */
 export function certificatesToPkcs7(ders: readonly Buffer[]): Buffer {
@@ -20,7 +20,7 @@ export function certificatesToPkcs7(ders: readonly Buffer[]): Buffer {
     smallInteger(1),
     set([]),
     seq([oid(OID.data)]),
-    asn1.create(Class.CONTEXT_SPECIFIC, 0, true, certificates.value as Asn1[]),
+    node(Class.CONTEXT_SPECIFIC, 0, true, children(certificates)),
     set([]),
   ]);
   return encode(contentInfo(OID.signedData, signedData));
@@ -36,13 +36,8 @@ export interface Pkcs12Options {
   readonly macIterations?: number;
 }
 
-const bmpString = (text: string): Asn1 => {
-  const bytes = Buffer.alloc(text.length * 2);
-  for (let i = 0; i < text.length; i++) {
-    bytes.writeUInt16BE(text.charCodeAt(i), i * 2);
-  }
-  return asn1.create(Class.UNIVERSAL, Type.BMPSTRING, false, bytes.toString('binary'));
-};
+// forge writes a BMPSTRING node's JavaScript string as UTF-16BE itself.
+const bmpString = (text: string): Asn1 => asn1.create(Class.UNIVERSAL, Type.BMPSTRING, false, text);
 
 const bagAttributes = (localKeyId: Buffer, friendlyName?: string): Asn1 =>
   set([

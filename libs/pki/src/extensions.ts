@@ -2,7 +2,7 @@ import { PkiError } from './errors';
 import { OID } from './oids';
 import {
   asn1, bool, children, Class, explicit, implicitPrimitive, namedBits, octets, oid, readNamedBits, readOid, seq, sha1,
-  bitStringBytes, fromDer, toBinary, Type, type Asn1,
+  bitStringBytes, fromDer, node, tagOf, toBinary, Type, type Asn1,
 } from './der';
 
 /** RFC 5280 4.2.1.3 key usage bits, by name. */
@@ -67,7 +67,7 @@ export const ekuName = (value: string): string => EKU_NAMES[value] ?? (value ===
 
 function parseGeneralName(node: Asn1): GeneralName {
   const text = (): string => Buffer.from(node.value as string, 'binary').toString('latin1');
-  switch (node.tagClass === Class.CONTEXT_SPECIFIC ? node.type : -1) {
+  switch (node.tagClass === Class.CONTEXT_SPECIFIC ? tagOf(node) : -1) {
     case 1:
       return { type: 'email', value: text() };
     case 2:
@@ -80,7 +80,7 @@ function parseGeneralName(node: Asn1): GeneralName {
       return { type: 'ip', value };
     }
     default:
-      return { type: 'other', tag: node.type };
+      return { type: 'other', tag: tagOf(node) };
   }
 }
 
@@ -214,7 +214,7 @@ export const crlDistributionPointsExtension = (url: string): Extension => ({
   oid: OID.crlDistributionPoints,
   critical: false,
   // DistributionPoint { distributionPoint [0] { fullName [0] GeneralNames } }
-  value: seq([seq([explicit(0, asn1.create(Class.CONTEXT_SPECIFIC, 0, true, [generalNameToAsn1({ type: 'uri', value: url })]))])]),
+  value: seq([seq([explicit(0, node(Class.CONTEXT_SPECIFIC, 0, true, [generalNameToAsn1({ type: 'uri', value: url })]))])]),
 });
 
 export const authorityInfoAccessExtension = (ocspUrl: string, caIssuersUrl: string): Extension => ({

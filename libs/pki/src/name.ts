@@ -34,6 +34,7 @@ const WINDOWS_NAMES: Readonly<Record<string, string>> = {
   [OID.surname]: 'SN',
 };
 
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
 const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 const UPPER_BOUNDS: Readonly<Record<string, number>> = {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { PkiError } from './errors';
 import { OID } from './oids';
 import {
-  asn1, children, Class, encode, enumerated, explicit, generalizedTime, octets, oid, parseStrictDer, raw, readOid, seq, sha1,
+  node, tagOf, children, Class, encode, enumerated, explicit, generalizedTime, octets, oid, parseStrictDer, raw, readOid, seq, sha1,
   bitStringBytes, Type, valueBytes, bitString, implicitPrimitive, type Asn1,
 } from './der';
 import { signatureAlgorithmIdentifier } from './certificate-builder';
@@ -66,7 +66,7 @@ export function parseOcspRequest(der: Buffer): OcspRequest {
       der: encode(certId),
     };
   });
-  const extensions = children(children(tbs).find((n) => n.tagClass === Class.CONTEXT_SPECIFIC && n.type === 2));
+  const extensions = children(children(tbs).find((n) => n.tagClass === Class.CONTEXT_SPECIFIC && tagOf(n) === 2));
   let nonce: Buffer | undefined;
   for (const extension of children(extensions[0])) {
     const parts = children(extension);
@@ -182,7 +182,7 @@ function certStatus(status: CertificateStatus): Asn1 {
       if (status.reason !== 'unspecified') {
         info.push(explicit(0, enumerated(REVOCATION_REASONS[status.reason])));
       }
-      return asn1.create(Class.CONTEXT_SPECIFIC, 1, true, info);
+      return node(Class.CONTEXT_SPECIFIC, 1, true, info);
     }
   }
 }
