@@ -128,7 +128,7 @@ export async function createCertificateAuthority(options: CreateCaOptions): Prom
     notAfter: issuingNotAfter,
     pathLength: 0,
   });
-  selfCheck(issuingDer, root, { notBefore, notAfter: issuingNotAfter });
+  selfCheck(issuingDer, { certificate: root, publicKey: root.publicKey }, { notBefore, notAfter: issuingNotAfter });
   return {
     root: { certificatePem: toPem('CERTIFICATE', rootDer), encryptedKeyPem: encryptPrivateKey(rootKey, options.passphrase) },
     issuing: { certificatePem: toPem('CERTIFICATE', issuingDer), encryptedKeyPem: encryptPrivateKey(issuingKey, options.passphrase) },
@@ -158,7 +158,7 @@ export function loadCertificateAuthority(stored: StoredCertificateAuthority, pas
   return {
     root,
     issuing,
-    authority: { certificate: issuing.x509, subjectName: issuing.subjectName, keyId: issuing.keyId, signer },
+    authority: { certificate: issuing.x509, publicKey: issuing.x509.publicKey, subjectName: issuing.subjectName, keyId: issuing.keyId, signer },
     chainPem: toPem('CERTIFICATE', issuing.der) + toPem('CERTIFICATE', root.der),
   };
 }

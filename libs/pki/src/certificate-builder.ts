@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import { PkiError } from './errors';
 import { explicit, encode, raw, seq, smallInteger, time, unsignedInteger, bitString, oid, nullValue, type Asn1 } from './der';
 import { extensionToAsn1, type Extension } from './extensions';
@@ -50,18 +50,21 @@ export function signCertificate(template: CertificateTemplate, signer: Signer): 
  * Parses the result back with node:crypto (an implementation independent of the builder) and
  * checks the signature, the issuer link and the validity, so that a defect never leaves the CA.
  */
-export function selfCheck(der: Buffer, issuer: X509Certificate | undefined, expected: { notBefore: Date; notAfter: Date }): X509Certificate {
+export function selfCheck(
+  der: Buffer,
+  issuer: { readonly certificate: X509Certificate; readonly publicKey: KeyObject } | undefined,
+  expected: { notBefore: Date; notAfter: Date },
+): X509Certificate {
   let parsed: X509Certificate;
   try {
     parsed = new X509Certificate(der);
   } catch (error) {
     throw new PkiError('ISSUANCE_SELF_CHECK_FAILED', `The issued certificate does not parse: ${(error as Error).message}`);
   }
-  const signer = issuer ?? parsed;
   const sameSecond = (a: string, b: Date): boolean => Math.floor(Date.parse(a) / 1000) === Math.floor(b.getTime() / 1000);
   if (
-    !parsed.verify(signer.publicKey) ||
-    (issuer !== undefined && !parsed.checkIssued(issuer)) ||
+    !parsed.verify(issuer?.publicKey ?? parsed.publicKey) ||
+    (issuer !== undefined && !parsed.checkIssued(issuer.certificate)) ||
     !sameSecond(parsed.validFrom, expected.notBefore) ||
     !sameSecond(parsed.validTo, expected.notAfter)
   ) {

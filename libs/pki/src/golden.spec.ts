@@ -32,7 +32,7 @@ async function fixedCa() {
     extensions: [basicConstraintsExtension(true, 0), keyUsageExtension(['digitalSignature', 'keyCertSign', 'cRLSign']), subjectKeyIdentifierExtension(keyIdentifier(signer.spki))],
   }, signer);
   const parts = readCertificate(der);
-  return { der, parts, authority: { certificate: parts.x509, subjectName: parts.subjectName, keyId: parts.keyId, signer } };
+  return { der, parts, authority: { certificate: parts.x509, publicKey: parts.x509.publicKey, subjectName: parts.subjectName, keyId: parts.keyId, signer } };
 }
 
 describe('golden vectors', () => {

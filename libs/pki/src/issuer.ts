@@ -1,4 +1,4 @@
-import type { X509Certificate } from 'node:crypto';
+import type { KeyObject, X509Certificate } from 'node:crypto';
 import { PkiError } from './errors';
 import type { DistinguishedName } from './name';
 import { nameToDer } from './name';
@@ -16,6 +16,8 @@ import {
 /** The issuing CA as the issuer sees it: its certificate, exact subject bytes, key id and signer. */
 export interface IssuingAuthority {
   readonly certificate: X509Certificate;
+  /** The certificate's public key, parsed once (X509Certificate.publicKey decodes it anew each call). */
+  readonly publicKey: KeyObject;
   readonly subjectName: Buffer;
   readonly keyId: Buffer;
   readonly signer: Signer;
@@ -108,6 +110,6 @@ export async function issueCertificate(request: IssueRequest): Promise<IssuedCer
     },
     authority.signer,
   );
-  selfCheck(der, authority.certificate, { notBefore, notAfter });
+  selfCheck(der, authority, { notBefore, notAfter });
   return { der, serialNumber: serialToHex(serial), subject, notBefore, notAfter };
 }

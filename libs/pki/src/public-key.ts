@@ -1,5 +1,7 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { PkiError } from './errors';
+import { OID } from './oids';
+import { bitStringBytes, children, encode, fromBinary, fromDer, readOid, toBinary, Type } from './der';
 
 /** A subject public key after the key rules: RSA 2048/3072/4096 with e=65537, or EC P-256/P-384. */
 export type PublicKeyInfo =
@@ -18,11 +20,16 @@ const CURVES: Readonly<Record<string, 'P-256' | 'P-384'>> = { prime256v1: 'P-256
 
 /** Applies the key rules to a DER SubjectPublicKeyInfo and refuses anything else with a typed error. */
 export function checkPublicKey(spki: Buffer): CheckedPublicKey {
+  const jwk = spkiToJwk(spki);
   let key: KeyObject;
   try {
-    key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+    key = importWith(spki, jwk);
   } catch {
     throw new PkiError('KEY_ALGORITHM_UNSUPPORTED', 'The public key cannot be read. Use RSA (2048, 3072 or 4096 bits) or EC P-256/P-384.');
+  }
+  if (!jwk && key.asymmetricKeyType === 'rsa') {
+    // OpenSSL tolerates other parameters; RFC 3279 2.3.1 says NULL, and we sign what we were sent.
+    throw new PkiError('KEY_ALGORITHM_UNSUPPORTED', 'RSA public keys must be rsaEncryption with NULL parameters (RFC 3279).');
   }
   return { info: describeKey(key), spki, key };
 }
@@ -59,3 +66,54 @@ export function describeKey(key: KeyObject): PublicKeyInfo {
       );
   }
 }
+
+const JWK_CURVES: Readonly<Record<string, { crv: string; size: number }>> = {
+  [OID.prime256v1]: { crv: 'P-256', size: 32 },
+  [OID.secp384r1]: { crv: 'P-384', size: 48 },
+};
+
+const base64url = (bytes: Buffer): string => bytes.toString('base64url');
+
+/** The JWK form of the common SPKI shapes, or undefined for anything unusual. */
+function spkiToJwk(spki: Buffer): JsonWebKey | undefined {
+  try {
+    const [algorithm, keyBits] = children(fromDer(toBinary(spki)));
+    const [algorithmOid, parameters] = children(algorithm);
+    if (!keyBits || keyBits.type !== Type.BITSTRING || (keyBits.value as string).charCodeAt(0) !== 0) {
+      return undefined;
+    }
+    const bits = bitStringBytes(keyBits);
+    const oid = readOid(algorithmOid);
+    if (oid === OID.rsaEncryption && parameters?.type === Type.NULL && children(algorithm).length === 2) {
+      const rsaKey = fromDer(toBinary(bits));
+      const [n, e] = children(rsaKey);
+      // The RSAPublicKey must be canonical DER with a positive modulus.
+      if (!n || !e || children(rsaKey).length !== 2 || n.type !== Type.INTEGER || e.type !== Type.INTEGER || !encode(rsaKey).equals(bits)) {
+        return undefined;
+      }
+      const modulus = fromBinary(n.value as string);
+      if (((modulus[0] ?? 0) & 0x80) !== 0) {
+        return undefined;
+      }
+      return { kty: 'RSA', n: base64url(modulus[0] === 0 ? modulus.subarray(1) : modulus), e: base64url(fromBinary(e.value as string)) };
+    }
+    const curve = oid === OID.ecPublicKey ? JWK_CURVES[readOid(parameters) ?? ''] : undefined;
+    if (curve && bits.length === 1 + 2 * curve.size && bits[0] === 0x04) {
+      return { kty: 'EC', crv: curve.crv, x: base64url(bits.subarray(1, 1 + curve.size)), y: base64url(bits.subarray(1 + curve.size)) };
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Imports a DER SubjectPublicKeyInfo. OpenSSL 3's decoder costs over 100 µs a key, so the common
+ * shapes (RSA with NULL parameters, P-256/P-384 uncompressed points) go in as JWK, which node
+ * builds directly and which still checks that an EC point lies on its curve; anything else takes
+ * the decoder. Both paths read the same bytes that end up in the certificate.
+ */
+export const importPublicKey = (spki: Buffer): KeyObject => importWith(spki, spkiToJwk(spki));
+
+const importWith = (spki: Buffer, jwk: JsonWebKey | undefined): KeyObject =>
+  jwk ? createPublicKey({ key: jwk, format: 'jwk' }) : createPublicKey({ key: spki, format: 'der', type: 'spki' });
