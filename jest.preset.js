@@ -24,5 +24,6 @@ module.exports = {
   moduleNameMapper: {
     '^@enroll/pki$': path.join(__dirname, 'libs/pki/src/index.ts'),
     '^@enroll/domain$': path.join(__dirname, 'libs/domain/src/index.ts'),
+    '^@enroll/migrations$': path.join(__dirname, 'migrations/src/index.ts'),
   },
 };

@@ -1,0 +1,50 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { AccessGuard } from './common/access.guard';
+import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { dataSourceOptions, type DatabaseTarget } from './database/database-options';
+import {
+  AuditModule, AuthModule, CertificatesModule, CoreModule, HealthModule, OrganizationsModule, PackagesModule, PkiModule, RequestsModule, UsersModule,
+} from './modules';
+
+@Module({})
+export class AppModule {
+  /** The whole API for one configuration and one database (migrations run at start-up). */
+  static register(config: AppConfig, database: DatabaseTarget): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        { module: ConfigHolder, global: true, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] },
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            // Credentials never reach the log: tokens, cookies, passwords, PKCS #12 bodies.
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+            customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+          },
+        }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(database), migrationsRun: true }),
+        CoreModule,
+        PkiModule,
+        AuthModule,
+        OrganizationsModule,
+        UsersModule,
+        PackagesModule,
+        RequestsModule,
+        CertificatesModule,
+        AuditModule,
+        HealthModule,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+    };
+  }
+}
+
+@Module({})
+class ConfigHolder {}

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { decodeCursor, DEFAULT_LIMIT, toPage, type Page } from '../common/paging';
+
+export type ActorType = 'user' | 'package' | 'device' | 'system';
+
+export interface AuditRecord {
+  readonly at: Date;
+  readonly actor: string;
+  readonly actorType: ActorType;
+  readonly action: string;
+  readonly organizationId?: string | null;
+  readonly requestId?: string | number | null;
+  readonly target?: string | null;
+  readonly details?: Record<string, unknown>;
+}
+
+export interface AuditEventView {
+  id: number;
+  at: Date;
+  actor: string;
+  actorType: string;
+  action: string;
+  requestId: number | null;
+  target: string | null;
+  organizationCode: string | null;
+  details: Record<string, unknown>;
+}
+
+interface AuditRow {
+  id: string;
+  at: Date;
+  actor: string;
+  actor_type: string;
+  action: string;
+  request_id: string | null;
+  target: string | null;
+  organization_code: string | null;
+  details: Record<string, unknown>;
+}
+
+/** The audit log: written inside the transaction of what it records, so neither exists without the other. */
+@Injectable()
+export class AuditService {
+  constructor(private readonly db: DataSource) {}
+
+  async record(manager: EntityManager, event: AuditRecord): Promise<void> {
+    await manager.query(
+      `INSERT INTO audit_events (at, actor, actor_type, action, organization_id, request_id, target, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [event.at, event.actor, event.actorType, event.action, event.organizationId ?? null, event.requestId ?? null, event.target ?? null, event.details ?? {}],
+    );
+  }
+
+  async list(filter: { limit?: number; cursor?: string; requestId?: number; actor?: string }): Promise<Page<AuditEventView>> {
+    const limit = filter.limit ?? DEFAULT_LIMIT;
+    const after = decodeCursor(filter.cursor, 1);
+    const params: unknown[] = [limit + 1];
+    const where: string[] = [];
+    if (after) {
+      params.push(after[0]);
+      where.push(`e.id < $${params.length}`);
+    }
+    if (filter.requestId !== undefined) {
+      params.push(filter.requestId);
+      where.push(`e.request_id = $${params.length}`);
+    }
+    if (filter.actor !== undefined) {
+      params.push(filter.actor);
+      where.push(`e.actor = $${params.length}`);
+    }
+    const rows: AuditRow[] = await this.db.query(
+      `SELECT e.id, e.at, e.actor, e.actor_type, e.action, e.request_id, e.target, o.code AS organization_code, e.details
+         FROM audit_events e LEFT JOIN organizations o ON o.id = e.organization_id
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.id DESC LIMIT $1`,
+      params,
+    );
+    return toPage(
+      rows,
+      limit,
+      (r) => ({
+        id: Number(r.id), at: r.at, actor: r.actor, actorType: r.actor_type, action: r.action,
+        requestId: r.request_id === null ? null : Number(r.request_id), target: r.target, organizationCode: r.organization_code, details: r.details,
+      }),
+      (r) => [r.id],
+    );
+  }
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { Strategy } from 'passport-custom';
+import { DataSource } from 'typeorm';
+import type { CertificateStore, RequestKind } from '@enroll/domain';
+import { AppError } from '../common/app-error';
+import type { AuthenticatedRequest, PackagePrincipal } from '../common/principal';
+import { bearerToken, hashToken } from '../common/tokens';
+
+interface PackageRow {
+  id: string;
+  organization_id: string;
+  code: string;
+  name: string;
+  country: string;
+  environment: string;
+  store: CertificateStore;
+  kinds: RequestKind[];
+  disabled_at: Date | null;
+}
+
+/** Authenticates the enroll client by its package token; a disabled package is refused at once. */
+@Injectable()
+export class PackageStrategy extends PassportStrategy(Strategy, 'package') {
+  constructor(private readonly db: DataSource) {
+    super();
+  }
+
+  async validate(request: AuthenticatedRequest): Promise<PackagePrincipal> {
+    const token = bearerToken(request.headers.authorization);
+    if (!token?.startsWith('enr_')) {
+      throw new AppError('UNAUTHENTICATED', 'Present the enrollment package token as a bearer token.');
+    }
+    const rows: PackageRow[] = await this.db.query(
+      `SELECT p.id, p.organization_id, o.code, o.name, o.country, p.environment, p.store, p.kinds, p.disabled_at
+         FROM enrollment_packages p JOIN organizations o ON o.id = p.organization_id
+        WHERE p.token_hash = $1`,
+      [hashToken(token)],
+    );
+    const row = rows[0];
+    if (!row) {
+      throw new AppError('UNAUTHENTICATED', 'The enrollment package token is not valid.');
+    }
+    if (row.disabled_at !== null) {
+      throw new AppError('PACKAGE_DISABLED', 'This enrollment package has been disabled: ask the centre for a new one.');
+    }
+    return {
+      type: 'package',
+      packageId: row.id,
+      organizationId: row.organization_id,
+      organizationCode: row.code,
+      organizationName: row.name,
+      country: row.country,
+      environment: row.environment,
+      store: row.store,
+      kinds: row.kinds,
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Roles } from '../common/access.decorators';
+import type { AuthenticatedRequest, UserPrincipal } from '../common/principal';
+import { CertificatesService } from './certificates.service';
+import { CertificateListQuery, DownloadQuery } from './dto/certificate-queries.dto';
+
+const actorOf = (request: AuthenticatedRequest) => (request.user as UserPrincipal).actor;
+
+@ApiTags('certificates')
+@ApiBearerAuth()
+@Roles('admin', 'manager')
+@Controller('api/v1/certificates')
+export class CertificatesController {
+  constructor(private readonly certificates: CertificatesService) {}
+
+  @Get()
+  list(@Req() request: AuthenticatedRequest, @Query() query: CertificateListQuery) {
+    return this.certificates.list(actorOf(request), query);
+  }
+
+  @Get(':serial')
+  get(@Req() request: AuthenticatedRequest, @Param('serial') serial: string) {
+    return this.certificates.get(actorOf(request), serial);
+  }
+
+  @Get(':serial/download')
+  async download(@Req() request: AuthenticatedRequest, @Param('serial') serial: string, @Query() query: DownloadQuery, @Res() response: Response): Promise<void> {
+    const rendered = await this.certificates.download(actorOf(request), serial, query.format);
+    response.type(rendered.contentType).attachment(`${serial.toUpperCase()}.${rendered.extension}`).send(rendered.body);
+  }
+}

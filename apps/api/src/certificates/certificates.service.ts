@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { organizationScope, type Actor } from '@enroll/domain';
+import { notFound } from '../common/app-error';
+import { Clock } from '../common/clock';
+import { decodeCursor, DEFAULT_LIMIT, toPage, type Page } from '../common/paging';
+import { one, rows } from '../common/sql';
+import { CaService } from '../pki/ca.service';
+import { renderCertificate, type RenderedCertificate } from './certificate-format';
+import type { CertificateListQuery } from './dto/certificate-queries.dto';
+
+export interface CertificateView {
+  serialNumber: string;
+  requestId: number | null;
+  organizationCode: string | null;
+  profile: string;
+  subject: string;
+  commonName: string;
+  notBefore: Date;
+  notAfter: Date;
+  status: 'valid' | 'revoked' | 'expired';
+  revokedAt: Date | null;
+  revocationReason: string | null;
+}
+
+interface CertificateRow {
+  serial: string;
+  request_id: string | null;
+  organization_code: string | null;
+  profile: string;
+  subject: string;
+  common_name: string;
+  not_before: Date;
+  not_after: Date;
+  status: 'valid' | 'revoked';
+  created_at: Date;
+  revoked_at: Date | null;
+  reason: string | null;
+}
+
+const COLUMNS = `c.serial, c.request_id, o.code AS organization_code, c.profile, c.subject, c.common_name, c.not_before, c.not_after, c.status,
+  c.created_at, v.revoked_at, v.reason`;
+const FROM = `certificates c LEFT JOIN organizations o ON o.id = c.organization_id LEFT JOIN revocations v ON v.serial = c.serial`;
+
+@Injectable()
+export class CertificatesService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly ca: CaService,
+  ) {}
+
+  async list(actor: Actor, query: CertificateListQuery): Promise<Page<CertificateView>> {
+    const now = this.clock.now();
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const params: unknown[] = [limit + 1];
+    const where: string[] = [];
+    const add = (sql: (p: string) => string, value: unknown): void => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    const scope = organizationScope(actor);
+    if (scope !== undefined) {
+      add((p) => `o.code = ${p}`, scope);
+    }
+    if (query.organizationCode) {
+      add((p) => `o.code = ${p}`, query.organizationCode);
+    }
+    switch (query.status) {
+      case 'valid':
+        add((p) => `c.status = 'valid' AND c.not_after > ${p}`, now);
+        break;
+      case 'expired':
+        add((p) => `c.status = 'valid' AND c.not_after <= ${p}`, now);
+        break;
+      case 'revoked':
+        where.push(`c.status = 'revoked'`);
+        break;
+      case undefined:
+        break;
+    }
+    if (query.expiringBefore) {
+      add((p) => `c.not_after < ${p}`, new Date(query.expiringBefore));
+    }
+    const after = decodeCursor(query.cursor, 2);
+    if (after) {
+      params.push(after[0], after[1]);
+      where.push(`(c.created_at, c.serial) < ($${params.length - 1}::timestamptz, $${params.length})`);
+    }
+    const found = await rows<CertificateRow>(this.db, `SELECT ${COLUMNS} FROM ${FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.created_at DESC, c.serial DESC LIMIT $1`, params);
+    return toPage(found, limit, (r) => this.view(r, now), (r) => [r.created_at.toISOString(), r.serial]);
+  }
+
+  async get(actor: Actor, serial: string): Promise<CertificateView> {
+    return this.view(await this.find(actor, serial), this.clock.now());
+  }
+
+  async download(actor: Actor, serial: string, format: string | undefined): Promise<RenderedCertificate> {
+    const found = await this.find(actor, serial);
+    const der = await one<{ der: Buffer }>(this.db, `SELECT der FROM certificates WHERE serial = $1`, [found.serial]);
+    return renderCertificate(format, der?.der ?? Buffer.alloc(0), [this.ca.ca.issuing.der, this.ca.ca.root.der]);
+  }
+
+  private async find(actor: Actor, serial: string): Promise<CertificateRow> {
+    const normalized = serial.toUpperCase().replace(/^0+(?=.)/, '');
+    if (!/^[0-9A-F]{1,40}$/.test(normalized)) {
+      throw notFound(`Certificate ${serial.slice(0, 40)}`);
+    }
+    const scope = organizationScope(actor);
+    const found = await one<CertificateRow>(
+      this.db,
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE c.serial = $1${scope === undefined ? '' : ' AND o.code = $2'}`,
+      scope === undefined ? [normalized] : [normalized, scope],
+    );
+    if (!found) {
+      throw notFound(`Certificate ${normalized}`);
+    }
+    return found;
+  }
+
+  private view(r: CertificateRow, now: Date): CertificateView {
+    const status = r.status === 'revoked' ? 'revoked' : r.not_after.getTime() <= now.getTime() ? 'expired' : 'valid';
+    return {
+      serialNumber: r.serial, requestId: r.request_id === null ? null : Number(r.request_id), organizationCode: r.organization_code, profile: r.profile,
+      subject: r.subject, commonName: r.common_name, notBefore: r.not_before, notAfter: r.not_after, status, revokedAt: r.revoked_at, revocationReason: r.reason,
+    };
+  }
+}

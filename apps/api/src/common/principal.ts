@@ -1,0 +1,28 @@
+import type { Actor, CertificateStore, RequestKind } from '@enroll/domain';
+import type { Request } from 'express';
+
+/** An enrollment package as the client endpoints see it. */
+export interface PackagePrincipal {
+  readonly type: 'package';
+  readonly packageId: string;
+  readonly organizationId: string;
+  readonly organizationCode: string;
+  readonly organizationName: string;
+  readonly country: string;
+  readonly environment: string;
+  readonly store: CertificateStore;
+  readonly kinds: readonly RequestKind[];
+}
+
+/** A signed-in person. */
+export interface UserPrincipal {
+  readonly type: 'user';
+  readonly actor: Actor;
+  readonly csrfToken: string;
+  /** Whether the session came from the cookie (then unsafe methods need the CSRF header). */
+  readonly viaCookie: boolean;
+}
+
+export type Principal = PackagePrincipal | UserPrincipal;
+
+export type AuthenticatedRequest = Request & { user?: Principal };

@@ -1,0 +1,96 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** The API's whole configuration, read once from the environment and checked (fail fast). */
+export interface AppConfig {
+  /** PostgreSQL URL; undefined runs the embedded PGlite under dataDir. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly port: number;
+  readonly host: string;
+  readonly mtlsPort: number;
+  readonly publicUrl: string;
+  readonly adminPassword: string | undefined;
+  /** Passphrase of the CA keys; undefined means generate one into dataDir (with a warning). */
+  readonly caPassphrase: string | undefined;
+  readonly caKeyAlgorithm: 'RSA-2048' | 'RSA-3072' | 'RSA-4096' | 'EC-P256' | 'EC-P384';
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Folder of the built portal served at `/`, if it exists. */
+  readonly portalDir: string | undefined;
+  readonly sessionHours: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new ConfigError(`${name} must be a TCP port number (0-65535), not ${JSON.stringify(raw)}.`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  if (!allowed.includes(raw as T)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, not ${JSON.stringify(raw)}.`);
+  }
+  return raw as T;
+}
+
+/** Reads and validates the environment. This is the only place that reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL.');
+  }
+  const publicUrl = (env.ENROLL_PUBLIC_URL ?? `http://localhost:${port(env, 'PORT', 3000)}`).replace(/\/+$/, '');
+  try {
+    const parsed = new URL(publicUrl);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new Error('protocol');
+    }
+  } catch {
+    throw new ConfigError(`ENROLL_PUBLIC_URL must be an http(s) URL, not ${JSON.stringify(publicUrl)}.`);
+  }
+  const caPassphrase = env.ENROLL_CA_PASSPHRASE === '' ? undefined : env.ENROLL_CA_PASSPHRASE;
+  if (caPassphrase !== undefined && caPassphrase.length < 12) {
+    throw new ConfigError('ENROLL_CA_PASSPHRASE must have at least 12 characters.');
+  }
+  const adminPassword = env.ENROLL_ADMIN_PASSWORD === '' ? undefined : env.ENROLL_ADMIN_PASSWORD;
+  if (adminPassword !== undefined && adminPassword.length < 12) {
+    throw new ConfigError('ENROLL_ADMIN_PASSWORD must have at least 12 characters.');
+  }
+  const portalDir = env.ENROLL_PORTAL_DIR ?? resolve(__dirname, '../../../portal/dist');
+  return {
+    databaseUrl,
+    dataDir: resolve(env.ENROLL_DATA_DIR ?? './data'),
+    port: port(env, 'PORT', 3000),
+    host: env.HOST ?? '0.0.0.0',
+    mtlsPort: port(env, 'ENROLL_MTLS_PORT', 3443),
+    publicUrl,
+    adminPassword,
+    caPassphrase,
+    caKeyAlgorithm: oneOf(env, 'ENROLL_CA_KEY_ALGORITHM', ['RSA-2048', 'RSA-3072', 'RSA-4096', 'EC-P256', 'EC-P384'] as const, 'RSA-3072'),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    portalDir: existsSync(portalDir) ? portalDir : undefined,
+    sessionHours: 12,
+  };
+}
+
+/** Creates the data folder (0700) if needed. */
+export function ensureDataDir(config: AppConfig): void {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+}
+
+/** Injection token of the configuration. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

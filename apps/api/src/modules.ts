@@ -1,0 +1,72 @@
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { AuditController } from './audit/audit.controller';
+import { AuditService } from './audit/audit.service';
+import { AuthController } from './auth/auth.controller';
+import { AuthService } from './auth/auth.service';
+import { PackageStrategy } from './auth/package.strategy';
+import { SessionStrategy } from './auth/session.strategy';
+import { CertificatesController } from './certificates/certificates.controller';
+import { CertificatesService } from './certificates/certificates.service';
+import { Clock } from './common/clock';
+import { HealthController } from './health/health.controller';
+import { OrganizationsController } from './organizations/organizations.controller';
+import { OrganizationsService } from './organizations/organizations.service';
+import { PackagesController } from './packages/packages.controller';
+import { PackagesService } from './packages/packages.service';
+import { CaService } from './pki/ca.service';
+import { CrlService } from './pki/crl.service';
+import { PkiController } from './pki/pki.controller';
+import { DecisionsService } from './requests/decisions.service';
+import { EnrollmentController } from './requests/enrollment.controller';
+import { PickupService } from './requests/pickup.service';
+import { QueueService } from './requests/queue.service';
+import { RequestEvents } from './requests/request-events';
+import { RequestsController } from './requests/requests.controller';
+import { RequestsRepository } from './requests/requests.repository';
+import { SubmissionService } from './requests/submission.service';
+import { UsersController } from './users/users.controller';
+import { UsersService } from './users/users.service';
+
+/** Services every context uses: the clock and the audit log. */
+@Global()
+@Module({ providers: [Clock, AuditService], exports: [Clock, AuditService] })
+export class CoreModule {}
+
+@Module({ providers: [CaService, CrlService], controllers: [PkiController], exports: [CaService, CrlService] })
+export class PkiModule implements OnModuleInit {
+  constructor(private readonly ca: CaService) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.ca.init();
+  }
+}
+
+@Module({ imports: [PassportModule], providers: [AuthService, SessionStrategy, PackageStrategy], controllers: [AuthController], exports: [AuthService] })
+export class AuthModule {}
+
+@Module({ providers: [OrganizationsService], controllers: [OrganizationsController], exports: [OrganizationsService] })
+export class OrganizationsModule {}
+
+@Module({ imports: [OrganizationsModule, PkiModule], providers: [UsersService], controllers: [UsersController] })
+export class UsersModule {}
+
+@Module({ imports: [OrganizationsModule], providers: [PackagesService], controllers: [PackagesController] })
+export class PackagesModule {}
+
+@Module({
+  imports: [PkiModule],
+  providers: [RequestsRepository, RequestEvents, SubmissionService, DecisionsService, PickupService, QueueService],
+  controllers: [EnrollmentController, RequestsController],
+  exports: [DecisionsService, RequestsRepository],
+})
+export class RequestsModule {}
+
+@Module({ imports: [PkiModule], providers: [CertificatesService], controllers: [CertificatesController] })
+export class CertificatesModule {}
+
+@Module({ controllers: [AuditController] })
+export class AuditModule {}
+
+@Module({ controllers: [HealthController] })
+export class HealthModule {}

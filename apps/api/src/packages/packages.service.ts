@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Actor, CertificateStore, RequestKind } from '@enroll/domain';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { AppError, notFound } from '../common/app-error';
+import { Clock } from '../common/clock';
+import { hashToken, newToken } from '../common/tokens';
+import { AuditService } from '../audit/audit.service';
+import { OrganizationsService } from '../organizations/organizations.service';
+import type { CreatePackageDto } from './dto/create-package.dto';
+
+export interface PackageView {
+  id: string;
+  organizationCode: string;
+  environment: string;
+  store: CertificateStore;
+  kinds: RequestKind[];
+  createdAt: Date;
+  disabledAt: Date | null;
+}
+
+/** The file the enroll client loads (`enroll init`): it holds the token, so it is shown once. */
+export interface ClientConfig {
+  format: 'enroll-client-config/1';
+  packageId: string;
+  organization: { code: string; name: string; country: string };
+  environment: string;
+  store: CertificateStore;
+  kinds: RequestKind[];
+  urls: { api: string; request: string; revoke: string; test: string; caChain: string };
+  token: string;
+}
+
+interface PackageRow {
+  id: string;
+  code: string;
+  environment: string;
+  store: CertificateStore;
+  kinds: RequestKind[];
+  created_at: Date;
+  disabled_at: Date | null;
+}
+
+const view = (r: PackageRow): PackageView => ({ id: r.id, organizationCode: r.code, environment: r.environment, store: r.store, kinds: r.kinds, createdAt: r.created_at, disabledAt: r.disabled_at });
+
+const SELECT = `SELECT p.id, o.code, p.environment, p.store, p.kinds, p.created_at, p.disabled_at FROM enrollment_packages p JOIN organizations o ON o.id = p.organization_id`;
+
+@Injectable()
+export class PackagesService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly organizations: OrganizationsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(actor: Actor, input: CreatePackageDto): Promise<PackageView & { token: string; clientConfig: ClientConfig }> {
+    const organization = await this.organizations.byCode(input.organizationCode);
+    const token = newToken('enr');
+    const now = this.clock.now();
+    const kinds = [...input.kinds];
+    const row = await this.db.transaction(async (manager) => {
+      const [inserted] = await manager.query<{ id: string; created_at: Date }[]>(
+        `INSERT INTO enrollment_packages (organization_id, environment, store, kinds, token_hash, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, created_at`,
+        [organization.id, input.environment, input.store, kinds, hashToken(token), actor.userId, now],
+      );
+      if (!inserted) {
+        throw new AppError('INTERNAL_ERROR', 'The package was not stored.');
+      }
+      await this.audit.record(manager, { at: now, actor: actor.username, actorType: 'user', action: 'package.create', organizationId: organization.id, target: inserted.id, details: { environment: input.environment, store: input.store, kinds } });
+      return inserted;
+    });
+    const base = this.config.publicUrl;
+    const mtls = new URL(base);
+    mtls.protocol = 'https:';
+    mtls.port = String(this.config.mtlsPort);
+    const mtlsBase = mtls.origin;
+    const clientConfig: ClientConfig = {
+      format: 'enroll-client-config/1',
+      packageId: row.id,
+      organization: { code: organization.code, name: organization.name, country: organization.country },
+      environment: input.environment,
+      store: input.store,
+      kinds,
+      urls: {
+        api: base,
+        request: `${base}/api/v1/enrollment/requests`,
+        revoke: `${mtlsBase}/api/v1/enrollment/revoke`,
+        test: `${mtlsBase}/api/v1/enrollment/test`,
+        caChain: `${base}/pki/ca.pem`,
+      },
+      token,
+    };
+    return { ...view({ id: row.id, code: organization.code, environment: input.environment, store: input.store, kinds, created_at: row.created_at, disabled_at: null }), token, clientConfig };
+  }
+
+  async list(): Promise<PackageView[]> {
+    const rows: PackageRow[] = await this.db.query(`${SELECT} ORDER BY o.code, p.created_at`);
+    return rows.map(view);
+  }
+
+  /** Disables a package: its token is refused from the next request on. */
+  async disable(actor: Actor, id: string): Promise<PackageView> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) {
+      throw notFound('The enrollment package');
+    }
+    const now = this.clock.now();
+    return this.db.transaction(async (manager) => {
+      const updated: unknown[] = await manager.query(`UPDATE enrollment_packages SET disabled_at = COALESCE(disabled_at, $2) WHERE id = $1 RETURNING id`, [id, now]);
+      if (updated.length === 0) {
+        throw notFound('The enrollment package');
+      }
+      const [row] = await manager.query<PackageRow[]>(`${SELECT} WHERE p.id = $1`, [id]);
+      await this.audit.record(manager, { at: now, actor: actor.username, actorType: 'user', action: 'package.disable', target: id });
+      if (!row) {
+        throw notFound('The enrollment package');
+      }
+      return view(row);
+    });
+  }
+}

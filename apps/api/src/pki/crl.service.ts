@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { buildCrl, serialFromHex, type RevocationReason } from '@enroll/pki';
+import { Clock } from '../common/clock';
+import { CaService } from './ca.service';
+
+/** How long a CRL is valid; a new one is made well before (RFC 5280 5.1.2.5). */
+const CRL_VALIDITY_MS = 24 * 3_600_000;
+const REFRESH_BEFORE_MS = 12 * 3_600_000;
+
+interface CrlRow {
+  crl_number: string;
+  this_update: Date;
+  next_update: Date;
+  revocation_count: number;
+  der: Buffer;
+}
+
+/**
+ * The CRL, built from the revocations table. A CRL is reused while no revocation was added
+ * and it is far from nextUpdate; otherwise a new one gets the next number under an advisory
+ * lock, so that several API processes never issue two CRLs with one number.
+ */
+@Injectable()
+export class CrlService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly ca: CaService,
+    private readonly clock: Clock,
+  ) {}
+
+  async current(): Promise<CrlRow> {
+    const now = this.clock.now();
+    const [latest] = await this.db.query<CrlRow[]>(`SELECT crl_number, this_update, next_update, revocation_count, der FROM crls ORDER BY crl_number DESC LIMIT 1`);
+    const [{ count } = { count: 0 }] = await this.db.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM revocations`);
+    if (latest && this.fresh(latest, count, now)) {
+      return latest;
+    }
+    return this.regenerate(now);
+  }
+
+  private fresh(crl: CrlRow, revocations: number, now: Date): boolean {
+    return crl.revocation_count === revocations && crl.next_update.getTime() - now.getTime() > REFRESH_BEFORE_MS;
+  }
+
+  async regenerate(now: Date): Promise<CrlRow> {
+    return this.db.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(7403)`);
+      const [latest] = await manager.query<CrlRow[]>(`SELECT crl_number, this_update, next_update, revocation_count, der FROM crls ORDER BY crl_number DESC LIMIT 1`);
+      const [{ count } = { count: 0 }] = await manager.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM revocations`);
+      if (latest && this.fresh(latest, count, now)) {
+        return latest;
+      }
+      // Entries stay until the certificate expires (RFC 5280 3.3).
+      const entries: { serial: string; revoked_at: Date; reason: RevocationReason }[] = await manager.query(
+        `SELECT serial, revoked_at, reason FROM revocations WHERE not_after > $1 ORDER BY revoked_at, serial`,
+        [now],
+      );
+      const crlNumber = BigInt(latest?.crl_number ?? '0') + 1n;
+      const nextUpdate = new Date(now.getTime() + CRL_VALIDITY_MS);
+      const der = await buildCrl({
+        authority: this.ca.ca.authority,
+        crlNumber,
+        thisUpdate: now,
+        nextUpdate,
+        entries: entries.map((e) => ({ serial: serialFromHex(e.serial) ?? Buffer.alloc(1), revokedAt: e.revoked_at, reason: e.reason })),
+      });
+      const row: CrlRow = { crl_number: crlNumber.toString(), this_update: now, next_update: nextUpdate, revocation_count: count, der };
+      await manager.query(`INSERT INTO crls (crl_number, this_update, next_update, revocation_count, der) VALUES ($1, $2, $3, $4, $5)`, [
+        row.crl_number, row.this_update, row.next_update, row.revocation_count, row.der,
+      ]);
+      return row;
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../common/access.decorators';
+import { CaService } from './ca.service';
+import { CrlService } from './crl.service';
+
+@ApiTags('pki')
+@Public()
+@Controller('pki')
+export class PkiController {
+  constructor(
+    private readonly ca: CaService,
+    private readonly crl: CrlService,
+  ) {}
+
+  @Get('ca.pem')
+  @Header('Content-Type', 'application/pem-certificate-chain')
+  @ApiOperation({ summary: 'The issuing CA then the root, PEM' })
+  chain(): string {
+    return this.ca.ca.chainPem;
+  }
+
+  @Get('issuing-ca.crt')
+  @ApiOperation({ summary: 'The issuing CA certificate, DER (the caIssuers URL of issued certificates)' })
+  issuing(@Res() response: Response): void {
+    response.type('application/pkix-cert').send(this.ca.ca.issuing.der);
+  }
+
+  @Get('root-ca.crt')
+  @ApiOperation({ summary: 'The root CA certificate, DER' })
+  root(@Res() response: Response): void {
+    response.type('application/pkix-cert').send(this.ca.ca.root.der);
+  }
+
+  @Get('crl')
+  @ApiOperation({ summary: 'The current CRL, DER' })
+  async current(@Res() response: Response): Promise<void> {
+    const crl = await this.crl.current();
+    response
+      .type('application/pkix-crl')
+      .set('Last-Modified', crl.this_update.toUTCString())
+      .set('Cache-Control', 'public, max-age=60')
+      .set('ETag', `"crl-${crl.crl_number}"`)
+      .send(crl.der);
+  }
+}

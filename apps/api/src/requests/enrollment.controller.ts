@@ -1,0 +1,59 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { PackageAuth } from '../common/access.decorators';
+import { RequestIdPipe } from '../common/id.pipe';
+import type { AuthenticatedRequest, PackagePrincipal } from '../common/principal';
+import { notFound } from '../common/app-error';
+import { requestView } from './request-row';
+import { RequestsRepository } from './requests.repository';
+import { SubmissionService } from './submission.service';
+import { PickupService } from './pickup.service';
+import { SubmitRequestDto } from './dto/submit-request.dto';
+import { CertificateQuery, ClientListQuery } from './dto/request-queries.dto';
+
+const pkgOf = (request: AuthenticatedRequest): PackagePrincipal => request.user as PackagePrincipal;
+
+/** The enroll client's endpoints, authenticated by the enrollment package token. */
+@ApiTags('enrollment (client)')
+@ApiBearerAuth()
+@PackageAuth()
+@Controller('api/v1/enrollment/requests')
+export class EnrollmentController {
+  constructor(
+    private readonly submission: SubmissionService,
+    private readonly pickup: PickupService,
+    private readonly requests: RequestsRepository,
+  ) {}
+
+  @Post()
+  submit(@Req() request: AuthenticatedRequest, @Body() body: SubmitRequestDto) {
+    return this.submission.submit(pkgOf(request), body);
+  }
+
+  @Get()
+  list(@Req() request: AuthenticatedRequest, @Query() query: ClientListQuery) {
+    return this.requests.list({ packageId: pkgOf(request).packageId }, query);
+  }
+
+  @Get(':id')
+  async one(@Req() request: AuthenticatedRequest, @Param('id', RequestIdPipe) id: number) {
+    const row = await this.requests.find(this.requests.db, { packageId: pkgOf(request).packageId }, id);
+    if (!row) {
+      throw notFound(`Request ${id}`);
+    }
+    return requestView(row);
+  }
+
+  @Get(':id/certificate')
+  async certificate(@Req() request: AuthenticatedRequest, @Param('id', RequestIdPipe) id: number, @Query() query: CertificateQuery, @Res() response: Response): Promise<void> {
+    const rendered = await this.pickup.certificate(pkgOf(request), id, query.format, query.downloadedBy);
+    response.type(rendered.contentType).attachment(`request-${rendered.requestId}.${rendered.extension}`).send(rendered.body);
+  }
+
+  @Post(':id/installed')
+  @HttpCode(200)
+  async installed(@Req() request: AuthenticatedRequest, @Param('id', RequestIdPipe) id: number) {
+    return requestView(await this.pickup.installed(pkgOf(request), id, undefined));
+  }
+}

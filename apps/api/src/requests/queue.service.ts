@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { canDecide, type Actor } from '@enroll/domain';
+import { ekuName, parseCsr, toRfc4514 } from '@enroll/pki';
+import { notFound } from '../common/app-error';
+import type { Page } from '../common/paging';
+import { one } from '../common/sql';
+import { personScope } from './decisions.service';
+import { requestView, type RequestRow, type RequestView } from './request-row';
+import { RequestsRepository, type QueueFilter } from './requests.repository';
+
+export interface RequestDetail extends RequestView {
+  csr: {
+    subject: string;
+    publicKey: Record<string, unknown>;
+    signatureAlgorithm: string;
+    requestedExtensions: Record<string, unknown>;
+  };
+  device: Record<string, unknown>;
+  phone: string | null;
+  description: string | null;
+  certificate?: { serialNumber: string; notBefore: Date; notAfter: Date; status: string };
+  history: { status: string; at: Date; actor: string; actorType: string; reason: string | null }[];
+  /** Whether the signed-in person may approve, reject or revoke this kind. */
+  canDecide: boolean;
+}
+
+/** What managers and administrators read: the queue, counts, and a request in full. */
+@Injectable()
+export class QueueService {
+  constructor(private readonly requests: RequestsRepository) {}
+
+  list(actor: Actor, filter: QueueFilter): Promise<Page<RequestView>> {
+    return this.requests.list(personScope(actor), filter);
+  }
+
+  counts(actor: Actor): Promise<Record<string, number>> {
+    return this.requests.counts(personScope(actor));
+  }
+
+  async detail(actor: Actor, id: number): Promise<RequestDetail> {
+    const row = await this.requests.find(this.requests.db, personScope(actor), id);
+    if (!row) {
+      throw notFound(`Request ${id}`);
+    }
+    return this.detailOf(actor, row);
+  }
+
+  async detailOf(actor: Actor, row: RequestRow): Promise<RequestDetail> {
+    const [extra, history, certificate] = await Promise.all([
+      this.requests.details(row.id),
+      this.requests.history(row.id),
+      one<{ serial: string; not_before: Date; not_after: Date; status: string }>(this.requests.db, `SELECT serial, not_before, not_after, status FROM certificates WHERE request_id = $1`, [row.id]),
+    ]);
+    const csr = parseCsr(extra?.csr_der ?? Buffer.alloc(0));
+    const requested = csr.requestedExtensions;
+    return {
+      ...requestView(row),
+      csr: {
+        subject: toRfc4514(csr.subject),
+        publicKey: { ...csr.publicKey },
+        signatureAlgorithm: csr.signatureAlgorithm,
+        requestedExtensions: {
+          ...(requested.keyUsage ? { keyUsage: requested.keyUsage } : {}),
+          ...(requested.extendedKeyUsage ? { extendedKeyUsage: requested.extendedKeyUsage.map(ekuName) } : {}),
+          ...(requested.basicConstraints ? { basicConstraints: requested.basicConstraints } : {}),
+          ...(requested.subjectAltNames ? { subjectAltNames: requested.subjectAltNames } : {}),
+          oids: requested.oids,
+        },
+      },
+      device: extra?.device ?? {},
+      phone: extra?.phone ?? null,
+      description: extra?.description ?? null,
+      ...(certificate ? { certificate: { serialNumber: certificate.serial, notBefore: certificate.not_before, notAfter: certificate.not_after, status: certificate.status } } : {}),
+      history,
+      canDecide: canDecide(actor, row.kind),
+    };
+  }
+}

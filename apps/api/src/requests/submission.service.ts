@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { DomainError, enrollmentTypeFor, evaluateSubmission, transition } from '@enroll/domain';
+import { buildSubject, checkRequestedUsages, isPkiError, nameValue, OID, parseCsr, PkiError, PROFILES, toRfc4514, type ParsedCsr, type ProfileInput } from '@enroll/pki';
+import { Clock } from '../common/clock';
+import type { PackagePrincipal } from '../common/principal';
+import { one } from '../common/sql';
+import { RequestEvents } from './request-events';
+import { REQUEST_COLUMNS, requestView, type RequestRow, type RequestView } from './request-row';
+import type { SubmitRequestDto } from './dto/submit-request.dto';
+
+/** What the CA will put in the subject: the organization from the package, the rest from the CSR. */
+export function profileInputFor(csr: ParsedCsr, organization: { code: string; country: string }): ProfileInput {
+  const commonName = nameValue(csr.subject, OID.commonName);
+  if (!commonName) {
+    throw new PkiError('SUBJECT_INVALID', 'The request has no common name (CN).');
+  }
+  const state = nameValue(csr.subject, OID.stateOrProvinceName);
+  const locality = nameValue(csr.subject, OID.localityName);
+  const email = nameValue(csr.subject, OID.emailAddress);
+  return {
+    commonName,
+    organizationCode: organization.code,
+    country: organization.country,
+    ...(state ? { state } : {}),
+    ...(locality ? { locality } : {}),
+    ...(email ? { email } : {}),
+  };
+}
+
+export const spkiHash = (spki: Buffer): Buffer => createHash('sha256').update(spki).digest();
+
+@Injectable()
+export class SubmissionService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly events: RequestEvents,
+  ) {}
+
+  /**
+   * Submits a request. An unreadable or rule-breaking CSR is refused before anything is stored.
+   * A readable one is stored and goes through the policy: Pending, or Rejected with its reason.
+   * A Pending one cancels the older open request for the same organization, kind and CN, in the
+   * same transaction; an advisory lock on that triple serializes concurrent submissions, and the
+   * partial unique index ux_requests_open_subject guarantees the outcome.
+   */
+  async submit(pkg: PackagePrincipal, input: SubmitRequestDto): Promise<RequestView> {
+    const csr = parseCsr(input.csr);
+    const profileInput = profileInputFor(csr, { code: pkg.organizationCode, country: pkg.country });
+    const subject = buildSubject(PROFILES[input.kind], profileInput);
+    const spkiSha256 = spkiHash(csr.spki);
+    const now = this.clock.now();
+    const view = await this.db.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${pkg.organizationId}|${input.kind}|${profileInput.commonName}`]);
+      const compromised = await one(manager, `SELECT 1 FROM revocations WHERE spki_sha256 = $1 AND reason = 'keyCompromise' LIMIT 1`, [spkiSha256]);
+      const verdict = evaluateSubmission({
+        kind: input.kind,
+        packageKinds: pkg.kinds,
+        keyCompromised: compromised !== undefined,
+        usageProblem: input.kind === 'external' ? usageProblem(csr) : undefined,
+      });
+      const status = transition('Requested', verdict.action, input.kind);
+      const [{ id } = { id: '0' }] = await manager.query<{ id: string }[]>(`SELECT nextval(pg_get_serial_sequence('requests', 'id'))::text AS id`);
+      if (verdict.action === 'accept') {
+        const superseded = await manager.query<{ id: string }[]>(
+          `WITH cancelled AS (
+             UPDATE requests SET status = 'Cancelled', updated_at = $4
+              WHERE organization_id = $1 AND kind = $2 AND common_name = $3 AND status IN ('Requested', 'Pending') RETURNING id)
+           SELECT id FROM cancelled`,
+          [pkg.organizationId, input.kind, profileInput.commonName, now],
+        );
+        for (const old of superseded) {
+          await this.events.record(manager, {
+            requestId: old.id, organizationId: pkg.organizationId, status: 'Cancelled', at: now, actor: input.requestedBy, actorType: 'package',
+            action: 'request.cancel', reason: `Superseded by request ${id}.`,
+          });
+        }
+      }
+      await manager.query(
+        `INSERT INTO requests (id, organization_id, package_id, kind, status, enrollment_type, common_name, subject, csr_der, spki_sha256, public_key,
+                               requested_extensions, device, phone, description, requested_by, rejection_reason, submitted_at, updated_at)
+         OVERRIDING SYSTEM VALUE
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)`,
+        [
+          id, pkg.organizationId, pkg.packageId, input.kind, status, enrollmentTypeFor(input.kind, pkg.store), profileInput.commonName, toRfc4514(subject),
+          csr.der, spkiSha256, csr.publicKey, csr.requestedExtensions, input.device ?? {}, input.phone ?? null, input.description ?? null,
+          input.requestedBy, verdict.action === 'refuse' ? verdict.reason : null, now,
+        ],
+      );
+      await this.events.record(manager, { requestId: id, organizationId: pkg.organizationId, status: 'Requested', at: now, actor: input.requestedBy, actorType: 'package', action: 'request.submit', details: { packageId: pkg.packageId, kind: input.kind } });
+      await this.events.record(manager, {
+        requestId: id, organizationId: pkg.organizationId, status, at: now, actor: 'policy', actorType: 'system',
+        action: verdict.action === 'accept' ? 'request.accept' : 'request.refuse', reason: verdict.action === 'refuse' ? verdict.reason : null,
+      });
+      const row = await one<RequestRow>(manager, `SELECT ${REQUEST_COLUMNS} FROM requests r JOIN organizations o ON o.id = r.organization_id WHERE r.id = $1`, [id]);
+      return requestView(row as RequestRow);
+    });
+    if (!pkg.kinds.includes(input.kind)) {
+      // API.md answers 403 for a kind the package does not allow; DESIGN.md keeps it, Rejected, for the managers.
+      throw new DomainError('KIND_NOT_ALLOWED', `This enrollment package does not allow ${input.kind} requests.`, { requestId: view.id, status: view.status });
+    }
+    return view;
+  }
+}
+
+function usageProblem(csr: ParsedCsr): string | undefined {
+  try {
+    checkRequestedUsages(PROFILES.external, csr);
+    return undefined;
+  } catch (error) {
+    if (isPkiError(error)) {
+      return error.message;
+    }
+    throw error;
+  }
+}

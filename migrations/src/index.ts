@@ -1,0 +1,18 @@
+import { CreateOrganizationsAndUsers1764000000000 } from './1764000000000-CreateOrganizationsAndUsers';
+import { CreateSessions1764000000001 } from './1764000000001-CreateSessions';
+import { CreateEnrollmentPackages1764000000002 } from './1764000000002-CreateEnrollmentPackages';
+import { CreateRequests1764000000003 } from './1764000000003-CreateRequests';
+import { CreateCertificates1764000000004 } from './1764000000004-CreateCertificates';
+import { CreateAuditEvents1764000000005 } from './1764000000005-CreateAuditEvents';
+import { CreateCertificateAuthorities1764000000006 } from './1764000000006-CreateCertificateAuthorities';
+
+/** Every migration, in order. Never edit one that has landed: add a new one. */
+export const MIGRATIONS = [
+  CreateOrganizationsAndUsers1764000000000,
+  CreateSessions1764000000001,
+  CreateEnrollmentPackages1764000000002,
+  CreateRequests1764000000003,
+  CreateCertificates1764000000004,
+  CreateAuditEvents1764000000005,
+  CreateCertificateAuthorities1764000000006,
+];
