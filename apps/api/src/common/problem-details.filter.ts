@@ -170,7 +170,8 @@ export function toProblem(error: unknown): Problem {
     code = 'INTERNAL_ERROR';
     detail = 'An unexpected error occurred. It has been logged.';
   }
-  return { type: `urn:enroll:problem:${code.toLowerCase().replace(/_/g, '-')}`, title: TITLES[status] ?? 'Error', status, detail, code, ...extensions };
+  // Extensions never override the RFC 9457 members.
+  return { ...extensions, type: `urn:enroll:problem:${code.toLowerCase().replace(/_/g, '-')}`, title: TITLES[status] ?? 'Error', status, detail, code };
 }
 
 /** The one place where errors become HTTP responses (application/problem+json). */

@@ -99,7 +99,7 @@ export class SubmissionService {
     });
     if (!pkg.kinds.includes(input.kind)) {
       // API.md answers 403 for a kind the package does not allow; DESIGN.md keeps it, Rejected, for the managers.
-      throw new DomainError('KIND_NOT_ALLOWED', `This enrollment package does not allow ${input.kind} requests.`, { requestId: view.id, status: view.status });
+      throw new DomainError('KIND_NOT_ALLOWED', `This enrollment package does not allow ${input.kind} requests.`, { requestId: view.id, requestStatus: view.status });
     }
     return view;
   }
