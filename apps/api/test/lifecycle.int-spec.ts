@@ -139,3 +139,18 @@ describe('bad input gets a 4xx problem and writes nothing', () => {
     expect(await tableCounts(t.db)).toEqual(before);
   });
 });
+
+describe('certificate lookups by serial', () => {
+  it('finds a certificate whose serial starts with a zero digit, typed with or without it', async () => {
+    const { id } = await submit(t, a, 'workstation');
+    await t.http().post(`/api/v1/requests/${id}/approve`).set(...admin.auth).send({}).expect(200);
+    // Give the stored certificate a serial whose first byte is below 0x10, as 1 in 16 random serials are.
+    await t.db.query(`UPDATE requests SET certificate_serial = NULL WHERE id = $1`, [id]);
+    await t.db.query(`INSERT INTO certificates (serial, request_id, organization_id, profile, issuer_key_id, subject, common_name, not_before, not_after, der, spki_sha256)
+      SELECT '0ABCDEF0123456789ABCDEF012345678', NULL, organization_id, profile, issuer_key_id, subject, common_name, not_before, not_after, der, spki_sha256 FROM certificates WHERE request_id = $1`, [id]);
+    await t.http().get('/api/v1/certificates/0ABCDEF0123456789ABCDEF012345678').set(...admin.auth).expect(200);
+    await t.http().get('/api/v1/certificates/0abcdef0123456789abcdef012345678').set(...admin.auth).expect(200);
+    await t.http().get('/api/v1/certificates/000ABCDEF0123456789ABCDEF012345678').set(...admin.auth).expect(200);
+    await t.http().get('/api/v1/certificates/not-hex').set(...admin.auth).expect(404);
+  });
+});

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { organizationScope, type Actor } from '@enroll/domain';
+import { serialFromHex, serialToHex } from '@enroll/pki';
 import { notFound } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { decodeCursor, DEFAULT_LIMIT, toPage, type Page } from '../common/paging';
@@ -102,10 +103,12 @@ export class CertificatesService {
   }
 
   private async find(actor: Actor, serial: string): Promise<CertificateRow> {
-    const normalized = serial.toUpperCase().replace(/^0+(?=.)/, '');
-    if (!/^[0-9A-F]{1,40}$/.test(normalized)) {
+    // The canonical form: the value's bytes without leading zero bytes, so 0x0A... keeps its 0.
+    const bytes = serialFromHex(serial);
+    if (!bytes) {
       throw notFound(`Certificate ${serial.slice(0, 40)}`);
     }
+    const normalized = serialToHex(bytes);
     const scope = organizationScope(actor);
     const found = await one<CertificateRow>(
       this.db,

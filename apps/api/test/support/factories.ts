@@ -88,8 +88,9 @@ export async function submit(t: TestApp, tenant: Pick<Tenant, 'pkg'>, kind: Requ
 }
 
 /** A supertest parser that keeps binary bodies (DER, PKCS #7, PKCS #12) as Buffers. */
-export function binary(response: NodeJS.ReadableStream, done: (error: Error | null, body: Buffer) => void): void {
+export function binary(response: import('superagent').Response, done: (error: Error | null, body: Buffer) => void): void {
+  const stream = response as unknown as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  response.on('data', (chunk: Buffer) => chunks.push(chunk));
-  response.on('end', () => done(null, Buffer.concat(chunks)));
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
 }

@@ -1,7 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createCertificateAuthority } from '@enroll/pki';
 import { dataSourceOptions } from '../../src/database/database-options';
+import { startEmbeddedDatabase } from '../../src/database/embedded-database';
 import { ADMIN_URL, TEMPLATE_DB, urlFor, withAdmin } from './postgres';
 import { CA_PASSPHRASE } from './test-config';
 
@@ -24,4 +27,11 @@ export default async function globalSetup(): Promise<void> {
   }
   await db.destroy();
   process.env.ENROLL_TEST_ADMIN_URL = ADMIN_URL;
+  // The embedded path: PGlite cannot start inside a test file's sandbox, so it runs here and the
+  // smoke suite reaches it through its socket, exactly as the API does in production.
+  const dataDir = mkdtempSync(join(tmpdir(), 'enroll-pglite-'));
+  const embedded = await startEmbeddedDatabase(dataDir);
+  (globalThis as { enrollEmbedded?: typeof embedded }).enrollEmbedded = embedded;
+  process.env.ENROLL_TEST_PGLITE_SOCKET_DIR = embedded.socketDir;
+  process.env.ENROLL_TEST_PGLITE_PORT = String(embedded.port);
 }

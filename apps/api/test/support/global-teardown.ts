@@ -1,6 +1,7 @@
 import { TEMPLATE_DB, withAdmin } from './postgres';
 
 export default async function globalTeardown(): Promise<void> {
+  await (globalThis as { enrollEmbedded?: { close(): Promise<void> } }).enrollEmbedded?.close();
   await withAdmin(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
   });

@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { startTestApp, type TestApp } from './support/test-app';
+import { createTenant, signInAdmin, submit } from './support/factories';
+
+/** The embedded database path: the same migrations, the CA created at first start, a full cycle. */
+let t: TestApp;
+beforeAll(async () => {
+  const socketDir = process.env.ENROLL_TEST_PGLITE_SOCKET_DIR;
+  if (!socketDir) {
+    throw new Error('globalSetup did not start the embedded database');
+  }
+  t = await startTestApp({ target: { embedded: { socketDir, port: Number(process.env.ENROLL_TEST_PGLITE_PORT), close: () => Promise.resolve() } } });
+}, 120_000);
+afterAll(() => t.close());
+
+describe('on embedded PGlite', () => {
+  it('ran every migration and created the CA in the database', async () => {
+    const migrations = await t.db.query<{ name: string }[]>(`SELECT name FROM typeorm_migrations ORDER BY id`);
+    expect(migrations.map((m) => m.name)).toEqual(t.db.migrations.map((m) => m.name));
+    const cas = await t.db.query<{ name: string; encrypted_key_pem: string }[]>(`SELECT name, encrypted_key_pem FROM certificate_authorities ORDER BY name`);
+    expect(cas.map((c) => c.name)).toEqual(['issuing', 'root']);
+    expect(cas.every((c) => c.encrypted_key_pem.startsWith('-----BEGIN ENCRYPTED PRIVATE KEY-----'))).toBe(true);
+  });
+
+  it('runs a whole cycle: submit, approve, fetch, verify with openssl, revoke, CRL', async () => {
+    const admin = await signInAdmin(t);
+    const tenant = await createTenant(t, admin);
+    const { id, status } = await submit(t, tenant, 'workstation');
+    expect(status).toBe('Pending');
+    await t.http().post(`/api/v1/requests/${id}/approve`).set(...tenant.manager.auth).send({}).expect(200);
+    const leaf = (await t.http().get(`/api/v1/enrollment/requests/${id}/certificate`).set(...tenant.pkg).expect(200)).text;
+    const chain = (await t.http().get('/pki/ca.pem').expect(200)).text;
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/enroll-pglite-cert-');
+    writeFileSync(`${dir}/ca.pem`, chain);
+    writeFileSync(`${dir}/leaf.pem`, leaf);
+    expect(spawnSync('openssl', ['verify', '-x509_strict', '-CAfile', `${dir}/ca.pem`, `${dir}/leaf.pem`]).stdout.toString()).toMatch(/OK/);
+    await t.http().post(`/api/v1/requests/${id}/revoke`).set(...admin.auth).send({ reason: 'keyCompromise' }).expect(200);
+    await t.http().get('/pki/crl').expect(200);
+    const again = await submit(t, tenant, 'workstation');
+    expect(again.status).toBe('Rejected');
+  });
+
+  it('keeps one open request under concurrent submissions (the unique index holds on PGlite too)', async () => {
+    const admin = await signInAdmin(t);
+    const tenant = await createTenant(t, admin);
+    const results = await Promise.all(Array.from({ length: 5 }, () => submit(t, tenant, 'server', { cn: 'same.example.org', freshKey: true })));
+    expect(results.filter((r) => r.status === 'Pending')).toHaveLength(5);
+    const [open] = await t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM requests WHERE common_name = 'same.example.org' AND status IN ('Requested', 'Pending')`);
+    expect(open?.n).toBe(1);
+  });
+});

@@ -1,0 +1,78 @@
+import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
+import { RequestMethod } from '@nestjs/common';
+import { ACCESS_KEY, DEFAULT_ACCESS, type Access } from '../src/common/access.decorators';
+import { startTestApp, type TestApp } from './support/test-app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+const describeAccess = (access: Access): string => (access.kind === 'user' ? `user:${[...access.roles].sort().join('+')}` : access.kind);
+
+/** Every route of the API and who may call it. Adding a route means adding it here, on purpose. */
+const EXPECTED: Record<string, string> = {
+  'GET /health': 'public',
+  'GET /pki/ca.pem': 'public',
+  'GET /pki/issuing-ca.crt': 'public',
+  'GET /pki/root-ca.crt': 'public',
+  'GET /pki/crl': 'public',
+  'POST /api/v1/auth/login': 'public',
+  'POST /api/v1/auth/logout': 'user:admin+manager',
+  'GET /api/v1/auth/me': 'user:admin+manager',
+  'POST /api/v1/organizations': 'user:admin',
+  'GET /api/v1/organizations': 'user:admin',
+  'POST /api/v1/users': 'user:admin',
+  'GET /api/v1/users': 'user:admin',
+  'POST /api/v1/users/:id/certificate': 'user:admin',
+  'POST /api/v1/packages': 'user:admin',
+  'GET /api/v1/packages': 'user:admin',
+  'POST /api/v1/packages/:id/disable': 'user:admin',
+  'GET /api/v1/audit': 'user:admin',
+  'POST /api/v1/enrollment/requests': 'package',
+  'GET /api/v1/enrollment/requests': 'package',
+  'GET /api/v1/enrollment/requests/:id': 'package',
+  'GET /api/v1/enrollment/requests/:id/certificate': 'package',
+  'POST /api/v1/enrollment/requests/:id/installed': 'package',
+  'GET /api/v1/requests': 'user:admin+manager',
+  'GET /api/v1/requests/counts': 'user:admin+manager',
+  'GET /api/v1/requests/:id': 'user:admin+manager',
+  'POST /api/v1/requests/:id/approve': 'user:admin+manager',
+  'POST /api/v1/requests/:id/reject': 'user:admin+manager',
+  'POST /api/v1/requests/:id/revoke': 'user:admin+manager',
+  'GET /api/v1/certificates': 'user:admin+manager',
+  'GET /api/v1/certificates/:serial': 'user:admin+manager',
+  'GET /api/v1/certificates/:serial/download': 'user:admin+manager',
+};
+
+describe('route inventory', () => {
+  it('lists every route with its guard, and they are exactly the expected ones', () => {
+    const controllers = [...t.app.get(ModulesContainer).values()].flatMap((module) => [...module.controllers.values()]);
+    const scanner = new MetadataScanner();
+    const reflector = t.app.get(Reflector);
+    const found: Record<string, string> = {};
+    for (const wrapper of controllers) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      const type = wrapper.metatype;
+      if (!instance || !type) {
+        continue;
+      }
+      const base = String(Reflect.getMetadata(PATH_METADATA, type) ?? '');
+      for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(instance) as object)) {
+        const handler = instance[name] as (...args: unknown[]) => unknown;
+        const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        if (path === undefined || method === undefined) {
+          continue;
+        }
+        const full = `/${[base, path].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
+        const access = reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [handler, type]) ?? DEFAULT_ACCESS;
+        found[`${RequestMethod[method]} ${full}`] = describeAccess(access);
+      }
+    }
+    console.log(Object.entries(found).map(([route, guard]) => `${route.padEnd(55)} ${guard}`).join('\n'));
+    expect(found).toEqual(EXPECTED);
+  });
+});
