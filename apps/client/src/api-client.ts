@@ -1,0 +1,125 @@
+import type { ClientConfig, RequestKind } from './client-config';
+import { ApiError, describeNetworkFailure, NetworkError, OperationError } from './errors';
+import { readPage, readProblem, readRequest, type RequestSummary, type SubmittedRequest } from './api-model';
+import type { DeviceInfo } from './fingerprint';
+
+/** The body of `POST /api/v1/enrollment/requests`. */
+export interface SubmitBody {
+  readonly kind: RequestKind;
+  readonly csr: string;
+  readonly requestedBy: string;
+  readonly phone: string;
+  readonly description: string;
+  readonly device: DeviceInfo;
+}
+
+export type FetchFunction = typeof fetch;
+
+/** Lists are followed page by page; this bounds a runaway cursor loop. */
+const MAX_PAGES = 1000;
+const PAGE_SIZE = 100;
+
+/**
+ * The client endpoints of the public API over plain HTTP(S), with the package token. Every
+ * transport failure becomes a NetworkError naming the URL; every refusal an ApiError carrying
+ * the problem's code.
+ */
+export class ApiClient {
+  constructor(
+    private readonly config: ClientConfig,
+    private readonly fetchFunction: FetchFunction,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async submit(body: SubmitBody): Promise<SubmittedRequest> {
+    const url = this.config.urls.request;
+    return readRequest(await this.json('POST', url, body), url);
+  }
+
+  /** Every request of the package (narrowed to one requester when given), newest first. */
+  async listRequests(requestedBy?: string): Promise<RequestSummary[]> {
+    const items: RequestSummary[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const url = new URL(this.config.urls.request);
+      url.searchParams.set('limit', String(PAGE_SIZE));
+      if (requestedBy !== undefined) {
+        url.searchParams.set('requestedBy', requestedBy);
+      }
+      if (cursor !== null) {
+        url.searchParams.set('cursor', cursor);
+      }
+      const result = readPage(await this.json('GET', url.toString()), url.toString());
+      items.push(...result.items);
+      if (result.nextCursor === null || result.nextCursor === cursor) {
+        return items;
+      }
+      cursor = result.nextCursor;
+    }
+    return items;
+  }
+
+  async getRequest(id: number): Promise<SubmittedRequest> {
+    const url = this.requestUrl(id);
+    return readRequest(await this.json('GET', url), url);
+  }
+
+  /** The certificate, PEM, leaf then chain. For an external request the first call marks it Downloaded. */
+  async downloadCertificate(id: number, downloadedBy: string): Promise<string> {
+    const url = new URL(`${this.requestUrl(id)}/certificate`);
+    url.searchParams.set('format', 'pem');
+    url.searchParams.set('downloadedBy', downloadedBy);
+    return this.text('GET', url.toString());
+  }
+
+  async confirmInstalled(id: number): Promise<void> {
+    await this.text('POST', `${this.requestUrl(id)}/installed`);
+  }
+
+  /** The CA chain (issuing CA then root), PEM. Public: sent without the token. */
+  async fetchCaChain(): Promise<string> {
+    return this.text('GET', this.config.urls.caChain, undefined, false);
+  }
+
+  private requestUrl(id: number): string {
+    return `${this.config.urls.request.replace(/\/+$/, '')}/${id}`;
+  }
+
+  private async json(method: 'GET' | 'POST', url: string, body?: unknown): Promise<unknown> {
+    const text = await this.text(method, url, body);
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new OperationError('UNEXPECTED_RESPONSE', `The service at ${url} did not answer with JSON: is the URL right?`);
+    }
+  }
+
+  private async text(method: 'GET' | 'POST', url: string, body?: unknown, authenticated = true): Promise<string> {
+    const headers: Record<string, string> = { accept: 'application/json, application/problem+json, application/x-pem-file, */*' };
+    if (authenticated) {
+      headers.authorization = `Bearer ${this.config.token}`;
+    }
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+    }
+    try {
+      const response = await this.fetchFunction(url, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+        redirect: 'error',
+      });
+      const text = await response.text();
+      if (!response.ok) {
+        throw new ApiError(url, readProblem(response.status, response.statusText, text));
+      }
+      return text;
+    } catch (error) {
+      if (error instanceof ApiError) {
+        throw error;
+      }
+      throw new NetworkError(url, describeNetworkFailure(error, this.timeoutMs));
+    }
+  }
+}

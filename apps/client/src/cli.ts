@@ -1,0 +1,178 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { externalCommand, type ExternalOptions } from './commands/external';
+import { getCommand, type GetOptions } from './commands/get';
+import { infoCommand, type InfoOptions } from './commands/info';
+import { initCommand, type InitOptions } from './commands/init';
+import { logCommand } from './commands/log';
+import { DEVICE_REVOCATION_REASONS, revokeCommand, type RevokeOptions } from './commands/revoke';
+import { statusCommand, type StatusOptions } from './commands/status';
+import { subjectCommand, type SubjectOptions } from './commands/subject';
+import { submitCommand, type SubmitOptions } from './commands/submit';
+import { testCommand, type TestOptions } from './commands/test';
+import { createContext, type Context, type RunOptions } from './context';
+import { CliError, errorField, errorMessage, EXIT, type ExitCode } from './errors';
+import { appendEvent, redact } from './event-log';
+
+export type { RunOptions } from './context';
+
+export const VERSION = '0.1.0';
+
+const HELP_FOOTER = `
+Exit codes:
+  0  success
+  1  the operation failed or was refused (by the service, or by a local check before sending)
+  2  usage or configuration error (bad option, no package loaded, invalid package file)
+  3  a service could not be reached (the message names the URL)
+
+Environment:
+  ENROLL_HOME           client folder (default ~/.enroll)
+  ENROLL_MACHINE_STORE  machine store folder (default <client folder>/machine-store)
+  ENROLL_USER_STORE     user store folder (default <client folder>/user-store)
+  ENROLL_P12_PASSWORD   password of the PKCS #12 bundles (default: generated, saved beside each bundle)
+  ENROLL_TIMEOUT_MS     network timeout in milliseconds (default 30000)
+
+Every command takes --json: one JSON document on stdout; progress and warnings go to stderr.`;
+
+const requestId = (value: string): number => {
+  if (!/^\d{1,15}$/.test(value) || Number(value) <= 0) {
+    throw new InvalidArgumentError('a request id is a positive whole number.');
+  }
+  return Number(value);
+};
+
+const positive = (value: string): number => {
+  if (!/^\d{1,6}$/.test(value) || Number(value) <= 0) {
+    throw new InvalidArgumentError('a positive whole number is expected.');
+  }
+  return Number(value);
+};
+
+type Handler = (ctx: Context) => Promise<ExitCode>;
+type Execute = (command: Command, handler: Handler) => Promise<void>;
+
+function buildProgram(options: RunOptions, execute: Execute): Command {
+  const program = new Command('enroll')
+    .description('Enroll client: makes this device\'s key and certificate request, fetches, installs and tests its certificate.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => options.stdout.write(text), writeErr: (text) => options.stderr.write(text) })
+    .showHelpAfterError('(run `enroll --help` or `enroll <command> --help` for usage)')
+    .addHelpText('after', HELP_FOOTER);
+  const command = (name: string, description: string): Command =>
+    program.command(name).description(description).option('--json', 'print one JSON document on stdout').addHelpText('after', '\nExit codes: 0 success, 1 failed or refused, 2 usage or configuration, 3 network.');
+  const requestedBy = (): Option => new Option('--requested-by <name>', 'requester name (default DOMAIN\\user of this session)');
+
+  command('init', 'load the enrollment package file exported by the portal')
+    .argument('<package-file>', 'the package file (enroll-client-config/1)')
+    .option('--force', 'replace another package that is already loaded')
+    .action((file: string, opts: InitOptions, cmd: Command) => execute(cmd, (ctx) => initCommand(ctx, file, opts)));
+
+  command('info', 'show the environment, the certificate store and the service URLs')
+    .addOption(requestedBy())
+    .action((opts: InfoOptions, cmd: Command) => execute(cmd, (ctx) => infoCommand(ctx, opts)));
+
+  command('submit', 'make a key and a certificate request on this device and submit it')
+    .addOption(new Option('--kind <kind>', 'what this device is').choices(['workstation', 'server', 'mobile']).default('workstation'))
+    .option('--cn <name>', 'common name: the DNS name of a server (default its FQDN), the id of a mobile device; a workstation uses its fingerprint')
+    .requiredOption('--locality <city>', 'locality (L)')
+    .requiredOption('--state <state>', 'state or province (ST)')
+    .requiredOption('--email <address>', 'e-mail address of the requester (emailAddress)')
+    .addOption(new Option('--key-length <bits>', 'RSA: 2048 (default), 3072, 4096; EC: 256 (default), 384').choices(['2048', '3072', '4096', '256', '384']))
+    .addOption(new Option('--key-type <type>', 'key algorithm').choices(['rsa', 'ec']).default('rsa'))
+    .requiredOption('--phone <phone>', 'phone number where the approver can reach the requester')
+    .requiredOption('--description <text>', 'what this device is, so that the approver recognizes it')
+    .addOption(requestedBy())
+    .action((opts: SubmitOptions, cmd: Command) => execute(cmd, (ctx) => submitCommand(ctx, opts)));
+
+  command('status', 'list the requests: Request Id, Status, Common Name, dates, requester, Enrollment Type')
+    .option('--all', "every request of the package, not only this requester's")
+    .addOption(requestedBy())
+    .action((opts: StatusOptions, cmd: Command) => execute(cmd, (ctx) => statusCommand(ctx, opts)));
+
+  command('get', 'refresh every request; install approved certificates, save approved external ones')
+    .addOption(requestedBy())
+    .option('--p12-password <password>', 'password of the PKCS #12 bundle (prefer ENROLL_P12_PASSWORD: the command line is visible to others)')
+    .action((opts: GetOptions, cmd: Command) => execute(cmd, (ctx) => getCommand(ctx, opts)));
+
+  command('test', 'test the installed certificate against the test service over mutual TLS')
+    .option('--request <id>', 'the request whose certificate to test (default the latest installed)', requestId)
+    .action((opts: TestOptions, cmd: Command) => execute(cmd, (ctx) => testCommand(ctx, opts)));
+
+  command('subject', 'print the subject name of an installed certificate and copy it to the clipboard')
+    .argument('[request-id]', 'the request (default the latest installed certificate)', requestId)
+    .addOption(new Option('--format <format>', 'print only one form').choices(['windows', 'rfc4514']))
+    .option('--no-clipboard', 'do not copy to the clipboard')
+    .action((id: number | undefined, opts: SubjectOptions, cmd: Command) => execute(cmd, (ctx) => subjectCommand(ctx, id, opts)));
+
+  command('external', 'submit a CSR made on another server (kind external)')
+    .requiredOption('--csr <file>', 'the PEM CSR file')
+    .option('--fqdn <name>', "the other server's FQDN (default the CSR's common name)")
+    .requiredOption('--mac <address>', "the other server's MAC address")
+    .requiredOption('--nic <id>', "the other server's network interface id")
+    .requiredOption('--processor-id <id>', "the other server's processor id")
+    .requiredOption('--os-version <text>', "the other server's operating system and version")
+    .requiredOption('--os-type <bits>', '64 or 32 (-bit)')
+    .requiredOption('--phone <phone>', 'phone number where the approver can reach the requester')
+    .requiredOption('--description <text>', 'what the server is, so that the approver recognizes it')
+    .addOption(requestedBy())
+    .action((opts: ExternalOptions, cmd: Command) => execute(cmd, (ctx) => externalCommand(ctx, opts)));
+
+  command('revoke', "revoke this device's certificate over mutual TLS")
+    .addOption(new Option('--reason <reason>', 'RFC 5280 reason').choices([...DEVICE_REVOCATION_REASONS]).makeOptionMandatory())
+    .option('--request <id>', 'the request whose certificate to revoke (default the latest installed)', requestId)
+    .action((opts: RevokeOptions, cmd: Command) => execute(cmd, (ctx) => revokeCommand(ctx, opts)));
+
+  command('log', "show the client's event log")
+    .option('--limit <n>', 'how many of the last events (default 50)', positive)
+    .action((opts: { limit?: number }, cmd: Command) => execute(cmd, (ctx) => logCommand(ctx, opts)));
+
+  return program;
+}
+
+const commanderExit = (error: CommanderError): ExitCode => {
+  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || (error.code === 'commander.help' && error.exitCode === 0)) {
+    return EXIT.ok;
+  }
+  return EXIT.usage;
+};
+
+/**
+ * Runs the command line. `argv` is the arguments after the program name. Never throws and never
+ * calls process.exit: it resolves with the exit code, so that tests and e2e runs can drive it.
+ */
+export async function run(argv: readonly string[], options: RunOptions): Promise<ExitCode> {
+  let exitCode: ExitCode = EXIT.ok;
+  const execute: Execute = async (command, handler) => {
+    const json = command.opts<{ json?: boolean }>().json === true;
+    const ctx = createContext(options, command.name(), json);
+    let failure = '';
+    try {
+      exitCode = await handler(ctx);
+    } catch (error) {
+      const known = error instanceof CliError ? error : undefined;
+      exitCode = known?.exitCode ?? EXIT.failed;
+      const message = known?.message ?? `Unexpected error: ${errorMessage(error)}`;
+      failure = `: ${message}`;
+      ctx.out.error(message);
+      ctx.out.result({ error: { code: known?.code ?? 'UNEXPECTED', message, exitCode } });
+      const stack = errorField(error, 'stack');
+      if (!known && options.env.ENROLL_DEBUG && typeof stack === 'string') {
+        options.stderr.write(`${redact(stack)}\n`);
+      }
+    }
+    if (command.name() !== 'log') {
+      await appendEvent(ctx.paths.eventLog, { command: command.name(), event: exitCode === EXIT.ok ? 'ok' : 'failed', message: `enroll ${command.name()} ended with exit code ${exitCode}${failure || '.'}`, exitCode }, ctx.now()).catch(
+        () => undefined,
+      );
+    }
+  };
+  try {
+    await buildProgram(options, execute).parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return commanderExit(error);
+    }
+    throw error;
+  }
+  return exitCode;
+}

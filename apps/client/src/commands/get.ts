@@ -1,0 +1,145 @@
+import { isExternal, type RequestSummary } from '../api-model';
+import { installedFiles } from '../cert-store';
+import { installOwn, saveExternal, type Pickup } from '../certificate-pickup';
+import { ensureCaChain } from '../config-store';
+import type { Context } from '../context';
+import { ApiError, CliError, EXIT, type ExitCode } from '../errors';
+import { exists } from '../fs-util';
+import { storeFolder } from '../paths';
+import { readRecords, type LocalRequest } from '../request-records';
+
+export interface GetOptions {
+  readonly requestedBy?: string;
+  readonly p12Password?: string;
+}
+
+/** What `enroll get` did with one request (the --json output lists them all). */
+export type Outcome =
+  | { readonly id: number; readonly action: 'installed'; readonly folder: string; readonly serialNumber: string; readonly notAfter: string }
+  | { readonly id: number; readonly action: 'saved'; readonly file: string }
+  | { readonly id: number; readonly action: 'pending' | 'up-to-date' | 'key-elsewhere' | 'revoked' | 'other'; readonly status: string }
+  | { readonly id: number; readonly action: 'rejected' | 'cancelled'; readonly reason: string }
+  | { readonly id: number; readonly action: 'failed'; readonly code: string; readonly error: string };
+
+/** Reasons missing from the list are fetched one by one; this caps the calls for a long history. */
+const MAX_REASON_LOOKUPS = 20;
+
+async function localInstallPresent(record: LocalRequest | undefined, store: string): Promise<boolean> {
+  return record?.installed !== undefined && (await exists(installedFiles(store, record.id).certificate));
+}
+
+async function pickUp(pickup: Pickup, request: RequestSummary, record: LocalRequest | undefined, lookups: { count: number }): Promise<Outcome> {
+  const { ctx, config } = pickup;
+  const id = request.id;
+  const status = request.status;
+  const external = isExternal(request);
+  if (external && (status === 'Approved' || (status === 'Downloaded' && !(record?.saved && (await exists(record.saved.file)))))) {
+    return { id, action: 'saved', file: await saveExternal(pickup, request, record) };
+  }
+  if (!external && (status === 'Approved' || (status === 'Installed' && !(await localInstallPresent(record, storeFolder(ctx.paths, config.store)))))) {
+    const result = await installOwn(pickup, request, record);
+    if (result.action === 'installed') {
+      return { id, action: 'installed', folder: result.folder, serialNumber: result.serialNumber, notAfter: result.notAfter };
+    }
+    // An Installed request whose key is elsewhere was installed on its own device: nothing to say.
+    return { id, action: status === 'Installed' ? 'up-to-date' : 'key-elsewhere', status };
+  }
+  if (status === 'Rejected' || status === 'Cancelled') {
+    let reason = request.reason;
+    if (reason === undefined && lookups.count < MAX_REASON_LOOKUPS) {
+      lookups.count++;
+      reason = (await pickup.api.getRequest(id)).reason;
+    }
+    return { id, action: status === 'Rejected' ? 'rejected' : 'cancelled', reason: reason ?? 'no reason given' };
+  }
+  if (status === 'Requested' || status === 'Pending') {
+    return { id, action: 'pending', status };
+  }
+  if (status === 'Installed' || status === 'Downloaded') {
+    return { id, action: 'up-to-date', status };
+  }
+  return { id, action: status === 'Revoked' ? 'revoked' : 'other', status };
+}
+
+function describe(outcome: Outcome, record: LocalRequest | undefined): string | undefined {
+  switch (outcome.action) {
+    case 'installed':
+      return `Certificate installed successfully for request Id ${outcome.id}.\n  ${outcome.folder} (cert.pem, key.pem, chain.pem, fullchain.pem, bundle.p12), valid until ${outcome.notAfter}`;
+    case 'saved':
+      return `Certificate saved for request Id ${outcome.id}: ${outcome.file}`;
+    case 'pending':
+      return `Request Id ${outcome.id} is waiting for approval (${outcome.status}).`;
+    case 'rejected':
+      return `Request Id ${outcome.id} was rejected: ${outcome.reason}`;
+    case 'cancelled':
+      return `Request Id ${outcome.id} was cancelled: ${outcome.reason}`;
+    case 'key-elsewhere':
+      return `Request Id ${outcome.id} is approved, but its key was made on another device: run \`enroll get\` there.`;
+    case 'revoked':
+      return record?.installed ? `The certificate of request Id ${outcome.id}, installed on this device, is revoked.` : undefined;
+    case 'failed':
+      return `Request Id ${outcome.id} failed: ${outcome.error}`;
+    case 'up-to-date':
+    case 'other':
+      return undefined;
+  }
+}
+
+/**
+ * `enroll get`: refreshes every request of this requester (and every one this device submitted),
+ * installs approved certificates of its own, saves approved external ones, and reports the rest.
+ */
+export async function getCommand(ctx: Context, options: GetOptions): Promise<ExitCode> {
+  const config = await ctx.config();
+  const api = ctx.api(config);
+  const requester = ctx.requester(options.requestedBy);
+  ctx.out.progress(`Refreshing the requests of ${requester} from ${config.urls.request}`);
+  const listed = await api.listRequests(requester);
+  const records = await readRecords(ctx.paths, config.packageId);
+  const missing = [...records.keys()].filter((id) => !listed.some((r) => r.id === id));
+  const extra: RequestSummary[] = [];
+  for (const id of missing) {
+    // Submitted from here under another requester name; a 404 means the service forgot it.
+    const found = await api.getRequest(id).catch((error: unknown) => {
+      if (error instanceof ApiError && error.problem.status === 404) {
+        return undefined;
+      }
+      throw error;
+    });
+    if (found) {
+      extra.push(found);
+    }
+  }
+  const caChain = await ensureCaChain(ctx.paths, () => api.fetchCaChain());
+  const pickup: Pickup = { ctx, config, api, caChain, requester, pkcs12Password: options.p12Password ?? ctx.env.ENROLL_P12_PASSWORD };
+  const lookups = { count: 0 };
+  const outcomes: Outcome[] = [];
+  for (const request of [...listed, ...extra].sort((a, b) => a.id - b.id)) {
+    let outcome: Outcome;
+    try {
+      outcome = await pickUp(pickup, request, records.get(request.id), lookups);
+    } catch (error) {
+      // A network failure stops everything (exit 3); a refusal or a bad certificate spoils one request only.
+      if (!(error instanceof CliError) || error.exitCode === EXIT.network) {
+        throw error;
+      }
+      outcome = { id: request.id, action: 'failed', code: error.code, error: error.message };
+      await ctx.log('failed', error.message, request.id);
+    }
+    outcomes.push(outcome);
+    const line = describe(outcome, records.get(request.id));
+    if (line !== undefined) {
+      if (outcome.action === 'failed') {
+        ctx.out.error(line);
+      } else {
+        ctx.out.text(line);
+      }
+    }
+  }
+  const acted = outcomes.filter((o) => describe(o, records.get(o.id)) !== undefined).length;
+  if (acted === 0) {
+    ctx.out.text(outcomes.length === 0 ? 'No certificate request has been submitted through this package yet.' : 'Nothing new: every certificate is up to date.');
+  }
+  ctx.out.result({ requestedBy: requester, outcomes });
+  return outcomes.some((o) => o.action === 'failed') ? EXIT.failed : EXIT.ok;
+}

@@ -1,0 +1,106 @@
+import { X509Certificate } from 'node:crypto';
+import { readProblem, readTestAnswer } from '../api-model';
+import { localCertificateCheck, type LocalCheck } from '../certificate-checks';
+import { ensureCaChain } from '../config-store';
+import type { Context } from '../context';
+import { EXIT, OperationError, type ExitCode, type Problem } from '../errors';
+import { findInstalled } from '../installed-certificate';
+import { classifyTlsFailure, mtlsRequest, MtlsTransportError, type TlsFailureKind } from '../mtls-client';
+
+export interface TestOptions {
+  readonly request?: number;
+}
+
+/** Every way `enroll test` can end, named for scripts (--json `check`). */
+export type TestCheck = 'ok' | 'none-installed' | Exclude<LocalCheck, 'ok'> | TlsFailureKind;
+
+function parseJson(body: string, url: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new OperationError('UNEXPECTED_RESPONSE', `The test service at ${url} did not answer with JSON.`);
+  }
+}
+
+/** Which check a refusal of the test service names, from its problem code and text. */
+export function checkFromProblem(problem: Problem): TestCheck {
+  const text = `${problem.code ?? ''} ${problem.title ?? ''} ${problem.detail ?? ''}`;
+  if (/revoked/i.test(text)) {
+    return 'revoked';
+  }
+  if (/not[ _-]?yet[ _-]?valid/i.test(text)) {
+    return 'not-yet-valid';
+  }
+  if (/expired/i.test(text)) {
+    return 'expired';
+  }
+  if (/unknown[ _-]?(issuer|ca)|not[ _-]issued|issuer/i.test(text)) {
+    return 'unknown-issuer';
+  }
+  return 'refused';
+}
+
+const localMessage = (check: Exclude<LocalCheck, 'ok'>, id: number, folder: string, caFile: string, notBefore: string, notAfter: string): string => {
+  switch (check) {
+    case 'key-mismatch':
+      return `The installed key and certificate do not match (request Id ${id}, ${folder}): run \`enroll get\` to install it again, or submit a new request.`;
+    case 'not-yet-valid':
+      return `The installed certificate (request Id ${id}) is not valid before ${notBefore}: check this device's clock.`;
+    case 'expired':
+      return `The installed certificate (request Id ${id}) expired on ${notAfter}: submit a new request.`;
+    case 'unknown-issuer':
+      return `The installed certificate (request Id ${id}) is not issued by the CA chain in ${caFile}: it cannot be trusted by the service.`;
+  }
+};
+
+/**
+ * `enroll test`: checks locally what can be checked (installed, key matches, dates, issuer), then
+ * calls the test service over mutual TLS and reports its verdict. Exit 0 only on success.
+ */
+export async function testCommand(ctx: Context, options: TestOptions): Promise<ExitCode> {
+  const config = await ctx.config();
+  const report = async (check: TestCheck, message: string, exitCode: ExitCode, requestId?: number, extra: object = {}): Promise<ExitCode> => {
+    await ctx.log(check === 'ok' ? 'test-passed' : `test-failed:${check}`, message, requestId);
+    ctx.out.result({ ok: check === 'ok', check, message, ...(requestId === undefined ? {} : { requestId }), ...extra });
+    ctx.out.text(check === 'ok' ? message : `Test failed (${check}): ${message}`);
+    return exitCode;
+  };
+
+  const installed = await findInstalled(ctx, config, options.request);
+  if ('missing' in installed) {
+    return report('none-installed', installed.reason, EXIT.failed, options.request);
+  }
+  const id = installed.record.id;
+  const caChain = await ensureCaChain(ctx.paths, () => ctx.api(config).fetchCaChain());
+  const local = localCertificateCheck({ certificatePem: installed.certificatePem, keyPem: installed.keyPem, caChainPem: caChain, now: ctx.now() });
+  if (local !== 'ok') {
+    const certificate = new X509Certificate(installed.certificatePem);
+    const message = localMessage(local, id, installed.files.folder, ctx.paths.caChainFile, new Date(certificate.validFrom).toISOString(), new Date(certificate.validTo).toISOString());
+    return report(local, message, EXIT.failed, id);
+  }
+
+  ctx.out.progress(`Calling the test service at ${config.urls.test} over mutual TLS with the certificate of request Id ${id}`);
+  let response;
+  try {
+    response = await mtlsRequest(config.urls.test, 'GET', { cert: installed.fullchainPem, key: installed.keyPem, ca: caChain }, undefined, ctx.timeoutMs);
+  } catch (error) {
+    if (!(error instanceof MtlsTransportError)) {
+      throw error;
+    }
+    const failure = classifyTlsFailure(error, config.urls.test, ctx.timeoutMs);
+    return report(failure.kind, failure.reason, failure.kind === 'unreachable' ? EXIT.network : EXIT.failed, id);
+  }
+  if (response.status >= 200 && response.status < 300) {
+    const answer = readTestAnswer(parseJson(response.body, config.urls.test), config.urls.test);
+    return report('ok', answer.message, EXIT.ok, id, { subject: answer.subject, serialNumber: answer.serialNumber, notAfter: answer.notAfter });
+  }
+  const problem = readProblem(response.status, '', response.body);
+  const what = problem.detail ?? problem.title ?? `HTTP ${response.status}`;
+  return report(
+    checkFromProblem(problem),
+    `The test service refused the certificate of request Id ${id} (${response.status}${problem.code ? ` ${problem.code}` : ''}): ${what}`,
+    EXIT.failed,
+    id,
+    { status: response.status, ...(problem.code ? { code: problem.code } : {}) },
+  );
+}

@@ -1,0 +1,124 @@
+import os from 'node:os';
+import { ApiClient, type FetchFunction } from './api-client';
+import type { ClientConfig } from './client-config';
+import { loadConfig } from './config-store';
+import { collectDeviceInfo } from './device-info';
+import { errorMessage } from './errors';
+import { appendEvent } from './event-log';
+import { defaultRequester, type DeviceInfo } from './fingerprint';
+import { clientPaths, type ClientPaths, type Env } from './paths';
+
+/** Anything with `write(text)`: process.stdout, a test's buffer. */
+export interface Writer {
+  write(chunk: string): unknown;
+}
+
+/** What `run` needs from its host: main.ts passes the process's, tests their own. */
+export interface RunOptions {
+  readonly env: Env;
+  readonly stdout: Writer;
+  readonly stderr: Writer;
+  /** Default process.cwd(): relative paths in arguments resolve against it. */
+  readonly cwd?: string;
+  /** Default the system clock. */
+  readonly now?: () => Date;
+  /** Default os.homedir(). */
+  readonly homedir?: string;
+  /** Default the real detection (device-info.ts). */
+  readonly collectDevice?: () => Promise<DeviceInfo>;
+  /** Default the global fetch. */
+  readonly fetch?: FetchFunction;
+}
+
+/**
+ * Where a command's output goes. Human text and the --json document both go to stdout, never
+ * together; progress and warnings go to stderr, so that `--json` output stays parseable.
+ */
+export class Output {
+  constructor(
+    private readonly stdout: Writer,
+    private readonly stderr: Writer,
+    readonly json: boolean,
+  ) {}
+
+  /** Human-readable text (skipped under --json). */
+  text(text: string): void {
+    if (!this.json) {
+      this.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    }
+  }
+
+  /** The --json document of the command (skipped without --json). */
+  result(value: unknown): void {
+    if (this.json) {
+      this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    }
+  }
+
+  /** A long step starts: on stderr, in every mode. */
+  progress(message: string): void {
+    this.stderr.write(`${message}...\n`);
+  }
+
+  warn(message: string): void {
+    this.stderr.write(`Warning: ${message}\n`);
+  }
+
+  error(message: string): void {
+    this.stderr.write(`Error: ${message}\n`);
+  }
+}
+
+/** Everything a command reads or writes outside its arguments. */
+export interface Context {
+  readonly env: Env;
+  readonly out: Output;
+  readonly paths: ClientPaths;
+  readonly cwd: string;
+  readonly platform: NodeJS.Platform;
+  readonly timeoutMs: number;
+  readonly command: string;
+  now(): Date;
+  collectDevice(): Promise<DeviceInfo>;
+  /** `DOMAIN\user` of whoever runs the client, unless --requested-by says otherwise. */
+  requester(override: string | undefined): string;
+  config(): Promise<ClientConfig>;
+  api(config: ClientConfig): ApiClient;
+  /** Appends to the event log; a log that cannot be written never fails the command. */
+  log(event: string, message: string, requestId?: number): Promise<void>;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export function createContext(options: RunOptions, command: string, json: boolean): Context {
+  const env = options.env;
+  const out = new Output(options.stdout, options.stderr, json);
+  const paths = clientPaths(env, options.homedir ?? os.homedir());
+  const now = options.now ?? ((): Date => new Date());
+  const timeout = Number(env.ENROLL_TIMEOUT_MS);
+  const timeoutMs = Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS;
+  const fetchFunction = options.fetch ?? fetch;
+  return {
+    env,
+    out,
+    paths,
+    cwd: options.cwd ?? process.cwd(),
+    platform: process.platform,
+    timeoutMs,
+    command,
+    now,
+    collectDevice: options.collectDevice ?? ((): Promise<DeviceInfo> => collectDeviceInfo(env)),
+    requester: (override) =>
+      override ??
+      defaultRequester({ platform: process.platform, hostname: os.hostname(), username: os.userInfo().username, userDomain: env.USERDOMAIN }),
+    config: () => loadConfig(paths),
+    api: (config) => new ApiClient(config, fetchFunction, timeoutMs),
+    log: async (event, message, requestId) => {
+      try {
+        await appendEvent(paths.eventLog, { command, event, message, ...(requestId === undefined ? {} : { requestId }) }, now());
+      } catch (error) {
+        out.warn(`the event log ${paths.eventLog} cannot be written (${errorMessage(error)}).`);
+      }
+    },
+  };
+}

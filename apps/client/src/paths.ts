@@ -1,0 +1,59 @@
+import { isAbsolute, join, resolve } from 'node:path';
+
+/** The environment as the client reads it (passed in, so that tests and e2e runs can set it). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Where the client keeps its files. Every path is absolute. */
+export interface ClientPaths {
+  /** `$ENROLL_HOME`, else `~/.enroll`. */
+  readonly home: string;
+  /** The loaded package file (holds the token: mode 0600). */
+  readonly configFile: string;
+  /** The CA chain fetched from urls.caChain: the only trust anchors of the mTLS calls. */
+  readonly caChainFile: string;
+  readonly eventLog: string;
+  /** `$ENROLL_MACHINE_STORE`, else `<home>/machine-store`. */
+  readonly machineStore: string;
+  /** `$ENROLL_USER_STORE`, else `<home>/user-store`. */
+  readonly userStore: string;
+}
+
+const fromEnv = (value: string | undefined, fallback: string): string => (value && value.trim() !== '' ? resolve(value) : fallback);
+
+/** Resolves the client's folders from the environment; `homedir` is the user's home folder. */
+export function clientPaths(env: Env, homedir: string): ClientPaths {
+  const home = fromEnv(env.ENROLL_HOME, join(homedir, '.enroll'));
+  return {
+    home,
+    configFile: join(home, 'client.json'),
+    caChainFile: join(home, 'ca.pem'),
+    eventLog: join(home, 'events.log'),
+    machineStore: fromEnv(env.ENROLL_MACHINE_STORE, join(home, 'machine-store')),
+    userStore: fromEnv(env.ENROLL_USER_STORE, join(home, 'user-store')),
+  };
+}
+
+/** The store folder a package installs into. */
+export const storeFolder = (paths: ClientPaths, store: 'machine' | 'user'): string => (store === 'machine' ? paths.machineStore : paths.userStore);
+
+/**
+ * A request's own folder (key, CSR, certificate, record). Request ids are only unique within one
+ * API deployment, so the folder is scoped by package: a client re-initialised against another
+ * service never overwrites a key it still needs.
+ */
+export const requestFolder = (paths: ClientPaths, packageId: string, requestId: number): string =>
+  join(paths.home, 'requests', packageId, String(requestId));
+
+export const requestsFolder = (paths: ClientPaths, packageId: string): string => join(paths.home, 'requests', packageId);
+
+/** Where approved external certificates are saved: `<home>/config/<environment>/`. */
+export const externalFolder = (paths: ClientPaths, environment: string): string => join(paths.home, 'config', environment);
+
+/** Where one installed certificate lives inside a store. */
+export const installFolder = (storeDir: string, requestId: number): string => join(storeDir, `request-${requestId}`);
+
+/** A file name safe on every platform for a DNS name or device id. */
+export const safeFileName = (text: string): string => text.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+
+/** Resolves a path argument against the working directory the user typed it in. */
+export const userPath = (cwd: string, path: string): string => (isAbsolute(path) ? path : resolve(cwd, path));

@@ -1,0 +1,22 @@
+import type { RequestSummary } from './api-model';
+import { formatDate, renderTable, type Column } from './table';
+
+/** The columns of the original client's request list, in its order. */
+export const STATUS_COLUMNS: readonly Column<RequestSummary>[] = [
+  { header: 'Request Id', value: (r) => String(r.id), align: 'right' },
+  { header: 'Status', value: (r) => r.status },
+  { header: 'Common Name', value: (r) => r.commonName },
+  { header: 'Submission Date', value: (r) => formatDate(r.submittedAt) },
+  { header: 'Requested By', value: (r) => r.requestedBy },
+  { header: 'Download Date', value: (r) => formatDate(r.downloadedAt) },
+  { header: 'Downloaded By', value: (r) => r.downloadedBy ?? '' },
+  { header: 'Enrollment Type', value: (r) => r.enrollmentType },
+];
+
+/** The status table, or a sentence when there is nothing to list. Dates are UTC. */
+export function renderStatusTable(requests: readonly RequestSummary[]): string {
+  if (requests.length === 0) {
+    return 'No certificate request has been submitted through this package yet.';
+  }
+  return `${renderTable(STATUS_COLUMNS, requests)}\n(${requests.length} request${requests.length === 1 ? '' : 's'}; dates in UTC)`;
+}
