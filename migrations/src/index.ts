@@ -5,6 +5,7 @@ import { CreateRequests1764000000003 } from './1764000000003-CreateRequests';
 import { CreateCertificates1764000000004 } from './1764000000004-CreateCertificates';
 import { CreateAuditEvents1764000000005 } from './1764000000005-CreateAuditEvents';
 import { CreateCertificateAuthorities1764000000006 } from './1764000000006-CreateCertificateAuthorities';
+import { AddQueueIndexes1764000000007 } from './1764000000007-AddQueueIndexes';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CreateCertificates1764000000004,
   CreateAuditEvents1764000000005,
   CreateCertificateAuthorities1764000000006,
+  AddQueueIndexes1764000000007,
 ];

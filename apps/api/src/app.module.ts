@@ -23,7 +23,8 @@ export class AppModule {
             level: config.logLevel,
             // Credentials never reach the log: tokens, cookies, passwords, PKCS #12 bodies.
             redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
-            customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+            // Successful requests log at debug: serializing every request costs a third of a fast call.
+            customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
           },
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(database), migrationsRun: true }),

@@ -8,9 +8,16 @@ import { one } from '../common/sql';
 import { CaService } from '../pki/ca.service';
 import { RequestEvents } from './request-events';
 import { RequestsRepository, type Scope } from './requests.repository';
-import type { RequestRow } from './request-row';
+import { requestView, type RequestRow, type RequestView } from './request-row';
 import { profileInputFor, spkiHash } from './submission.service';
 import type { ActorType } from '../audit/audit.service';
+
+/** What a decision's effect adds: the history reason, audit details, and columns it sets. */
+interface Outcome {
+  readonly reason: string | null;
+  readonly details?: Record<string, unknown>;
+  readonly patch?: Partial<Pick<RequestRow, 'certificate_serial' | 'rejection_reason'>>;
+}
 
 /** Who acts: a person (manager or administrator), or a device revoking its own certificate. */
 export interface DecisionActor {
@@ -41,8 +48,10 @@ export class DecisionsService {
     private readonly requests: RequestsRepository,
   ) {}
 
-  approve(actor: Actor, id: number, comment?: string): Promise<RequestRow> {
-    return this.decide(personActor(actor), personScope(actor), id, 'approve', async (manager, row, now) => {
+  /** Approves and signs; answers the request with its new certificate's serial and validity. */
+  async approve(actor: Actor, id: number, comment?: string): Promise<RequestView & { certificate: { serialNumber: string; notBefore: Date; notAfter: Date; status: 'valid' } }> {
+    let certificate: { serialNumber: string; notBefore: Date; notAfter: Date; status: 'valid' } | undefined;
+    const row = await this.decide(personActor(actor), personScope(actor), id, 'approve', async (manager, row, now) => {
       const details = await one<{ csr_der: Buffer }>(manager, `SELECT csr_der FROM requests WHERE id = $1`, [row.id]);
       const csr = parseCsr(details?.csr_der ?? Buffer.alloc(0));
       const profile = row.kind === 'external' ? 'external' : row.kind;
@@ -52,16 +61,17 @@ export class DecisionsService {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
         [issued.serialNumber, row.id, row.organization_id, profile, this.ca.ca.issuing.keyId, row.subject, row.common_name, issued.notBefore, issued.notAfter, issued.der, spkiHash(csr.spki)],
       );
-      await manager.query(`UPDATE requests SET certificate_serial = $2 WHERE id = $1`, [row.id, issued.serialNumber]);
-      return { reason: comment ?? null, details: { serialNumber: issued.serialNumber } };
+      certificate = { serialNumber: issued.serialNumber, notBefore: issued.notBefore, notAfter: issued.notAfter, status: 'valid' };
+      return { reason: comment ?? null, details: { serialNumber: issued.serialNumber }, patch: { certificate_serial: issued.serialNumber } };
     });
+    if (!certificate) {
+      throw new Error('approve finished without a certificate');
+    }
+    return { ...requestView(row), certificate };
   }
 
   reject(actor: Actor, id: number, reason: string): Promise<RequestRow> {
-    return this.decide(personActor(actor), personScope(actor), id, 'reject', async (manager, row) => {
-      await manager.query(`UPDATE requests SET rejection_reason = $2 WHERE id = $1`, [row.id, reason]);
-      return { reason };
-    });
+    return this.decide(personActor(actor), personScope(actor), id, 'reject', () => Promise.resolve({ reason, patch: { rejection_reason: reason } }));
   }
 
   revoke(who: DecisionActor, scope: Scope, id: number, reason: ApiRevocationReason): Promise<RequestRow> {
@@ -86,7 +96,7 @@ export class DecisionsService {
     scope: Scope,
     id: number,
     action: RequestAction,
-    effect: (manager: EntityManager, row: RequestRow, now: Date) => Promise<{ reason: string | null; details?: Record<string, unknown> }>,
+    effect: (manager: EntityManager, row: RequestRow, now: Date) => Promise<Outcome>,
   ): Promise<RequestRow> {
     const now = this.clock.now();
     return this.db.transaction(async (manager) => {
@@ -99,12 +109,16 @@ export class DecisionsService {
       }
       const next: RequestStatus = transition(row.status, action, row.kind);
       const outcome = await effect(manager, row, now);
-      await manager.query(`UPDATE requests SET status = $2, updated_at = $3 WHERE id = $1`, [row.id, next, now]);
+      const updated: RequestRow = { ...row, ...outcome.patch, status: next, updated_at: now };
+      // One statement for the state change and what the decision adds (serial or reason).
+      await manager.query(`UPDATE requests SET status = $2, updated_at = $3, certificate_serial = $4, rejection_reason = $5 WHERE id = $1`, [
+        row.id, next, now, updated.certificate_serial, updated.rejection_reason,
+      ]);
       await this.events.record(manager, {
         requestId: row.id, organizationId: row.organization_id, status: next, at: now, actor: who.name, actorType: who.type,
         action: `request.${action}`, reason: outcome.reason, ...(outcome.details ? { details: outcome.details } : {}),
       });
-      return (await this.requests.find(manager, {}, Number(row.id))) as RequestRow;
+      return updated;
     });
   }
 }

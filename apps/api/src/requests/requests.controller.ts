@@ -38,8 +38,8 @@ export class RequestsController {
 
   @Post(':id/approve')
   @HttpCode(200)
-  async approve(@Req() request: AuthenticatedRequest, @Param('id', RequestIdPipe) id: number, @Body() body: ApproveDto) {
-    return this.queue.detailOf(actorOf(request), await this.decisions.approve(actorOf(request), id, body.comment));
+  approve(@Req() request: AuthenticatedRequest, @Param('id', RequestIdPipe) id: number, @Body() body: ApproveDto) {
+    return this.decisions.approve(actorOf(request), id, body.comment);
   }
 
   @Post(':id/reject')

@@ -7,7 +7,7 @@ import { Clock } from '../common/clock';
 import type { PackagePrincipal } from '../common/principal';
 import { one } from '../common/sql';
 import { RequestEvents } from './request-events';
-import { REQUEST_COLUMNS, requestView, type RequestRow, type RequestView } from './request-row';
+import { requestView, type RequestView } from './request-row';
 import type { SubmitRequestDto } from './dto/submit-request.dto';
 
 /** What the CA will put in the subject: the organization from the package, the rest from the CSR. */
@@ -54,15 +54,21 @@ export class SubmissionService {
     const now = this.clock.now();
     const view = await this.db.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${pkg.organizationId}|${input.kind}|${profileInput.commonName}`]);
-      const compromised = await one(manager, `SELECT 1 FROM revocations WHERE spki_sha256 = $1 AND reason = 'keyCompromise' LIMIT 1`, [spkiSha256]);
+      // One round trip: the key-compromise check and the id the new request will have.
+      const facts = await one<{ id: string; compromised: boolean }>(
+        manager,
+        `SELECT nextval(pg_get_serial_sequence('requests', 'id'))::text AS id,
+                EXISTS (SELECT 1 FROM revocations WHERE spki_sha256 = $1 AND reason = 'keyCompromise') AS compromised`,
+        [spkiSha256],
+      );
+      const id = facts?.id ?? '0';
       const verdict = evaluateSubmission({
         kind: input.kind,
         packageKinds: pkg.kinds,
-        keyCompromised: compromised !== undefined,
+        keyCompromised: facts?.compromised === true,
         usageProblem: input.kind === 'external' ? usageProblem(csr) : undefined,
       });
       const status = transition('Requested', verdict.action, input.kind);
-      const [{ id } = { id: '0' }] = await manager.query<{ id: string }[]>(`SELECT nextval(pg_get_serial_sequence('requests', 'id'))::text AS id`);
       if (verdict.action === 'accept') {
         const superseded = await manager.query<{ id: string }[]>(
           `WITH cancelled AS (
@@ -94,8 +100,12 @@ export class SubmissionService {
         requestId: id, organizationId: pkg.organizationId, status, at: now, actor: 'policy', actorType: 'system',
         action: verdict.action === 'accept' ? 'request.accept' : 'request.refuse', reason: verdict.action === 'refuse' ? verdict.reason : null,
       });
-      const row = await one<RequestRow>(manager, `SELECT ${REQUEST_COLUMNS} FROM requests r JOIN organizations o ON o.id = r.organization_id WHERE r.id = $1`, [id]);
-      return requestView(row as RequestRow);
+      return requestView({
+        id, organization_id: pkg.organizationId, organization_code: pkg.organizationCode, organization_country: pkg.country, package_id: pkg.packageId,
+        kind: input.kind, status, enrollment_type: enrollmentTypeFor(input.kind, pkg.store), common_name: profileInput.commonName, subject: toRfc4514(subject),
+        requested_by: input.requestedBy, submitted_at: now, updated_at: now, downloaded_at: null, downloaded_by: null,
+        rejection_reason: verdict.action === 'refuse' ? verdict.reason : null, certificate_serial: null,
+      });
     });
     if (!pkg.kinds.includes(input.kind)) {
       // API.md answers 403 for a kind the package does not allow; DESIGN.md keeps it, Rejected, for the managers.
