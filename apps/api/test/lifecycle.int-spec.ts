@@ -77,6 +77,9 @@ describe('submission rules', () => {
     const second = await submit(t, a, 'server', { cn: first.cn });
     expect(second.status).toBe('Pending');
     expect(await history(first.id)).toEqual(['Requested', 'Pending', 'Cancelled']);
+    const listed = await t.http().get('/api/v1/enrollment/requests').set(...a.pkg).expect(200);
+    expect((listed.body as { items: { id: number; status: string; rejectionReason: string }[] }).items.find((i) => i.id === first.id))
+      .toMatchObject({ status: 'Cancelled', rejectionReason: `Superseded by request ${second.id}.` });
     const other = await submit(t, a, 'mobile', { cn: 'IMEI-samecn-1' });
     expect(other.status).toBe('Pending');
   });
@@ -152,5 +155,25 @@ describe('certificate lookups by serial', () => {
     await t.http().get('/api/v1/certificates/0abcdef0123456789abcdef012345678').set(...admin.auth).expect(200);
     await t.http().get('/api/v1/certificates/000ABCDEF0123456789ABCDEF012345678').set(...admin.auth).expect(200);
     await t.http().get('/api/v1/certificates/not-hex').set(...admin.auth).expect(404);
+  });
+});
+
+describe("a manager's user certificate", () => {
+  it('comes as a PKCS #12 that openssl opens with the password, holding key, certificate and chain', async () => {
+    const users = await t.http().get('/api/v1/users').set(...admin.auth).expect(200);
+    const manager = (users.body as { id: string; organizationCode: string | null; username: string }[]).find((u) => u.organizationCode === a.code);
+    const response = await t.http().post(`/api/v1/users/${manager?.id ?? ''}/certificate`).set(...admin.auth).send({ password: 'p12 secret pass' })
+      .expect(200).buffer(true).parse(binary);
+    expect(response.headers['content-type']).toMatch(/application\/x-pkcs12/);
+    writeFileSync(join(dir, 'manager.p12'), response.body as Buffer);
+    const info = spawnSync('openssl', ['pkcs12', '-in', join(dir, 'manager.p12'), '-passin', 'pass:p12 secret pass', '-noenc']);
+    expect(info.status).toBe(0);
+    const out = info.stdout.toString();
+    expect(out.match(/BEGIN CERTIFICATE/g)).toHaveLength(3);
+    expect(out).toMatch(/BEGIN PRIVATE KEY/);
+    expect(out).toContain(`CN = ${manager?.username ?? ''}`);
+    expect(spawnSync('openssl', ['pkcs12', '-in', join(dir, 'manager.p12'), '-passin', 'pass:wrong', '-noenc']).status).not.toBe(0);
+    const [stored] = await t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM certificates WHERE profile = 'manager'`);
+    expect(stored?.n).toBeGreaterThan(0);
   });
 });

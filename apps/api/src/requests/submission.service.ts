@@ -72,10 +72,11 @@ export class SubmissionService {
       if (verdict.action === 'accept') {
         const superseded = await manager.query<{ id: string }[]>(
           `WITH cancelled AS (
-             UPDATE requests SET status = 'Cancelled', updated_at = $4
+             UPDATE requests SET status = 'Cancelled', updated_at = $4, rejection_reason = $5
               WHERE organization_id = $1 AND kind = $2 AND common_name = $3 AND status IN ('Requested', 'Pending') RETURNING id)
            SELECT id FROM cancelled`,
-          [pkg.organizationId, input.kind, profileInput.commonName, now],
+          // The reason travels with the list item, so the client need not fetch each one.
+          [pkg.organizationId, input.kind, profileInput.commonName, now, `Superseded by request ${id}.`],
         );
         for (const old of superseded) {
           await this.events.record(manager, {
