@@ -1,0 +1,98 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+export const ROOT = join(__dirname, '../..');
+const PG_ADMIN = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const ADMIN_PASSWORD = 'e2e admin password';
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+
+async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: PG_ADMIN });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface RunningApi {
+  readonly url: string;
+  readonly mtlsPort: number;
+  stop(): Promise<void>;
+}
+
+/** The built API (apps/api/dist) in its own process, on a fresh PostgreSQL database. */
+export async function startApi(dataDir: string): Promise<RunningApi> {
+  const name = `enroll_e2e_${randomBytes(5).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${name}`;
+  const [port, mtlsPort] = [await freePort(), await freePort()];
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'apps/api/dist/main.js')], {
+    env: {
+      ...process.env, DATABASE_URL: url.toString(), PORT: String(port), HOST: '127.0.0.1', ENROLL_MTLS_PORT: String(mtlsPort),
+      ENROLL_PUBLIC_URL: `http://127.0.0.1:${port}`, ENROLL_ADMIN_PASSWORD: ADMIN_PASSWORD, ENROLL_CA_PASSPHRASE: 'e2e ca passphrase',
+      ENROLL_CA_KEY_ALGORITHM: 'EC-P256', ENROLL_DATA_DIR: dataDir, LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 150; i++) {
+    const ok = await fetch(`${base}/health`).then((r) => r.ok, () => false);
+    if (ok) {
+      return {
+        url: base,
+        mtlsPort,
+        stop: async () => {
+          child.kill('SIGTERM');
+          await new Promise((r) => setTimeout(r, 300));
+          await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+        },
+      };
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill();
+  throw new Error('The API did not start');
+}
+
+/** JSON over HTTP with a bearer token; throws on an unexpected status. */
+export async function api<T>(base: string, method: string, path: string, token: string | undefined, body?: unknown, expected = [200, 201]): Promise<T> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!expected.includes(response.status)) {
+    throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+  }
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Runs the built enroll binary. */
+export function enroll(home: string, args: string[]): { status: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(ROOT, 'apps/client/dist/main.js'), ...args], {
+    env: { ...process.env, ENROLL_HOME: home },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+export const openssl = (args: string[], input?: string): { status: number; stdout: string; stderr: string } => {
+  const result = spawnSync('openssl', args, { encoding: 'utf8', ...(input === undefined ? {} : { input }) });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+};
