@@ -7,7 +7,7 @@ import { AccessGuard } from './common/access.guard';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { dataSourceOptions, type DatabaseTarget } from './database/database-options';
 import {
-  AuditModule, AuthModule, CertificatesModule, CoreModule, HealthModule, OrganizationsModule, PackagesModule, PkiModule, RequestsModule, UsersModule,
+  AuditModule, AuthModule, CertificatesModule, CoreModule, HealthModule, MtlsModule, OrganizationsModule, PackagesModule, PkiModule, RequestsModule, UsersModule,
 } from './modules';
 
 @Module({})
@@ -36,6 +36,7 @@ export class AppModule {
         PackagesModule,
         RequestsModule,
         CertificatesModule,
+        MtlsModule,
         AuditModule,
         HealthModule,
       ],

@@ -34,6 +34,7 @@ export async function createApp(config: AppConfig, database: DatabaseTarget): Pr
   app.use(helmet());
   app.use(cookieParser());
   app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
+  app.use(express.raw({ type: 'application/ocsp-request', limit: '16kb' }));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

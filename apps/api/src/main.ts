@@ -2,6 +2,7 @@ import { ConfigError, ensureDataDir, loadConfig } from './config/app-config';
 import { startEmbeddedDatabase } from './database/embedded-database';
 import { createApp } from './create-app';
 import { AuthService } from './auth/auth.service';
+import { startMtlsServer } from './mtls/mtls-server';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -11,8 +12,10 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   const admin = await app.get(AuthService).ensureFirstAdmin();
   await app.listen(config.port, config.host);
+  const mtls = await startMtlsServer(app, config);
   const url = `http://localhost:${config.port}`;
   console.log(`\nEnroll is running: ${url} (API docs ${url}/api/docs, public URL ${config.publicUrl})`);
+  console.log(`Mutual TLS port: https://localhost:${config.mtlsPort} (test service /api/v1/enrollment/test)`);
   console.log(`Database: ${embedded ? `embedded PGlite in ${config.dataDir}/pgdata` : 'PostgreSQL (DATABASE_URL)'}`);
   if (admin.created && admin.generated) {
     console.log(`\nFirst administrator created. Sign in as "admin" with this password (shown once):\n\n    ${admin.password}\n`);
@@ -20,6 +23,7 @@ async function main(): Promise<void> {
     console.log('\nFirst administrator "admin" created with ENROLL_ADMIN_PASSWORD.');
   }
   const stop = async (): Promise<void> => {
+    mtls.close();
     await app.close();
     await embedded?.close();
     process.exit(0);

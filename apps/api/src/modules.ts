@@ -17,6 +17,11 @@ import { PackagesService } from './packages/packages.service';
 import { CaService } from './pki/ca.service';
 import { CrlService } from './pki/crl.service';
 import { PkiController } from './pki/pki.controller';
+import { OcspController } from './pki/ocsp.controller';
+import { OcspService } from './pki/ocsp.service';
+import { DeviceController } from './mtls/device.controller';
+import { DeviceService } from './mtls/device.service';
+import { DeviceStrategy } from './mtls/device.strategy';
 import { DecisionsService } from './requests/decisions.service';
 import { EnrollmentController } from './requests/enrollment.controller';
 import { PickupService } from './requests/pickup.service';
@@ -33,7 +38,7 @@ import { UsersService } from './users/users.service';
 @Module({ providers: [Clock, AuditService], exports: [Clock, AuditService] })
 export class CoreModule {}
 
-@Module({ providers: [CaService, CrlService], controllers: [PkiController], exports: [CaService, CrlService] })
+@Module({ providers: [CaService, CrlService, OcspService], controllers: [PkiController, OcspController], exports: [CaService, CrlService] })
 export class PkiModule implements OnModuleInit {
   constructor(private readonly ca: CaService) {}
 
@@ -64,6 +69,9 @@ export class RequestsModule {}
 
 @Module({ imports: [PkiModule], providers: [CertificatesService], controllers: [CertificatesController] })
 export class CertificatesModule {}
+
+@Module({ imports: [PassportModule, PkiModule, RequestsModule], providers: [DeviceStrategy, DeviceService], controllers: [DeviceController] })
+export class MtlsModule {}
 
 @Module({ controllers: [AuditController] })
 export class AuditModule {}

@@ -16,6 +16,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export class AccessGuard implements CanActivate {
   private readonly session = new (AuthGuard('session'))();
   private readonly package = new (AuthGuard('package'))();
+  private readonly device = new (AuthGuard('device'))();
 
   constructor(private readonly reflector: Reflector) {}
 
@@ -26,6 +27,9 @@ export class AccessGuard implements CanActivate {
         return true;
       case 'package':
         await this.authenticate(this.package, context);
+        return true;
+      case 'device':
+        await this.authenticate(this.device, context);
         return true;
       case 'user': {
         await this.authenticate(this.session, context);

@@ -23,6 +23,15 @@ export interface UserPrincipal {
   readonly viaCookie: boolean;
 }
 
-export type Principal = PackagePrincipal | UserPrincipal;
+/** A device, proved by a current, unrevoked certificate of this CA presented over mutual TLS. */
+export interface DevicePrincipal {
+  readonly type: 'device';
+  readonly serialNumber: string;
+  readonly requestId: string | null;
+  readonly subject: string;
+  readonly notAfter: Date;
+}
+
+export type Principal = PackagePrincipal | UserPrincipal | DevicePrincipal;
 
 export type AuthenticatedRequest = Request & { user?: Principal };

@@ -21,7 +21,16 @@ function appStatus(code: AppErrorCode): number {
       return 400;
     case 'UNAUTHENTICATED':
     case 'INVALID_CREDENTIALS':
+    case 'CERTIFICATE_REQUIRED':
+    case 'UNKNOWN_ISSUER':
+    case 'UNKNOWN_CERTIFICATE':
+    case 'CERTIFICATE_EXPIRED':
+    case 'CERTIFICATE_NOT_YET_VALID':
       return 401;
+    case 'CERTIFICATE_REVOKED':
+      return 403;
+    case 'NOT_A_DEVICE_CERTIFICATE':
+      return 409;
     case 'CSRF_TOKEN_INVALID':
     case 'FORBIDDEN':
     case 'PACKAGE_DISABLED':

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { buildCrl, serialFromHex, type RevocationReason } from '@enroll/pki';
 import { Clock } from '../common/clock';
@@ -22,12 +22,33 @@ interface CrlRow {
  * lock, so that several API processes never issue two CRLs with one number.
  */
 @Injectable()
-export class CrlService {
+export class CrlService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CrlService.name);
+  private timer: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly db: DataSource,
     private readonly ca: CaService,
     private readonly clock: Clock,
   ) {}
+
+  /** Refreshes on a schedule, so that a CRL is always published well before its nextUpdate. */
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.refreshQuietly(), 15 * 60_000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /**
+   * Called right after a revocation commits. If the process dies first, nothing is lost: the
+   * next fetch sees more revocations than the latest CRL counts and builds a new one.
+   */
+  refreshQuietly(): void {
+    this.current().catch((error: unknown) => this.logger.error({ err: error }, 'CRL refresh failed'));
+  }
 
   async current(): Promise<CrlRow> {
     const now = this.clock.now();

@@ -1,6 +1,6 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Header, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Public } from '../common/access.decorators';
 import { CaService } from './ca.service';
 import { CrlService } from './crl.service';
@@ -35,13 +35,14 @@ export class PkiController {
 
   @Get('crl')
   @ApiOperation({ summary: 'The current CRL, DER' })
-  async current(@Res() response: Response): Promise<void> {
+  async current(@Req() request: Request, @Res() response: Response): Promise<void> {
     const crl = await this.crl.current();
-    response
-      .type('application/pkix-crl')
-      .set('Last-Modified', crl.this_update.toUTCString())
-      .set('Cache-Control', 'public, max-age=60')
-      .set('ETag', `"crl-${crl.crl_number}"`)
-      .send(crl.der);
+    const etag = `"crl-${crl.crl_number}"`;
+    response.set('Last-Modified', crl.this_update.toUTCString()).set('Cache-Control', 'public, max-age=60').set('ETag', etag);
+    if (request.headers['if-none-match'] === etag) {
+      response.status(304).end();
+      return;
+    }
+    response.type('application/pkix-crl').send(crl.der);
   }
 }

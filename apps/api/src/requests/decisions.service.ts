@@ -6,6 +6,7 @@ import { notFound } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { one } from '../common/sql';
 import { CaService } from '../pki/ca.service';
+import { CrlService } from '../pki/crl.service';
 import { RequestEvents } from './request-events';
 import { RequestsRepository, type Scope } from './requests.repository';
 import { requestView, type RequestRow, type RequestView } from './request-row';
@@ -44,6 +45,7 @@ export class DecisionsService {
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly ca: CaService,
+    private readonly crl: CrlService,
     private readonly events: RequestEvents,
     private readonly requests: RequestsRepository,
   ) {}
@@ -74,8 +76,8 @@ export class DecisionsService {
     return this.decide(personActor(actor), personScope(actor), id, 'reject', () => Promise.resolve({ reason, patch: { rejection_reason: reason } }));
   }
 
-  revoke(who: DecisionActor, scope: Scope, id: number, reason: ApiRevocationReason): Promise<RequestRow> {
-    return this.decide(who, scope, id, 'revoke', async (manager, row, now) => {
+  async revoke(who: DecisionActor, scope: Scope, id: number, reason: ApiRevocationReason): Promise<RequestRow> {
+    const revoked = await this.decide(who, scope, id, 'revoke', async (manager, row, now) => {
       const certificate = await one<{ serial: string; spki_sha256: Buffer; not_after: Date }>(
         manager,
         `SELECT serial, spki_sha256, not_after FROM certificates WHERE request_id = $1 FOR UPDATE`,
@@ -89,6 +91,9 @@ export class DecisionsService {
       }
       return { reason, details: { serialNumber: certificate?.serial ?? null } };
     });
+    // After the commit: publish a CRL that lists it (OCSP and the mTLS port read the table directly).
+    this.crl.refreshQuietly();
+    return revoked;
   }
 
   private async decide(
