@@ -122,6 +122,28 @@ describe('enroll against the real API', () => {
     expect(result.stdout + result.stderr).toMatch(/serverAuth/);
   });
 
+  it('test succeeds over mutual TLS, and says the certificate is revoked right after a manager revokes it', async () => {
+    const ok = enroll(home, ['test']);
+    expect(ok.stdout + ok.stderr).toContain('Connection to test connection service successful.');
+    expect(ok.status).toBe(0);
+    await api(server.url, 'POST', `/api/v1/requests/${workstationId}/revoke`, manager, { reason: 'keyCompromise' });
+    const refused = enroll(home, ['test']);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout + refused.stderr).toMatch(/revoked/i);
+  });
+
+  it('revoke: the device revokes its own certificate over mutual TLS', async () => {
+    const id = submittedId(enroll(home, ['submit', ...DETAILS]).stdout);
+    await api(server.url, 'POST', `/api/v1/requests/${id}/approve`, manager, {});
+    expect(enroll(home, ['get']).stdout).toContain(`Certificate installed successfully for request Id ${id}.`);
+    expect(enroll(home, ['test']).status).toBe(0);
+    const revoked = enroll(home, ['revoke', '--reason', 'cessationOfOperation']);
+    expect(revoked.status).toBe(0);
+    const after = await api<{ status: string; history: { actorType: string }[] }>(server.url, 'GET', `/api/v1/requests/${id}`, manager);
+    expect(after.status).toBe('Revoked');
+    expect(after.history.at(-1)?.actorType).toBe('device');
+  });
+
   it('keeps an event log without key material', () => {
     const log = readFileSync(join(home, 'events.log'), 'utf8');
     expect(log).toMatch(/submit/);

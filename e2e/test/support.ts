@@ -30,13 +30,16 @@ async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
 export interface RunningApi {
   readonly url: string;
   readonly mtlsPort: number;
+  readonly database: string;
   stop(): Promise<void>;
 }
 
-/** The built API (apps/api/dist) in its own process, on a fresh PostgreSQL database. */
-export async function startApi(dataDir: string): Promise<RunningApi> {
-  const name = `enroll_e2e_${randomBytes(5).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+/** The built API (apps/api/dist) in its own process, on a fresh PostgreSQL database or a given one. */
+export async function startApi(dataDir: string, shared?: string): Promise<RunningApi> {
+  const name = shared ?? `enroll_e2e_${randomBytes(5).toString('hex')}`;
+  if (!shared) {
+    await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  }
   const url = new URL(PG_ADMIN);
   url.pathname = `/${name}`;
   const [port, mtlsPort] = [await freePort(), await freePort()];
@@ -55,10 +58,13 @@ export async function startApi(dataDir: string): Promise<RunningApi> {
       return {
         url: base,
         mtlsPort,
+        database: name,
         stop: async () => {
           child.kill('SIGTERM');
           await new Promise((r) => setTimeout(r, 300));
-          await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+          if (!shared) {
+            await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+          }
         },
       };
     }
