@@ -32,32 +32,36 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 export interface Reply {
   status: number;
   body: string;
+  bytes: number;
 }
 
 /**
  * A small HTTP client on a keep-alive agent (the load generator should cost little). A socket the
  * server closed while idle resets on reuse: that one case is retried once.
  */
-export async function call(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<Reply> {
+export async function call(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: unknown, raw?: Buffer, binary = false): Promise<Reply> {
   try {
-    return await once(port, method, path, headers, body);
+    return await once(port, method, path, headers, body, raw, binary);
   } catch (error) {
     if ((error as { code?: string }).code !== 'ECONNRESET') {
       throw error;
     }
-    return once(port, method, path, headers, body);
+    return once(port, method, path, headers, body, raw, binary);
   }
 }
 
-function once(port: number, method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<Reply> {
+function once(port: number, method: string, path: string, headers: Record<string, string>, body: unknown, raw: Buffer | undefined, binary: boolean): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const payload = raw ?? (body === undefined ? undefined : JSON.stringify(body));
     const request = http.request(
-      { host: '127.0.0.1', port, method, path, agent, headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } },
+      { host: '127.0.0.1', port, method, path, agent, headers: { ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}), ...headers } },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (c: Buffer) => chunks.push(c));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () => {
+          const all = Buffer.concat(chunks);
+          resolve({ status: response.statusCode ?? 0, body: binary ? '' : all.toString('utf8'), bytes: all.length });
+        });
       },
     );
     request.on('error', reject);

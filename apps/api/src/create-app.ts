@@ -10,6 +10,8 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
+import { ocspMiddleware } from './pki/ocsp.middleware';
+import { OcspService } from './pki/ocsp.service';
 import { AppError } from './common/app-error';
 import { sendProblem, toProblem } from './common/problem-details.filter';
 import type { AppConfig } from './config/app-config';
@@ -34,7 +36,7 @@ export async function createApp(config: AppConfig, database: DatabaseTarget): Pr
   app.use(helmet());
   app.use(cookieParser());
   app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
-  app.use(express.raw({ type: 'application/ocsp-request', limit: '16kb' }));
+  app.use('/pki/ocsp', express.raw({ type: () => true, limit: '16kb' }), ocspMiddleware(app.get(OcspService)));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

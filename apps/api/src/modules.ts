@@ -17,7 +17,6 @@ import { PackagesService } from './packages/packages.service';
 import { CaService } from './pki/ca.service';
 import { CrlService } from './pki/crl.service';
 import { PkiController } from './pki/pki.controller';
-import { OcspController } from './pki/ocsp.controller';
 import { OcspService } from './pki/ocsp.service';
 import { DeviceController } from './mtls/device.controller';
 import { DeviceService } from './mtls/device.service';
@@ -38,7 +37,7 @@ import { UsersService } from './users/users.service';
 @Module({ providers: [Clock, AuditService], exports: [Clock, AuditService] })
 export class CoreModule {}
 
-@Module({ providers: [CaService, CrlService, OcspService], controllers: [PkiController, OcspController], exports: [CaService, CrlService] })
+@Module({ providers: [CaService, CrlService, OcspService], controllers: [PkiController], exports: [CaService, CrlService, OcspService] })
 export class PkiModule implements OnModuleInit {
   constructor(private readonly ca: CaService) {}
 
