@@ -68,6 +68,10 @@ export async function submitCommand(ctx: Context, options: SubmitOptions): Promi
   const kind = options.kind ?? 'workstation';
   checkInput(config, kind, options);
   const algorithm: KeyAlgorithm = keyAlgorithmFor(options.keyType ?? 'rsa', options.keyLength);
+  // RSA key generation runs on the thread pool while the device details are collected (bench:client).
+  ctx.out.progress(`Generating the ${algorithm} key on this device`);
+  const keyPromise = generatePrivateKey(algorithm);
+  keyPromise.catch(() => undefined);
   ctx.out.progress('Collecting the device details');
   const device = await ctx.collectDevice();
   if (device.macAddress === '00:00:00:00:00:00') {
@@ -83,8 +87,7 @@ export async function submitCommand(ctx: Context, options: SubmitOptions): Promi
     locality: options.locality.trim(),
     email: options.email.trim(),
   }));
-  ctx.out.progress(`Generating the ${algorithm} key on this device`);
-  const privateKey = await generatePrivateKey(algorithm);
+  const privateKey = await keyPromise;
   const csr = makeOwnCsr(privateKey, subject, kind);
   const requester = ctx.requester(options.requestedBy);
   const pending = await writePendingKey(ctx.paths, config.packageId, privateKeyToPem(privateKey));
