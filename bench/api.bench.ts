@@ -5,27 +5,17 @@
  */
 import { buildCsr, generatePrivateKey, OID } from '@enroll/pki';
 import { Client } from 'pg';
-import { call, databaseUrl, dropDatabase, percentile, recreateDatabase, startApi } from './support';
+import { benchTenant, call, databaseUrl, percentile, runBench, withApi } from './support';
 
 const DB = 'enroll_bench';
 const PORT = Number(process.env.BENCH_PORT ?? 3190);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const ADMIN_PASSWORD = 'bench admin password';
 
 async function main(): Promise<void> {
-  await recreateDatabase(DB);
-  const api = await startApi(
-    { DATABASE_URL: databaseUrl(DB), ENROLL_ADMIN_PASSWORD: ADMIN_PASSWORD, ENROLL_CA_PASSPHRASE: 'bench ca passphrase', ENROLL_CA_KEY_ALGORITHM: 'RSA-2048', ENROLL_DATA_DIR: '/tmp/enroll-bench-data' },
-    PORT,
-  );
-  try {
-    const login = await call(PORT, 'POST', '/api/v1/auth/login', {}, { username: 'admin', password: ADMIN_PASSWORD });
-    const admin = { authorization: `Bearer ${(JSON.parse(login.body) as { accessToken: string }).accessToken}` };
-    await call(PORT, 'POST', '/api/v1/organizations', admin, { code: 'BENCH', name: 'Bench', country: 'FR' });
-    const created = await call(PORT, 'POST', '/api/v1/packages', admin, { organizationCode: 'BENCH', environment: 'Production', store: 'machine', kinds: ['workstation'] });
-    const pkg = { authorization: `Bearer ${(JSON.parse(created.body) as { token: string }).token}` };
+  await withApi(DB, PORT, { ENROLL_CA_KEY_ALGORITHM: 'RSA-2048' }, async () => {
+    const { admin, pkg } = await benchTenant(PORT, ['workstation']);
 
     // Fresh CSRs (a new CN and signature each) made before the clock starts, from a pool of RSA-2048 keys.
     const keys = await Promise.all(Array.from({ length: 32 }, () => generatePrivateKey('RSA-2048')));
@@ -107,16 +97,7 @@ async function main(): Promise<void> {
     const p95 = percentile(latencies, 95);
     console.log(`queue page (100 rows, filtered, admin): p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`);
     console.log(`api-bench: cycle_per_s=${cyclePerSecond.toFixed(0)} queue_p95_ms=${p95.toFixed(1)} rows=${count}`);
-  } finally {
-    api.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
-    if (process.env.BENCH_KEEP !== '1') {
-      await dropDatabase(DB);
-    }
-  }
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCsr, generatePrivateKey, OID } from '@enroll/pki';
 import { Client } from 'pg';
-import { call, databaseUrl, dropDatabase, percentile, recreateDatabase, startApi } from './support';
+import { benchTenant, call, databaseUrl, percentile, runBench, withApi } from './support';
 
 const DB = 'enroll_bench_revocation';
 const PORT = Number(process.env.BENCH_PORT ?? 3194);
@@ -34,18 +34,9 @@ function mtlsTest(cert: string, key: string, ca: string): Promise<number> {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'enroll-bench-rev-'));
-  await recreateDatabase(DB);
-  const api = await startApi(
-    { DATABASE_URL: databaseUrl(DB), ENROLL_ADMIN_PASSWORD: 'bench admin password', ENROLL_CA_PASSPHRASE: 'bench ca passphrase', ENROLL_CA_KEY_ALGORITHM: 'RSA-2048',
-      ENROLL_DATA_DIR: join(dir, 'data'), ENROLL_MTLS_PORT: String(MTLS_PORT), ENROLL_PUBLIC_URL: `http://127.0.0.1:${PORT}` },
-    PORT,
-  );
-  try {
-    const login = await call(PORT, 'POST', '/api/v1/auth/login', {}, { username: 'admin', password: 'bench admin password' });
-    const admin = { authorization: `Bearer ${(JSON.parse(login.body) as { accessToken: string }).accessToken}` };
-    await call(PORT, 'POST', '/api/v1/organizations', admin, { code: 'BENCH', name: 'Bench', country: 'FR' });
-    const created = await call(PORT, 'POST', '/api/v1/packages', admin, { organizationCode: 'BENCH', environment: 'Production', store: 'machine', kinds: ['workstation'] });
-    const pkg = { authorization: `Bearer ${(JSON.parse(created.body) as { token: string }).token}` };
+  const env = { ENROLL_CA_KEY_ALGORITHM: 'RSA-2048', ENROLL_MTLS_PORT: String(MTLS_PORT), ENROLL_PUBLIC_URL: `http://127.0.0.1:${PORT}` };
+  await withApi(DB, PORT, env, async () => {
+    const { admin, pkg } = await benchTenant(PORT, ['workstation']);
     const chain = (await call(PORT, 'GET', '/pki/ca.pem')).body;
     writeFileSync(join(dir, 'ca.pem'), chain);
     writeFileSync(join(dir, 'issuing.pem'), chain.split(/(?<=-----END CERTIFICATE-----\n)/)[0] ?? '');
@@ -111,15 +102,8 @@ async function main(): Promise<void> {
     const crlMs = performance.now() - t0;
     console.log(`CRL with ${100_000 + 21} entries: ${crl.bytes} bytes, built and served in ${crlMs.toFixed(0)} ms`);
     console.log(`revocation-bench: ocsp_per_s=${ocspPerSecond.toFixed(0)} revoke_to_refusal_ms=${revokeToRefusal.toFixed(0)} crl_bytes_100k=${crl.bytes}`);
-  } finally {
-    api.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
-    await dropDatabase(DB);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
+  rmSync(dir, { recursive: true, force: true });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -93,3 +93,50 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
+
+export const BENCH_ADMIN_PASSWORD = 'bench admin password';
+
+/**
+ * Runs `body` against the built API in its own process on a fresh database, then stops it and
+ * drops the database (unless BENCH_KEEP=1, to look at query plans afterwards).
+ */
+export async function withApi(database: string, port: number, env: Record<string, string>, body: () => Promise<void>): Promise<void> {
+  await recreateDatabase(database);
+  const api = await startApi(
+    { DATABASE_URL: databaseUrl(database), ENROLL_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD, ENROLL_CA_PASSPHRASE: 'bench ca passphrase', ENROLL_DATA_DIR: `/tmp/enroll-bench-data-${port}`, ...env },
+    port,
+  );
+  try {
+    await body();
+  } finally {
+    api.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    if (process.env.BENCH_KEEP !== '1') {
+      await dropDatabase(database);
+    }
+  }
+}
+
+export interface BenchTenant {
+  /** Authorization headers of the administrator and of the enrollment package. */
+  readonly admin: Record<string, string>;
+  readonly pkg: Record<string, string>;
+  readonly clientConfig: unknown;
+}
+
+/** Signs in as admin and creates the organization BENCH with a package for these kinds. */
+export async function benchTenant(port: number, kinds: string[]): Promise<BenchTenant> {
+  const login = await call(port, 'POST', '/api/v1/auth/login', {}, { username: 'admin', password: BENCH_ADMIN_PASSWORD });
+  const admin = { authorization: `Bearer ${(JSON.parse(login.body) as { accessToken: string }).accessToken}` };
+  await call(port, 'POST', '/api/v1/organizations', admin, { code: 'BENCH', name: 'Bench', country: 'FR' });
+  const created = JSON.parse((await call(port, 'POST', '/api/v1/packages', admin, { organizationCode: 'BENCH', environment: 'Production', store: 'machine', kinds })).body) as { token: string; clientConfig: unknown };
+  return { admin, pkg: { authorization: `Bearer ${created.token}` }, clientConfig: created.clientConfig };
+}
+
+/** Runs a benchmark's main and exits non-zero on failure. */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
