@@ -10,7 +10,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
-import { ocspMiddleware } from './pki/ocsp.middleware';
+import { serveOcspFirst } from './pki/ocsp-endpoint';
 import { OcspService } from './pki/ocsp.service';
 import { AppError } from './common/app-error';
 import { sendProblem, toProblem } from './common/problem-details.filter';
@@ -36,7 +36,6 @@ export async function createApp(config: AppConfig, database: DatabaseTarget): Pr
   app.use(helmet());
   app.use(cookieParser());
   app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
-  app.use('/pki/ocsp', express.raw({ type: () => true, limit: '16kb' }), ocspMiddleware(app.get(OcspService)));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -66,6 +65,7 @@ export async function createApp(config: AppConfig, database: DatabaseTarget): Pr
     });
   }
   await app.init();
+  serveOcspFirst(app.getHttpServer(), app.get(OcspService));
   // Errors raised before a route is reached (bad JSON, a body too large) get problem+json too.
   app.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
     if (response.headersSent) {

@@ -49,7 +49,7 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/certificates/:serial/download': 'user:admin+manager',
 };
 
-// Mounted as plain Express middleware, before Nest's router, and public by design: POST /pki/ocsp, GET /pki/ocsp/*.
+// Served on the HTTP server ahead of Express, public by design (pki/ocsp-endpoint.ts): POST /pki/ocsp, GET /pki/ocsp/*.
 
 describe('route inventory', () => {
   it('lists every route with its guard, and they are exactly the expected ones', () => {

@@ -5,6 +5,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import {
   describeKey, generatePrivateKey, OcspResponder, readCertificate, SoftwareSigner, type CertificateStatus, type OcspCertId, type RevocationReason,
 } from '@enroll/pki';
+import { Batcher } from '../common/batcher';
 import { Clock } from '../common/clock';
 import { CaService } from './ca.service';
 
@@ -40,15 +41,20 @@ export class OcspService {
     return responder.respond(der, (ids) => this.lookup(ids), now);
   }
 
-  private async lookup(ids: readonly OcspCertId[]): Promise<CertificateStatus[]> {
+  /** Concurrent OCSP requests share database round trips (see Batcher: nothing is cached). */
+  private readonly statuses = new Batcher<string, LookupRow>(async (serials) => {
     // The hottest read of the API goes to the pg pool under TypeORM: a QueryRunner per query
     // cost more than the query itself here (bench:revocation). Read-only, no transaction needed.
     const pool = (this.db.driver as PostgresDriver).master as { query: (text: string, values: unknown[]) => Promise<{ rows: LookupRow[] }> };
     const found = (await pool.query(
       `SELECT c.serial, c.status, v.revoked_at, v.reason FROM certificates c LEFT JOIN revocations v ON v.serial = c.serial WHERE c.serial = ANY($1)`,
-      [ids.map((id) => id.serialNumber)],
+      [serials],
     )).rows;
-    const bySerial = new Map(found.map((r) => [r.serial, r]));
+    return new Map(found.map((r) => [r.serial, r]));
+  });
+
+  private async lookup(ids: readonly OcspCertId[]): Promise<CertificateStatus[]> {
+    const bySerial = await this.statuses.load(ids.map((id) => id.serialNumber));
     return ids.map((id): CertificateStatus => {
       const row = bySerial.get(id.serialNumber);
       if (!row) {
