@@ -2,6 +2,9 @@ import type { ClientConfig, RequestKind } from './client-config';
 import { ApiError, describeNetworkFailure, NetworkError, OperationError } from './errors';
 import { readPage, readProblem, readRequest, type RequestSummary, type SubmittedRequest } from './api-model';
 import type { DeviceInfo } from './fingerprint';
+import type { FetchFunction } from './http-fetch';
+
+export type { FetchFunction } from './http-fetch';
 
 /** The body of `POST /api/v1/enrollment/requests`. */
 export interface SubmitBody {
@@ -13,7 +16,6 @@ export interface SubmitBody {
   readonly device: DeviceInfo;
 }
 
-export type FetchFunction = typeof fetch;
 
 /** Lists are followed page by page; this bounds a runaway cursor loop. */
 const MAX_PAGES = 1000;
