@@ -7,6 +7,12 @@ import { CaService } from './ca.service';
 /** How long a CRL is valid; a new one is made well before (RFC 5280 5.1.2.5). */
 const CRL_VALIDITY_MS = 24 * 3_600_000;
 const REFRESH_BEFORE_MS = 12 * 3_600_000;
+/**
+ * How long this process serves its CRL without asking the database again. Its own revocations
+ * clear it at once; another process's show within this bound (OCSP and the mTLS port, which
+ * read the database per request, are the immediate paths).
+ */
+const CACHE_MS = 5_000;
 
 interface CrlRow {
   crl_number: string;
@@ -25,6 +31,7 @@ interface CrlRow {
 export class CrlService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CrlService.name);
   private timer: NodeJS.Timeout | undefined;
+  private cached: { readonly row: CrlRow; readonly at: number } | undefined;
 
   constructor(
     private readonly db: DataSource,
@@ -47,11 +54,23 @@ export class CrlService implements OnApplicationBootstrap, OnApplicationShutdown
    * next fetch sees more revocations than the latest CRL counts and builds a new one.
    */
   refreshQuietly(): void {
+    this.cached = undefined;
     this.current().catch((error: unknown) => this.logger.error({ err: error }, 'CRL refresh failed'));
   }
 
+  /** The current CRL: from memory while recent, else from the database, built anew when stale. */
   async current(): Promise<CrlRow> {
     const now = this.clock.now();
+    const cached = this.cached;
+    if (cached && now.getTime() - cached.at < CACHE_MS && cached.row.next_update.getTime() - now.getTime() > REFRESH_BEFORE_MS) {
+      return cached.row;
+    }
+    const row = await this.load(now);
+    this.cached = { row, at: now.getTime() };
+    return row;
+  }
+
+  private async load(now: Date): Promise<CrlRow> {
     const [latest] = await this.db.query<CrlRow[]>(`SELECT crl_number, this_update, next_update, revocation_count, der FROM crls ORDER BY crl_number DESC LIMIT 1`);
     const [{ count } = { count: 0 }] = await this.db.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM revocations`);
     if (latest && this.fresh(latest, count, now)) {
