@@ -51,6 +51,17 @@ export async function createApp(config: AppConfig, database: DatabaseTarget): Pr
     app,
     new DocumentBuilder().setTitle('Enroll API').setVersion('1').setDescription('Certificate enrollment: see API.md').addBearerAuth().build(),
   );
+  // OCSP is served ahead of Nest (pki/ocsp-endpoint.ts), so the document lists it by hand.
+  const ocspAnswer = { 200: { description: 'An RFC 6960 OCSPResponse (malformedRequest for bad input)', content: { 'application/ocsp-response': {} } } };
+  document.paths['/pki/ocsp'] = {
+    post: { tags: ['pki'], summary: 'OCSP over POST (RFC 6960)', requestBody: { required: true, content: { 'application/ocsp-request': {} } }, responses: ocspAnswer },
+  };
+  document.paths['/pki/ocsp/{request}'] = {
+    get: {
+      tags: ['pki'], summary: 'OCSP over GET: the base64 DER request, URL-encoded (RFC 6960 appendix A)',
+      parameters: [{ name: 'request', in: 'path', required: true, schema: { type: 'string' } }], responses: ocspAnswer,
+    },
+  };
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   if (config.portalDir) {
     const portalDir = config.portalDir;

@@ -80,3 +80,15 @@ describe('route inventory', () => {
     expect(found).toEqual(EXPECTED);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('lists every path of API.md, the OCSP endpoint included', async () => {
+    const document = (await t.http().get('/api/docs-json').expect(200)).body as { paths: Record<string, unknown> };
+    const paths = Object.keys(document.paths);
+    for (const path of ['/api/v1/auth/login', '/api/v1/organizations', '/api/v1/users/{id}/certificate', '/api/v1/packages/{id}/disable', '/api/v1/audit',
+      '/api/v1/enrollment/requests', '/api/v1/enrollment/requests/{id}/certificate', '/api/v1/enrollment/requests/{id}/installed', '/api/v1/requests/{id}/approve',
+      '/api/v1/certificates/{serial}/download', '/pki/ca.pem', '/pki/crl', '/pki/ocsp', '/pki/ocsp/{request}', '/api/v1/enrollment/test', '/api/v1/enrollment/revoke', '/health']) {
+      expect(paths).toContain(path);
+    }
+  });
+});
