@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { createCertificateAuthority } from '@enroll/pki';
 import { dataSourceOptions } from '../../src/database/database-options';
 import { startEmbeddedDatabase } from '../../src/database/embedded-database';
-import { ADMIN_URL, TEMPLATE_DB, urlFor, withAdmin } from './postgres';
+import { randomBytes } from 'node:crypto';
+import { ADMIN_URL, templateDb, urlFor, withAdmin } from './postgres';
 import { CA_PASSPHRASE } from './test-config';
 
 /**
@@ -14,6 +15,9 @@ import { CA_PASSPHRASE } from './test-config';
  */
 export default async function globalSetup(): Promise<void> {
   mkdirSync('/tmp/enroll-test-data', { recursive: true });
+  // Workers inherit this environment; teardown drops the template by the same name.
+  process.env.ENROLL_TEST_TEMPLATE = `enroll_tpl_${randomBytes(5).toString('hex')}`;
+  const TEMPLATE_DB = templateDb();
   await withAdmin(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${TEMPLATE_DB}`);

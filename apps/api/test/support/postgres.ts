@@ -3,7 +3,8 @@ import { Client } from 'pg';
 
 /** The PostgreSQL server the tests use (see STACK-NOTES.md); TEST_DATABASE_URL overrides it. */
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const TEMPLATE_DB = 'enroll_test_template';
+/** The migrated template of this run. Each run names its own, so runs on one machine never collide. */
+export const templateDb = (): string => process.env.ENROLL_TEST_TEMPLATE ?? 'enroll_test_template';
 
 export function urlFor(database: string): string {
   const url = new URL(ADMIN_URL);
@@ -24,7 +25,7 @@ export async function withAdmin<T>(fn: (client: Client) => Promise<T>): Promise<
 /** A fresh database for one test file, copied from the migrated template (with its CA). */
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `enroll_t_${randomBytes(6).toString('hex')}`;
-  await withAdmin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`));
+  await withAdmin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${templateDb()}`));
   return {
     url: urlFor(name),
     drop: () => withAdmin(async (c) => {
