@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { decodeCursor, DEFAULT_LIMIT, toPage, type Page } from '../common/paging';
+import { SqlFilter } from '../common/sql';
 
 export type ActorType = 'user' | 'package' | 'device' | 'system';
 
@@ -54,25 +55,21 @@ export class AuditService {
   async list(filter: { limit?: number; cursor?: string; requestId?: number; actor?: string }): Promise<Page<AuditEventView>> {
     const limit = filter.limit ?? DEFAULT_LIMIT;
     const after = decodeCursor(filter.cursor, 1);
-    const params: unknown[] = [limit + 1];
-    const where: string[] = [];
+    const where = new SqlFilter(limit + 1);
     if (after) {
-      params.push(after[0]);
-      where.push(`e.id < $${params.length}`);
+      where.add((p) => `e.id < ${p}`, after[0]);
     }
     if (filter.requestId !== undefined) {
-      params.push(filter.requestId);
-      where.push(`e.request_id = $${params.length}`);
+      where.add((p) => `e.request_id = ${p}`, filter.requestId);
     }
     if (filter.actor !== undefined) {
-      params.push(filter.actor);
-      where.push(`e.actor = $${params.length}`);
+      where.add((p) => `e.actor = ${p}`, filter.actor);
     }
     const rows: AuditRow[] = await this.db.query(
       `SELECT e.id, e.at, e.actor, e.actor_type, e.action, e.request_id, e.target, o.code AS organization_code, e.details
          FROM audit_events e LEFT JOIN organizations o ON o.id = e.organization_id
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.id DESC LIMIT $1`,
-      params,
+        ${where.where} ORDER BY e.id DESC LIMIT $1`,
+      where.params,
     );
     return toPage(
       rows,

@@ -5,7 +5,7 @@ import { serialFromHex, serialToHex } from '@enroll/pki';
 import { notFound } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { decodeCursor, DEFAULT_LIMIT, toPage, type Page } from '../common/paging';
-import { one, rows } from '../common/sql';
+import { one, organizationIs, rows, SqlFilter } from '../common/sql';
 import { CaService } from '../pki/ca.service';
 import { renderCertificate, type RenderedCertificate } from './certificate-format';
 import type { CertificateListQuery } from './dto/certificate-queries.dto';
@@ -41,6 +41,7 @@ interface CertificateRow {
 
 const COLUMNS = `c.serial, c.request_id, o.code AS organization_code, c.profile, c.subject, c.common_name, c.not_before, c.not_after, c.status,
   c.created_at, v.revoked_at, v.reason`;
+const certificateOrganizationIs = organizationIs('c.organization_id');
 const FROM = `certificates c LEFT JOIN organizations o ON o.id = c.organization_id LEFT JOIN revocations v ON v.serial = c.serial`;
 
 @Injectable()
@@ -54,41 +55,35 @@ export class CertificatesService {
   async list(actor: Actor, query: CertificateListQuery): Promise<Page<CertificateView>> {
     const now = this.clock.now();
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const params: unknown[] = [limit + 1];
-    const where: string[] = [];
-    const add = (sql: (p: string) => string, value: unknown): void => {
-      params.push(value);
-      where.push(sql(`$${params.length}`));
-    };
+    const where = new SqlFilter(limit + 1);
     const scope = organizationScope(actor);
     if (scope !== undefined) {
-      add((p) => `o.code = ${p}`, scope);
+      where.add(certificateOrganizationIs, scope);
     }
     if (query.organizationCode) {
-      add((p) => `o.code = ${p}`, query.organizationCode);
+      where.add(certificateOrganizationIs, query.organizationCode);
     }
     switch (query.status) {
       case 'valid':
-        add((p) => `c.status = 'valid' AND c.not_after > ${p}`, now);
+        where.add((p) => `c.status = 'valid' AND c.not_after > ${p}`, now);
         break;
       case 'expired':
-        add((p) => `c.status = 'valid' AND c.not_after <= ${p}`, now);
+        where.add((p) => `c.status = 'valid' AND c.not_after <= ${p}`, now);
         break;
       case 'revoked':
-        where.push(`c.status = 'revoked'`);
+        where.addCondition(`c.status = 'revoked'`);
         break;
       case undefined:
         break;
     }
     if (query.expiringBefore) {
-      add((p) => `c.not_after < ${p}`, new Date(query.expiringBefore));
+      where.add((p) => `c.not_after < ${p}`, new Date(query.expiringBefore));
     }
     const after = decodeCursor(query.cursor, 2);
     if (after) {
-      params.push(after[0], after[1]);
-      where.push(`(c.created_at, c.serial) < ($${params.length - 1}::timestamptz, $${params.length})`);
+      where.addCondition(`(c.created_at, c.serial) < (${where.bind(after[0])}::timestamptz, ${where.bind(after[1])})`);
     }
-    const found = await rows<CertificateRow>(this.db, `SELECT ${COLUMNS} FROM ${FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.created_at DESC, c.serial DESC LIMIT $1`, params);
+    const found = await rows<CertificateRow>(this.db, `SELECT ${COLUMNS} FROM ${FROM} ${where.where} ORDER BY c.created_at DESC, c.serial DESC LIMIT $1`, where.params);
     return toPage(found, limit, (r) => this.view(r, now), (r) => [r.created_at.toISOString(), r.serial]);
   }
 
@@ -110,11 +105,11 @@ export class CertificatesService {
     }
     const normalized = serialToHex(bytes);
     const scope = organizationScope(actor);
-    const found = await one<CertificateRow>(
-      this.db,
-      `SELECT ${COLUMNS} FROM ${FROM} WHERE c.serial = $1${scope === undefined ? '' : ' AND o.code = $2'}`,
-      scope === undefined ? [normalized] : [normalized, scope],
-    );
+    const where = new SqlFilter(normalized).addCondition('c.serial = $1');
+    if (scope !== undefined) {
+      where.add(certificateOrganizationIs, scope);
+    }
+    const found = await one<CertificateRow>(this.db, `SELECT ${COLUMNS} FROM ${FROM} ${where.where}`, where.params);
     if (!found) {
       throw notFound(`Certificate ${normalized}`);
     }

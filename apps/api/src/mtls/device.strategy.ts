@@ -3,6 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { Strategy } from 'passport-custom';
+import { serialFromHex, serialToHex } from '@enroll/pki';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
@@ -54,7 +55,8 @@ export class DeviceStrategy extends PassportStrategy(Strategy, 'device') {
     if (now.getTime() > Date.parse(certificate.validTo)) {
       throw new AppError('CERTIFICATE_EXPIRED', `The certificate expired on ${new Date(certificate.validTo).toISOString()}.`);
     }
-    const serial = certificate.serialNumber.toUpperCase().replace(/^(00)+(?=.)/, '');
+    // The CA library's canonical form, as stored: X509Certificate may keep a leading 00 byte.
+    const serial = serialToHex(serialFromHex(certificate.serialNumber) ?? Buffer.alloc(1));
     const row = await one<CertificateRow>(
       this.db,
       `SELECT c.serial, c.request_id, c.subject, c.not_after, c.status, v.revoked_at, v.reason

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RequestKind, RequestStatus } from '@enroll/domain';
 import { decodeCursor, DEFAULT_LIMIT, toPage, type Page } from '../common/paging';
-import { one, rows } from '../common/sql';
+import { one, organizationIs, rows, SqlFilter } from '../common/sql';
 import { REQUEST_COLUMNS, requestView, type RequestRow, type RequestView } from './request-row';
 
 export interface QueueFilter {
@@ -17,22 +17,17 @@ export interface QueueFilter {
 /** Who may see what: an organization (managers), a package (clients), or everything (administrators). */
 export type Scope = { readonly organizationCode?: string; readonly packageId?: string };
 
-/**
- * The organization condition, written so that the planner knows the id when it runs the query
- * (an InitPlan) and can walk the (organization_id, ..., id DESC) indexes in order.
- */
-export const organizationIs = (param: string): string => `r.organization_id = (SELECT id FROM organizations WHERE code = ${param})`;
+const requestOrganizationIs = organizationIs('r.organization_id');
 
 /** Adds scope conditions to a query. Scoping lives in SQL: a foreign row is never even loaded. */
-function scoped(scope: Scope, params: unknown[], where: string[]): void {
+function scoped(scope: Scope, filter: SqlFilter): SqlFilter {
   if (scope.organizationCode !== undefined) {
-    params.push(scope.organizationCode);
-    where.push(organizationIs(`$${params.length}`));
+    filter.add(requestOrganizationIs, scope.organizationCode);
   }
   if (scope.packageId !== undefined) {
-    params.push(scope.packageId);
-    where.push(`r.package_id = $${params.length}`);
+    filter.add((p) => `r.package_id = ${p}`, scope.packageId);
   }
+  return filter;
 }
 
 @Injectable()
@@ -42,60 +37,41 @@ export class RequestsRepository {
   /** The queue, newest first, with keyset paging on the id. */
   async list(scope: Scope, filter: QueueFilter & { requestedBy?: string }): Promise<Page<RequestView>> {
     const limit = filter.limit ?? DEFAULT_LIMIT;
-    const params: unknown[] = [limit + 1];
-    const where: string[] = [];
-    scoped(scope, params, where);
+    const where = scoped(scope, new SqlFilter(limit + 1));
     const after = decodeCursor(filter.cursor, 1);
-    const add = (sql: (p: string) => string, value: unknown): void => {
-      params.push(value);
-      where.push(sql(`$${params.length}`));
-    };
     if (after) {
-      add((p) => `r.id < ${p}`, after[0]);
+      where.add((p) => `r.id < ${p}`, after[0]);
     }
     if (filter.status) {
-      add((p) => `r.status = ${p}`, filter.status);
+      where.add((p) => `r.status = ${p}`, filter.status);
     }
     if (filter.kind) {
-      add((p) => `r.kind = ${p}`, filter.kind);
+      where.add((p) => `r.kind = ${p}`, filter.kind);
     }
     if (filter.organizationCode) {
-      add(organizationIs, filter.organizationCode);
+      where.add(requestOrganizationIs, filter.organizationCode);
     }
     if (filter.requestedBy) {
-      add((p) => `r.requested_by = ${p}`, filter.requestedBy);
+      where.add((p) => `r.requested_by = ${p}`, filter.requestedBy);
     }
     if (filter.q) {
-      const prefix = `${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      params.push(prefix);
-      const p = `$${params.length}`;
-      let byId = '';
-      if (/^\d{1,15}$/.test(filter.q)) {
-        params.push(Number(filter.q));
-        byId = ` OR r.id = $${params.length}`;
-      }
-      where.push(`(lower(r.common_name) LIKE ${p} OR lower(r.requested_by) LIKE ${p}${byId})`);
+      const prefix = where.bind(`${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      const byId = /^\d{1,15}$/.test(filter.q) ? ` OR r.id = ${where.bind(Number(filter.q))}` : '';
+      where.addCondition(`(lower(r.common_name) LIKE ${prefix} OR lower(r.requested_by) LIKE ${prefix}${byId})`);
     }
     const found = await rows<RequestRow>(
       this.db,
       `SELECT ${REQUEST_COLUMNS} FROM requests r JOIN organizations o ON o.id = r.organization_id
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id DESC LIMIT $1`,
-      params,
+        ${where.where} ORDER BY r.id DESC LIMIT $1`,
+      where.params,
     );
     return toPage(found, limit, requestView, (r) => [r.id]);
   }
 
   /** Counts per status, within the scope. */
   async counts(scope: Scope): Promise<Record<string, number>> {
-    const params: unknown[] = [];
-    const where: string[] = [];
-    scoped(scope, params, where);
-    const found = await rows<{ status: string; count: number }>(
-      this.db,
-      `SELECT r.status, count(*)::int AS count FROM requests r JOIN organizations o ON o.id = r.organization_id
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY r.status`,
-      params,
-    );
+    const where = scoped(scope, new SqlFilter());
+    const found = await rows<{ status: string; count: number }>(this.db, `SELECT r.status, count(*)::int AS count FROM requests r ${where.where} GROUP BY r.status`, where.params);
     return Object.fromEntries(found.map((r) => [r.status, r.count]));
   }
 
@@ -104,13 +80,11 @@ export class RequestsRepository {
     if (!Number.isSafeInteger(id) || id < 1) {
       return undefined;
     }
-    const params: unknown[] = [id];
-    const where = ['r.id = $1'];
-    scoped(scope, params, where);
+    const where = scoped(scope, new SqlFilter(id)).addCondition('r.id = $1');
     return one<RequestRow>(
       db,
-      `SELECT ${REQUEST_COLUMNS} FROM requests r JOIN organizations o ON o.id = r.organization_id WHERE ${where.join(' AND ')}${lock ? ' FOR UPDATE OF r' : ''}`,
-      params,
+      `SELECT ${REQUEST_COLUMNS} FROM requests r JOIN organizations o ON o.id = r.organization_id ${where.where}${lock ? ' FOR UPDATE OF r' : ''}`,
+      where.params,
     );
   }
 
