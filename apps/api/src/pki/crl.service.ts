@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { DataSource } from 'typeorm';
 import { buildCrl, serialFromHex, type RevocationReason } from '@enroll/pki';
 import { Clock } from '../common/clock';
+import { one, type Queryable } from '../common/sql';
 import { CaService } from './ca.service';
 
 /** How long a CRL is valid; a new one is made well before (RFC 5280 5.1.2.5). */
@@ -20,6 +21,13 @@ interface CrlRow {
   next_update: Date;
   revocation_count: number;
   der: Buffer;
+}
+
+/** The newest CRL and how many revocations exist: a CRL that counts fewer is stale. */
+async function latestAndCount(db: Queryable): Promise<{ latest: CrlRow | undefined; count: number }> {
+  const latest = await one<CrlRow>(db, `SELECT crl_number, this_update, next_update, revocation_count, der FROM crls ORDER BY crl_number DESC LIMIT 1`);
+  const counted = await one<{ count: number }>(db, `SELECT count(*)::int AS count FROM revocations`);
+  return { latest, count: counted?.count ?? 0 };
 }
 
 /**
@@ -71,8 +79,7 @@ export class CrlService implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private async load(now: Date): Promise<CrlRow> {
-    const [latest] = await this.db.query<CrlRow[]>(`SELECT crl_number, this_update, next_update, revocation_count, der FROM crls ORDER BY crl_number DESC LIMIT 1`);
-    const [{ count } = { count: 0 }] = await this.db.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM revocations`);
+    const { latest, count } = await latestAndCount(this.db);
     if (latest && this.fresh(latest, count, now)) {
       return latest;
     }
@@ -86,8 +93,7 @@ export class CrlService implements OnApplicationBootstrap, OnApplicationShutdown
   async regenerate(now: Date): Promise<CrlRow> {
     return this.db.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(7403)`);
-      const [latest] = await manager.query<CrlRow[]>(`SELECT crl_number, this_update, next_update, revocation_count, der FROM crls ORDER BY crl_number DESC LIMIT 1`);
-      const [{ count } = { count: 0 }] = await manager.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM revocations`);
+      const { latest, count } = await latestAndCount(manager);
       if (latest && this.fresh(latest, count, now)) {
         return latest;
       }
