@@ -1,7 +1,7 @@
 import { verify } from 'node:crypto';
 import { PkiError } from './errors';
 import { OID } from './oids';
-import { children, encode, parseStrictDer, readOid, bitStringBytes, Class, Type, asn1, tagOf } from './der';
+import { children, encode, parseStrictDer, readOid, readSmallInteger, bitStringBytes, Class, Type, tagOf } from './der';
 import { readName, type DistinguishedName } from './name';
 import { checkPublicKey, type PublicKeyInfo } from './public-key';
 import { SIGNATURE_ALGORITHMS } from './signature-algorithm';
@@ -59,7 +59,7 @@ export function parseCsr(input: string | Uint8Array, options: ParseCsrOptions = 
   ) {
     throw new PkiError('CSR_MALFORMED', 'The certificate request does not have the PKCS #10 structure.');
   }
-  if (asn1.derToInteger(version.value as string) !== 0) {
+  if (readSmallInteger(version, 'CSR_MALFORMED', 'The request version') !== 0) {
     throw new PkiError('CSR_MALFORMED', 'Only version 1 (0) certificate requests exist.');
   }
   const signatureAlgorithm = readOid(children(algorithm)[0]) ?? '';

@@ -62,6 +62,19 @@ export const implicitPrimitive = (tag: number, bytes: Uint8Array): Asn1 =>
 export const raw = (der: Uint8Array): Asn1 => fromDer(toBinary(der));
 
 /** A DER INTEGER from unsigned big-endian bytes (adds the 0x00 that keeps it positive). */
+/**
+ * A DER INTEGER read as a small non-negative number (a version, a path length). Anything longer
+ * than 4 bytes or negative is refused with `code`: forge's reader would throw an untyped error.
+ */
+export function readSmallInteger(node: Asn1, code: PkiErrorCode, what: string): number {
+  const bytes = Buffer.from(node.value as string, 'binary');
+  const first = bytes[0];
+  if (bytes.length === 0 || bytes.length > 4 || first === undefined || first >= 0x80) {
+    throw new PkiError(code, `${what} is not a small non-negative integer.`);
+  }
+  return bytes.readUIntBE(0, bytes.length);
+}
+
 export function unsignedInteger(bytes: Uint8Array): Asn1 {
   let start = 0;
   while (start < bytes.length - 1 && bytes[start] === 0) {

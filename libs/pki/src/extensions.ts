@@ -2,7 +2,7 @@ import { PkiError } from './errors';
 import { OID } from './oids';
 import {
   asn1, bool, children, Class, explicit, implicitPrimitive, namedBits, octets, oid, readNamedBits, readOid, seq, sha1,
-  bitStringBytes, fromDer, node, tagOf, toBinary, Type, type Asn1,
+  bitStringBytes, fromDer, node, readSmallInteger, tagOf, toBinary, Type, type Asn1,
 } from './der';
 
 /** RFC 5280 4.2.1.3 key usage bits, by name. */
@@ -97,7 +97,7 @@ function parseExtensionValue(extOid: string, value: Asn1): Partial<RequestedExte
       return {
         basicConstraints: {
           ca: caNode ? (caNode.value as string) !== '\x00' : false,
-          ...(lenNode ? { pathLength: asn1.derToInteger(lenNode.value as string) } : {}),
+          ...(lenNode ? { pathLength: readSmallInteger(lenNode, 'EXTENSION_INVALID', 'The basic constraints path length') } : {}),
         },
       };
     }
