@@ -25,5 +25,6 @@ module.exports = {
     '^@enroll/pki$': path.join(__dirname, 'libs/pki/src/index.ts'),
     '^@enroll/domain$': path.join(__dirname, 'libs/domain/src/index.ts'),
     '^@enroll/migrations$': path.join(__dirname, 'migrations/src/index.ts'),
+    '^@enroll/contract$': path.join(__dirname, 'libs/contract/src/index.ts'),
   },
 };

@@ -1,0 +1,74 @@
+import type { CertificateStore, RequestKind, Role } from '@enroll/domain';
+
+/** The signed-in person (`GET /api/v1/auth/me`, and `user` in the sign-in answer). */
+export interface Me {
+  id: string;
+  username: string;
+  role: Role;
+  organizationCode: string | null;
+}
+
+/** `POST /api/v1/auth/login`. The portal keeps only `csrfToken`: the session rides in an httpOnly cookie. */
+export interface LoginResult {
+  accessToken: string;
+  csrfToken: string;
+  expiresAt: Date;
+  user: Me;
+}
+
+export interface OrganizationView {
+  id: string;
+  code: string;
+  name: string;
+  country: string;
+  createdAt: Date;
+}
+
+export interface UserView {
+  id: string;
+  username: string;
+  role: Role;
+  organizationCode: string | null;
+  email: string | null;
+  createdAt: Date;
+}
+
+export interface PackageView {
+  id: string;
+  organizationCode: string;
+  environment: string;
+  store: CertificateStore;
+  kinds: RequestKind[];
+  createdAt: Date;
+  disabledAt: Date | null;
+}
+
+/** The file the enroll client loads (`enroll init`): it holds the token, so it is shown once. */
+export interface ClientConfig {
+  format: 'enroll-client-config/1';
+  packageId: string;
+  organization: { code: string; name: string; country: string };
+  environment: string;
+  store: CertificateStore;
+  kinds: RequestKind[];
+  urls: { api: string; request: string; revoke: string; test: string; caChain: string };
+  token: string;
+}
+
+/** `POST /api/v1/packages`: the package, with its token and client file this once. */
+export interface CreatedPackage extends PackageView {
+  token: string;
+  clientConfig: ClientConfig;
+}
+
+export interface AuditEventView {
+  id: number;
+  at: Date;
+  actor: string;
+  actorType: string;
+  action: string;
+  requestId: number | null;
+  target: string | null;
+  organizationCode: string | null;
+  details: Record<string, unknown>;
+}

@@ -1,0 +1,75 @@
+import type { EnrollmentType, RequestKind, RequestStatus } from '@enroll/domain';
+
+/** A request as lists show it: the queue, the client's list and the answer to a submission. */
+export interface RequestView {
+  id: number;
+  status: RequestStatus;
+  kind: RequestKind;
+  commonName: string;
+  subject: string;
+  organizationCode: string;
+  submittedAt: Date;
+  requestedBy: string;
+  enrollmentType: EnrollmentType;
+  downloadedAt: Date | null;
+  downloadedBy: string | null;
+  rejectionReason: string | null;
+  certificateSerial: string | null;
+}
+
+/** The device a request was made on (external requests: the other server). */
+export interface DeviceDetails {
+  machineName?: string;
+  fqdn?: string;
+  macAddress?: string;
+  nicId?: string;
+  processorId?: string;
+  osVersion?: string;
+  osType?: string;
+}
+
+/** The public key of a CSR: RSA with its size, EC with its curve. */
+export interface PublicKeyView {
+  algorithm: string;
+  size?: number;
+  curve?: string;
+}
+
+/** What the CSR asks for; the profile decides what the certificate gets. */
+export interface RequestedExtensions {
+  keyUsage?: readonly string[];
+  extendedKeyUsage?: readonly string[];
+  basicConstraints?: { ca: boolean; pathLength?: number };
+  subjectAltNames?: readonly { type: string; value?: string; tag?: number }[];
+  oids: readonly string[];
+}
+
+export interface HistoryEntry {
+  status: string;
+  at: Date;
+  actor: string;
+  actorType: string;
+  reason: string | null;
+}
+
+/** `GET /api/v1/requests/{id}`: the request in full, for the person deciding it. */
+export interface RequestDetail extends RequestView {
+  csr: {
+    subject: string;
+    publicKey: PublicKeyView;
+    signatureAlgorithm: string;
+    requestedExtensions: RequestedExtensions;
+  };
+  device: DeviceDetails;
+  phone: string | null;
+  description: string | null;
+  certificate?: { serialNumber: string; notBefore: Date; notAfter: Date; status: string };
+  history: HistoryEntry[];
+  /** The profile's extensions for this kind, to set the CSR's requests against. */
+  profile: { name: string; keyUsage: string[]; extendedKeyUsage: string[] };
+  /** Whether the signed-in person may approve, reject or revoke this kind. */
+  canDecide: boolean;
+}
+
+/** `GET /api/v1/requests/counts`: requests per status in the reader's scope. */
+export type RequestCounts = Partial<Record<RequestStatus, number>>;
