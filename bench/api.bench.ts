@@ -4,8 +4,7 @@
  * with 1,000,000 requests in the table. Prints figures; asserts nothing.
  */
 import { buildCsr, generatePrivateKey, OID } from '@enroll/pki';
-import { Client } from 'pg';
-import { benchTenant, call, databaseUrl, percentile, runBench, withApi } from './support';
+import { benchTenant, call, loadRequests, percentile, runBench, withApi } from './support';
 
 const DB = 'enroll_bench';
 const PORT = Number(process.env.BENCH_PORT ?? 3190);
@@ -46,30 +45,7 @@ async function main(): Promise<void> {
     const cyclePerSecond = cycles / ((Date.now() - started) / 1000);
     console.log(`cycle (submit + approve, RSA-2048 CSR and issuing key, ${CONCURRENCY} in flight): ${cyclePerSecond.toFixed(0)}/s over ${cycles} cycles, ${failures} failures`);
 
-    // One million requests across 20 organizations, straight into the table.
-    const db = new Client({ connectionString: databaseUrl(DB) });
-    await db.connect();
-    const loadStart = Date.now();
-    await db.query(`INSERT INTO organizations (code, name, country) SELECT 'ORG' || g, 'Organization ' || g, 'FR' FROM generate_series(1, 19) g`);
-    await db.query(`INSERT INTO enrollment_packages (organization_id, environment, store, kinds, token_hash)
-                    SELECT id, 'Production', 'machine', ARRAY['workstation','server','mobile','external']::varchar(16)[], sha256(id::text::bytea) FROM organizations WHERE code <> 'BENCH'`);
-    const template = await db.query<{ csr_der: Buffer; spki_sha256: Buffer; public_key: unknown }>(`SELECT csr_der, spki_sha256, public_key FROM requests LIMIT 1`);
-    const sample = template.rows[0];
-    await db.query(
-      `WITH p AS (SELECT array_agg(id ORDER BY id) AS ids, array_agg(organization_id ORDER BY id) AS orgs FROM enrollment_packages)
-       INSERT INTO requests (organization_id, package_id, kind, status, enrollment_type, common_name, subject, csr_der, spki_sha256, public_key, requested_extensions,
-                            requested_by, submitted_at, updated_at)
-       SELECT p.orgs[1 + g % 20], p.ids[1 + g % 20], (ARRAY['workstation','server','mobile','external'])[1 + g % 4],
-              (ARRAY['Pending','Approved','Installed','Rejected','Cancelled','Revoked','Installed','Installed'])[1 + (g / 7) % 8],
-              'Machine', 'host-' || g || '.example.org', 'CN=host-' || g, $1, $2, $3, '{"oids":[]}', 'DOMAIN\\user' || (g % 5000),
-              now() - make_interval(secs => $4 - g), now()
-         FROM p, generate_series(1, $4) g`,
-      [sample?.csr_der, sample?.spki_sha256, sample?.public_key, ROWS],
-    );
-    await db.query('ANALYZE');
-    const [{ count } = { count: 0 }] = (await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM requests`)).rows;
-    console.log(`loaded ${count} requests in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`);
-    await db.end();
+    const count = await loadRequests(DB, ROWS);
 
     // The filters managers use: status, kind, organization, in any mix, and a search for one device or person.
     const paths = [
@@ -96,6 +72,17 @@ async function main(): Promise<void> {
     }
     const p95 = percentile(latencies, 95);
     console.log(`queue page (100 rows, filtered, admin): p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`);
+    // Counts at a glance, over the whole table (administrator): read from the status counters.
+    const countTimes: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const t0 = performance.now();
+      const reply = await call(PORT, 'GET', '/api/v1/requests/counts', admin);
+      countTimes.push(performance.now() - t0);
+      if (reply.status !== 200) {
+        throw new Error(`counts answered ${reply.status}: ${reply.body}`);
+      }
+    }
+    console.log(`counts per status (administrator, ${count} requests): p50 ${percentile(countTimes, 50).toFixed(1)} ms, p95 ${percentile(countTimes, 95).toFixed(1)} ms`);
     console.log(`api-bench: cycle_per_s=${cyclePerSecond.toFixed(0)} queue_p95_ms=${p95.toFixed(1)} rows=${count}`);
   });
 }

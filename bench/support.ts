@@ -140,3 +140,40 @@ export function runBench(main: () => Promise<void>): void {
     process.exit(1);
   });
 }
+
+/**
+ * Loads `rows` requests across 20 organizations (BENCH and ORG1..ORG19) straight into the table,
+ * copying the CSR of a request already there. Returns the number of requests in the table.
+ */
+export async function loadRequests(database: string, rows: number): Promise<number> {
+  const db = new Client({ connectionString: databaseUrl(database) });
+  await db.connect();
+  try {
+    const loadStart = Date.now();
+    await db.query(`INSERT INTO organizations (code, name, country) SELECT 'ORG' || g, 'Organization ' || g, 'FR' FROM generate_series(1, 19) g`);
+    await db.query(`INSERT INTO enrollment_packages (organization_id, environment, store, kinds, token_hash)
+                    SELECT id, 'Production', 'machine', ARRAY['workstation','server','mobile','external']::varchar(16)[], sha256(id::text::bytea) FROM organizations WHERE code <> 'BENCH'`);
+    const template = await db.query<{ csr_der: Buffer; spki_sha256: Buffer; public_key: unknown }>(`SELECT csr_der, spki_sha256, public_key FROM requests LIMIT 1`);
+    const sample = template.rows[0];
+    if (!sample) {
+      throw new Error('loadRequests copies the CSR of a request: submit one first');
+    }
+    await db.query(
+      `WITH p AS (SELECT array_agg(id ORDER BY id) AS ids, array_agg(organization_id ORDER BY id) AS orgs FROM enrollment_packages)
+       INSERT INTO requests (organization_id, package_id, kind, status, enrollment_type, common_name, subject, csr_der, spki_sha256, public_key, requested_extensions,
+                            requested_by, submitted_at, updated_at)
+       SELECT p.orgs[1 + g % 20], p.ids[1 + g % 20], (ARRAY['workstation','server','mobile','external'])[1 + g % 4],
+              (ARRAY['Pending','Approved','Installed','Rejected','Cancelled','Revoked','Installed','Installed'])[1 + (g / 7) % 8],
+              'Machine', 'host-' || g || '.example.org', 'CN=host-' || g, $1, $2, $3, '{"oids":[]}', 'DOMAIN\\user' || (g % 5000),
+              now() - make_interval(secs => $4 - g), now()
+         FROM p, generate_series(1, $4) g`,
+      [sample.csr_der, sample.spki_sha256, sample.public_key, rows],
+    );
+    await db.query('ANALYZE');
+    const [{ count } = { count: 0 }] = (await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM requests`)).rows;
+    console.log(`loaded ${count} requests in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`);
+    return count;
+  } finally {
+    await db.end();
+  }
+}

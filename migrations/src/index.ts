@@ -6,6 +6,8 @@ import { CreateCertificates1764000000004 } from './1764000000004-CreateCertifica
 import { CreateAuditEvents1764000000005 } from './1764000000005-CreateAuditEvents';
 import { CreateCertificateAuthorities1764000000006 } from './1764000000006-CreateCertificateAuthorities';
 import { AddQueueIndexes1764000000007 } from './1764000000007-AddQueueIndexes';
+import { CreateTransitionFunctions1764000000008 } from './1764000000008-CreateTransitionFunctions';
+import { CreateRequestCounts1764000000009 } from './1764000000009-CreateRequestCounts';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -17,4 +19,6 @@ export const MIGRATIONS = [
   CreateAuditEvents1764000000005,
   CreateCertificateAuthorities1764000000006,
   AddQueueIndexes1764000000007,
+  CreateTransitionFunctions1764000000008,
+  CreateRequestCounts1764000000009,
 ];

@@ -7,12 +7,12 @@ import type { ValidationError } from 'class-validator';
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { serveOcspFirst } from './pki/ocsp-endpoint';
 import { OcspService } from './pki/ocsp.service';
 import { AppError } from './common/app-error';
+import { createLogger, PinoNestLogger, requestLogger } from './common/logging';
 import { sendProblem, toProblem } from './common/problem-details.filter';
 import type { AppConfig } from './config/app-config';
 import type { DatabaseTarget } from './database/database-options';
@@ -29,8 +29,9 @@ function flatten(errors: ValidationError[], parent = ''): { field: string; probl
 
 /** Builds the configured application (used by main and by the tests). */
 export async function createApp(config: AppConfig, database: DatabaseTarget): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, database), { bodyParser: false, bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  const logger = createLogger(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, database), { bodyParser: false, logger: new PinoNestLogger(logger) });
+  app.use(requestLogger(logger));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.use(helmet());
@@ -65,14 +66,25 @@ export async function createApp(config: AppConfig, database: DatabaseTarget): Pr
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   if (config.portalDir) {
     const portalDir = config.portalDir;
-    app.use(express.static(portalDir, { index: false, maxAge: '1h' }));
-    // The portal routes on the client side: unknown paths outside the API get its index page.
+    // Vite names assets by content hash: they never change, so browsers may keep them for good.
+    // index.html is revalidated so a new build is picked up at once.
+    const files = express.static(portalDir, { index: false, maxAge: '1y', immutable: true });
+    const isApi = (path: string): boolean => /^\/(api|pki|health)(\/|$)/.test(path);
     app.use((request: Request, response: Response, next: NextFunction) => {
-      if (request.method === 'GET' && !/^\/(api|pki|health)(\/|$)/.test(request.path) && request.accepts('html')) {
-        response.sendFile(join(portalDir, 'index.html'));
+      // API calls skip the file system: a stat per call cost 2.5 % of the API's CPU (bench:api).
+      if (isApi(request.path) || (request.method !== 'GET' && request.method !== 'HEAD')) {
+        next();
         return;
       }
-      next();
+      files(request, response, () => {
+        // The portal routes on the client side: other paths get its index page.
+        if (request.accepts('html')) {
+          response.setHeader('cache-control', 'no-cache');
+          response.sendFile(join(portalDir, 'index.html'));
+          return;
+        }
+        next();
+      });
     });
   }
   await app.init();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestApp, tableCounts, type TestApp } from './support/test-app';
+import { buildCsr, generatePrivateKey, OID } from '@enroll/pki';
 import { binary, createTenant, makeCsr, signInAdmin, submit, type Session, type Tenant } from './support/factories';
 
 let t: TestApp;
@@ -98,6 +99,18 @@ describe('submission rules', () => {
     const csr = await makeCsr({ cn: 'ext-bad.example.org' });
     const response = await t.http().post('/api/v1/enrollment/requests').set(...a.pkg).send({ kind: 'external', csr, requestedBy: 'x' }).expect(201);
     expect(response.body).toMatchObject({ status: 'Rejected', rejectionReason: expect.stringContaining('digitalSignature, keyAgreement') });
+  });
+
+  it('a key revoked for keyCompromise is refused when it comes back, and the request is kept Rejected', async () => {
+    const privateKey = await generatePrivateKey('EC-P256');
+    const csrFor = (cn: string): string => buildCsr({ privateKey, subject: [{ oid: OID.commonName, value: cn }] });
+    const first = await t.http().post('/api/v1/enrollment/requests').set(...a.pkg).send({ kind: 'mobile', csr: csrFor('IMEI-compromised-1'), requestedBy: 'x' }).expect(201);
+    const id = (first.body as { id: number }).id;
+    await t.http().post(`/api/v1/requests/${id}/approve`).set(...admin.auth).send({}).expect(200);
+    await t.http().post(`/api/v1/requests/${id}/revoke`).set(...admin.auth).send({ reason: 'keyCompromise' }).expect(200);
+    const again = await t.http().post('/api/v1/enrollment/requests').set(...a.pkg).send({ kind: 'mobile', csr: csrFor('IMEI-compromised-2'), requestedBy: 'x' }).expect(201);
+    expect(again.body).toMatchObject({ status: 'Rejected', rejectionReason: expect.stringContaining('key compromise') });
+    expect(await history((again.body as { id: number }).id)).toEqual(['Requested', 'Rejected']);
   });
 
   it('a kind the package does not allow is 403, and kept as Rejected for the managers', async () => {

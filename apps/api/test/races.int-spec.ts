@@ -58,4 +58,17 @@ describe('concurrency', () => {
       }
     }
   });
+
+  it('after the races, the status counters agree with the requests table, and with what the API reports', async () => {
+    const counted = await t.db.query<{ organization_id: string; status: string; n: number }[]>(
+      `SELECT organization_id, status, sum(count)::int AS n FROM request_counts GROUP BY 1, 2 HAVING sum(count) <> 0 ORDER BY 1, 2`,
+    );
+    const actual = await t.db.query<{ organization_id: string; status: string; n: number }[]>(
+      `SELECT organization_id, status, count(*)::int AS n FROM requests GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    expect(counted).toEqual(actual);
+    expect(actual.map((r) => r.status)).toEqual(expect.arrayContaining(['Approved', 'Cancelled', 'Pending']));
+    const reported = (await t.http().get('/api/v1/requests/counts').set(...a.manager.auth).expect(200)).body as Record<string, number>;
+    expect(reported).toEqual(Object.fromEntries(actual.map((r) => [r.status, r.n])));
+  });
 });

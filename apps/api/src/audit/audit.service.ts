@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { decodeCursor, DEFAULT_LIMIT, toPage, type Page } from '../common/paging';
 import { SqlFilter } from '../common/sql';
+import type { AuditEventView } from '@enroll/contract';
 
 export type ActorType = 'user' | 'package' | 'device' | 'system';
 
@@ -14,18 +15,6 @@ export interface AuditRecord {
   readonly requestId?: string | number | null;
   readonly target?: string | null;
   readonly details?: Record<string, unknown>;
-}
-
-export interface AuditEventView {
-  id: number;
-  at: Date;
-  actor: string;
-  actorType: string;
-  action: string;
-  requestId: number | null;
-  target: string | null;
-  organizationCode: string | null;
-  details: Record<string, unknown>;
 }
 
 interface AuditRow {

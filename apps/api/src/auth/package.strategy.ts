@@ -4,6 +4,8 @@ import { Strategy } from 'passport-custom';
 import { DataSource } from 'typeorm';
 import type { CertificateStore, RequestKind } from '@enroll/domain';
 import { AppError } from '../common/app-error';
+import { Batcher } from '../common/batcher';
+import { pool, rows } from '../common/sql';
 import type { AuthenticatedRequest, PackagePrincipal } from '../common/principal';
 import { bearerToken, hashToken } from '../common/tokens';
 
@@ -26,18 +28,25 @@ export class PackageStrategy extends PassportStrategy(Strategy, 'package') {
     super();
   }
 
+  /** Every client call starts here: concurrent lookups share a round trip (Batcher caches nothing). */
+  private readonly packages = new Batcher<string, PackageRow>(async (hashes) => {
+    const found = await rows<PackageRow & { hash: string }>(
+      pool(this.db),
+      `SELECT encode(p.token_hash, 'hex') AS hash, p.id, p.organization_id, o.code, o.name, o.country, p.environment, p.store, p.kinds, p.disabled_at
+         FROM enrollment_packages p JOIN organizations o ON o.id = p.organization_id
+        WHERE p.token_hash IN (SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h)`,
+      [hashes],
+    );
+    return new Map(found.map((r) => [r.hash, r]));
+  });
+
   async validate(request: AuthenticatedRequest): Promise<PackagePrincipal> {
     const token = bearerToken(request.headers.authorization);
     if (!token?.startsWith('enr_')) {
       throw new AppError('UNAUTHENTICATED', 'Present the enrollment package token as a bearer token.');
     }
-    const rows: PackageRow[] = await this.db.query(
-      `SELECT p.id, p.organization_id, o.code, o.name, o.country, p.environment, p.store, p.kinds, p.disabled_at
-         FROM enrollment_packages p JOIN organizations o ON o.id = p.organization_id
-        WHERE p.token_hash = $1`,
-      [hashToken(token)],
-    );
-    const row = rows[0];
+    const hash = hashToken(token).toString('hex');
+    const row = (await this.packages.load([hash])).get(hash);
     if (!row) {
       throw new AppError('UNAUTHENTICATED', 'The enrollment package token is not valid.');
     }

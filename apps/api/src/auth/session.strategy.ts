@@ -4,6 +4,8 @@ import { Strategy } from 'passport-custom';
 import { DataSource } from 'typeorm';
 import type { Role } from '@enroll/domain';
 import { AppError } from '../common/app-error';
+import { Batcher } from '../common/batcher';
+import { pool, rows } from '../common/sql';
 import type { AuthenticatedRequest, UserPrincipal } from '../common/principal';
 import { bearerToken, hashToken } from '../common/tokens';
 
@@ -25,6 +27,18 @@ export class SessionStrategy extends PassportStrategy(Strategy, 'session') {
     super();
   }
 
+  /** Every portal and manager call starts here: concurrent lookups share a round trip (nothing cached). */
+  private readonly sessions = new Batcher<string, SessionRow>(async (hashes) => {
+    const found = await rows<SessionRow & { hash: string }>(
+      pool(this.db),
+      `SELECT encode(s.token_hash, 'hex') AS hash, s.user_id, u.username, u.role, o.code AS organization_code, s.csrf_token
+         FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN organizations o ON o.id = u.organization_id
+        WHERE s.token_hash IN (SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h) AND s.expires_at > now()`,
+      [hashes],
+    );
+    return new Map(found.map((r) => [r.hash, r]));
+  });
+
   async validate(request: AuthenticatedRequest): Promise<UserPrincipal> {
     const bearer = bearerToken(request.headers.authorization);
     const cookies = request.cookies as Record<string, string | undefined> | undefined;
@@ -32,13 +46,8 @@ export class SessionStrategy extends PassportStrategy(Strategy, 'session') {
     if (!token?.startsWith('ens_')) {
       throw new AppError('UNAUTHENTICATED', 'Sign in first: no valid session was presented.');
     }
-    const rows: SessionRow[] = await this.db.query(
-      `SELECT s.user_id, u.username, u.role, o.code AS organization_code, s.csrf_token
-         FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN organizations o ON o.id = u.organization_id
-        WHERE s.token_hash = $1 AND s.expires_at > now()`,
-      [hashToken(token)],
-    );
-    const row = rows[0];
+    const hash = hashToken(token).toString('hex');
+    const row = (await this.sessions.load([hash])).get(hash);
     if (!row) {
       throw new AppError('UNAUTHENTICATED', 'The session has expired or was signed out: sign in again.');
     }

@@ -9,20 +9,7 @@ import { one, organizationIs, rows, SqlFilter } from '../common/sql';
 import { CaService } from '../pki/ca.service';
 import { renderCertificate, type RenderedCertificate } from './certificate-format';
 import type { CertificateListQuery } from './dto/certificate-queries.dto';
-
-export interface CertificateView {
-  serialNumber: string;
-  requestId: number | null;
-  organizationCode: string | null;
-  profile: string;
-  subject: string;
-  commonName: string;
-  notBefore: Date;
-  notAfter: Date;
-  status: 'valid' | 'revoked' | 'expired';
-  revokedAt: Date | null;
-  revocationReason: string | null;
-}
+import type { CertificateView } from '@enroll/contract';
 
 interface CertificateRow {
   serial: string;

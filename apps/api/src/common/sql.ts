@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 
 /** Something that runs SQL: the DataSource, or a transaction's EntityManager. */
 export interface Queryable {
@@ -16,6 +17,20 @@ export async function rows<T>(db: Queryable | EntityManager, sql: string, parame
   }
   return result as T[];
 }
+
+/**
+ * The pg pool under TypeORM, for the hottest statements: a TypeORM QueryRunner per query costs
+ * more than a short query itself (bench:api, bench:revocation). One statement each, so no
+ * transaction object is needed: a statement is its own transaction, and the transition functions
+ * (migration 1764000000008) do their several writes inside one.
+ */
+export function pool(db: DataSource): Queryable {
+  const pg = (db.driver as PostgresDriver).master as { query: (text: string, values: unknown[]) => Promise<{ rows: unknown[] }> };
+  return { query: async (sql, parameters = []) => (await pg.query(sql, parameters)).rows };
+}
+
+/** bytea inside JSON for jsonb_populate_record (the transition functions): PostgreSQL's hex input format. */
+export const byteaJson = (bytes: Buffer): string => `\\x${bytes.toString('hex')}`;
 
 /** The first row, or undefined. */
 export async function one<T>(db: Queryable | EntityManager, sql: string, parameters: unknown[] = []): Promise<T | undefined> {

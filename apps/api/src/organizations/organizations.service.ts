@@ -7,14 +7,7 @@ import { uniqueViolation } from '../common/database-errors';
 import { AuditService } from '../audit/audit.service';
 import { OrganizationEntity } from './organization.entity';
 import type { CreateOrganizationDto } from './dto/create-organization.dto';
-
-export interface OrganizationView {
-  id: string;
-  code: string;
-  name: string;
-  country: string;
-  createdAt: Date;
-}
+import type { OrganizationView } from '@enroll/contract';
 
 const view = (o: OrganizationEntity): OrganizationView => ({ id: o.id, code: o.code, name: o.name, country: o.country, createdAt: o.createdAt });
 

@@ -8,28 +8,8 @@ import { hashToken, newToken } from '../common/tokens';
 import { AuditService } from '../audit/audit.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import type { CreatePackageDto } from './dto/create-package.dto';
+import type { ClientConfig, CreatedPackage, PackageView } from '@enroll/contract';
 
-export interface PackageView {
-  id: string;
-  organizationCode: string;
-  environment: string;
-  store: CertificateStore;
-  kinds: RequestKind[];
-  createdAt: Date;
-  disabledAt: Date | null;
-}
-
-/** The file the enroll client loads (`enroll init`): it holds the token, so it is shown once. */
-export interface ClientConfig {
-  format: 'enroll-client-config/1';
-  packageId: string;
-  organization: { code: string; name: string; country: string };
-  environment: string;
-  store: CertificateStore;
-  kinds: RequestKind[];
-  urls: { api: string; request: string; revoke: string; test: string; caChain: string };
-  token: string;
-}
 
 interface PackageRow {
   id: string;
@@ -55,7 +35,7 @@ export class PackagesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async create(actor: Actor, input: CreatePackageDto): Promise<PackageView & { token: string; clientConfig: ClientConfig }> {
+  async create(actor: Actor, input: CreatePackageDto): Promise<CreatedPackage> {
     const organization = await this.organizations.byCode(input.organizationCode);
     const token = newToken('enr');
     const now = this.clock.now();

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { createPublicKey } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import {
   describeKey, generatePrivateKey, OcspResponder, readCertificate, SoftwareSigner, type CertificateStatus, type OcspCertId, type RevocationReason,
 } from '@enroll/pki';
 import { Batcher } from '../common/batcher';
+import { pool, rows } from '../common/sql';
 import { Clock } from '../common/clock';
 import { CaService } from './ca.service';
 
@@ -43,13 +43,12 @@ export class OcspService {
 
   /** Concurrent OCSP requests share database round trips (see Batcher: nothing is cached). */
   private readonly statuses = new Batcher<string, LookupRow>(async (serials) => {
-    // The hottest read of the API goes to the pg pool under TypeORM: a QueryRunner per query
-    // cost more than the query itself here (bench:revocation). Read-only, no transaction needed.
-    const pool = (this.db.driver as PostgresDriver).master as { query: (text: string, values: unknown[]) => Promise<{ rows: LookupRow[] }> };
-    const found = (await pool.query(
+    // The hottest read of the API goes straight to the pg pool. Read-only, no transaction needed.
+    const found = await rows<LookupRow>(
+      pool(this.db),
       `SELECT c.serial, c.status, v.revoked_at, v.reason FROM certificates c LEFT JOIN revocations v ON v.serial = c.serial WHERE c.serial = ANY($1)`,
       [serials],
-    )).rows;
+    );
     return new Map(found.map((r) => [r.serial, r]));
   });
 

@@ -1,17 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { assertCanDecide, organizationScope, transition, type Actor, type ApiRevocationReason, type RequestAction, type RequestStatus } from '@enroll/domain';
+import { assertCanDecide, DomainError, organizationScope, transition, type Actor, type ApiRevocationReason, type RequestAction, type RequestStatus } from '@enroll/domain';
 import { parseCsr } from '@enroll/pki';
 import { notFound } from '../common/app-error';
 import { Clock } from '../common/clock';
-import { one } from '../common/sql';
+import { byteaJson, one, pool } from '../common/sql';
 import { CaService } from '../pki/ca.service';
 import { CrlService } from '../pki/crl.service';
-import { RequestEvents } from './request-events';
+import { eventJson, RequestEvents } from './request-events';
 import { RequestsRepository, type Scope } from './requests.repository';
 import { requestView, type RequestRow, type RequestView } from './request-row';
 import { profileInputFor, spkiHash } from './submission.service';
 import type { ActorType } from '../audit/audit.service';
+
+/** The answer to an approval (API.md): the request, now Approved, with its certificate. */
+export type ApprovedRequest = RequestView & { certificate: { serialNumber: string; notBefore: Date; notAfter: Date; status: 'valid' } };
 
 /** What a decision's effect adds: the history reason, audit details, and columns it sets. */
 interface Outcome {
@@ -50,26 +53,47 @@ export class DecisionsService {
     private readonly requests: RequestsRepository,
   ) {}
 
-  /** Approves and signs; answers the request with its new certificate's serial and validity. */
-  async approve(actor: Actor, id: number, comment?: string): Promise<RequestView & { certificate: { serialNumber: string; notBefore: Date; notAfter: Date; status: 'valid' } }> {
-    let certificate: { serialNumber: string; notBefore: Date; notAfter: Date; status: 'valid' } | undefined;
-    const row = await this.decide(personActor(actor), personScope(actor), id, 'approve', async (manager, row, now) => {
-      const details = await one<{ csr_der: Buffer }>(manager, `SELECT csr_der FROM requests WHERE id = $1`, [row.id]);
-      const csr = parseCsr(details?.csr_der ?? Buffer.alloc(0));
-      const profile = row.kind === 'external' ? 'external' : row.kind;
-      const issued = await this.ca.issue(profile, profileInputFor(csr, { code: row.organization_code, country: row.organization_country }), csr, now);
-      await manager.query(
-        `INSERT INTO certificates (serial, request_id, organization_id, profile, issuer_key_id, subject, common_name, not_before, not_after, der, spki_sha256)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [issued.serialNumber, row.id, row.organization_id, profile, this.ca.ca.issuing.keyId, row.subject, row.common_name, issued.notBefore, issued.notAfter, issued.der, spkiHash(csr.spki)],
-      );
-      certificate = { serialNumber: issued.serialNumber, notBefore: issued.notBefore, notAfter: issued.notAfter, status: 'valid' };
-      return { reason: comment ?? null, details: { serialNumber: issued.serialNumber }, patch: { certificate_serial: issued.serialNumber } };
-    });
-    if (!certificate) {
-      throw new Error('approve finished without a certificate');
+  /**
+   * Approves and signs; answers the request with its new certificate's serial and validity.
+   * Read, decide, sign, then one conditional write: the request moves to Approved and the
+   * certificate is stored only if it is still in the state that was read (enroll_approve_request).
+   * Of concurrent approvals one wins; the others' signatures are never stored nor sent, and they
+   * get the 409 of the state they lost to. No row lock is held while signing.
+   */
+  async approve(actor: Actor, id: number, comment?: string): Promise<ApprovedRequest> {
+    const db = pool(this.db);
+    const scope = personScope(actor);
+    const row = await this.requests.findForDecision(scope, id);
+    if (!row) {
+      throw notFound(`Request ${id}`);
     }
-    return { ...requestView(row), certificate };
+    assertCanDecide(actor, row.kind);
+    transition(row.status, 'approve', row.kind);
+    const csr = parseCsr(row.csr_der);
+    const profile = row.kind;
+    const now = this.clock.now();
+    const issued = await this.ca.issue(profile, profileInputFor(csr, { code: row.organization_code, country: row.organization_country }), csr, now);
+    const stored = {
+      serial: issued.serialNumber, request_id: row.id, user_id: null, organization_id: row.organization_id, profile, issuer_key_id: byteaJson(this.ca.ca.issuing.keyId),
+      subject: row.subject, common_name: row.common_name, not_before: issued.notBefore.toISOString(), not_after: issued.notAfter.toISOString(),
+      der: byteaJson(issued.der), spki_sha256: byteaJson(spkiHash(csr.spki)), status: 'valid', created_at: now.toISOString(),
+    };
+    const event = eventJson({
+      requestId: row.id, organizationId: row.organization_id, status: 'Approved', at: now, actor: actor.username, actorType: 'user',
+      action: 'request.approve', reason: comment ?? null, details: { serialNumber: issued.serialNumber },
+    });
+    const done = await one<{ done: boolean }>(db, `SELECT enroll_approve_request($1, $2, $3, $4) AS done`, [row.id, row.status, JSON.stringify(stored), JSON.stringify([event])]);
+    if (done?.done !== true) {
+      // Another decision came first: answer with the state it left (404 if it is gone from scope).
+      const current = await this.requests.find(db, scope, id);
+      if (!current) {
+        throw notFound(`Request ${id}`);
+      }
+      transition(current.status, 'approve', current.kind);
+      throw new DomainError('INVALID_TRANSITION', `Request ${id} changed while it was being approved.`, { currentStatus: current.status, action: 'approve' });
+    }
+    const certificate = { serialNumber: issued.serialNumber, notBefore: issued.notBefore, notAfter: issued.notAfter, status: 'valid' as const };
+    return { ...requestView({ ...row, status: 'Approved', updated_at: now, certificate_serial: issued.serialNumber }), certificate };
   }
 
   reject(actor: Actor, id: number, reason: string): Promise<RequestRow> {
@@ -105,7 +129,7 @@ export class DecisionsService {
   ): Promise<RequestRow> {
     const now = this.clock.now();
     return this.db.transaction(async (manager) => {
-      const row = await this.requests.find(manager, scope, id, true);
+      const row = await this.requests.find(manager, scope, id, { lock: true });
       if (!row) {
         throw notFound(`Request ${id}`);
       }

@@ -26,7 +26,7 @@ export class PickupService {
   async certificate(pkg: PackagePrincipal, id: number, format: string | undefined, downloadedBy: string | undefined): Promise<RenderedCertificate & { requestId: number }> {
     const now = this.clock.now();
     return this.db.transaction(async (manager) => {
-      const row = await this.requests.find(manager, { packageId: pkg.packageId }, id, true);
+      const row = await this.requests.find(manager, { packageId: pkg.packageId }, id, { lock: true });
       if (!row) {
         throw notFound(`Request ${id}`);
       }
@@ -53,7 +53,7 @@ export class PickupService {
   async installed(pkg: PackagePrincipal, id: number, by: string | undefined): Promise<RequestRow> {
     const now = this.clock.now();
     return this.db.transaction(async (manager) => {
-      const row = await this.requests.find(manager, { packageId: pkg.packageId }, id, true);
+      const row = await this.requests.find(manager, { packageId: pkg.packageId }, id, { lock: true });
       if (!row) {
         throw notFound(`Request ${id}`);
       }

@@ -1,28 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { canDecide, type Actor } from '@enroll/domain';
-import { ekuName, parseCsr, toRfc4514 } from '@enroll/pki';
+import { ekuName, parseCsr, PROFILES, toRfc4514 } from '@enroll/pki';
 import { notFound } from '../common/app-error';
 import type { Page } from '../common/paging';
 import { one } from '../common/sql';
 import { personScope } from './decisions.service';
 import { requestView, type RequestRow, type RequestView } from './request-row';
 import { RequestsRepository, type QueueFilter } from './requests.repository';
-
-export interface RequestDetail extends RequestView {
-  csr: {
-    subject: string;
-    publicKey: Record<string, unknown>;
-    signatureAlgorithm: string;
-    requestedExtensions: Record<string, unknown>;
-  };
-  device: Record<string, unknown>;
-  phone: string | null;
-  description: string | null;
-  certificate?: { serialNumber: string; notBefore: Date; notAfter: Date; status: string };
-  history: { status: string; at: Date; actor: string; actorType: string; reason: string | null }[];
-  /** Whether the signed-in person may approve, reject or revoke this kind. */
-  canDecide: boolean;
-}
+import type { RequestDetail } from '@enroll/contract';
 
 /** What managers and administrators read: the queue, counts, and a request in full. */
 @Injectable()
@@ -53,6 +38,7 @@ export class QueueService {
     ]);
     const csr = parseCsr(extra?.csr_der ?? Buffer.alloc(0));
     const requested = csr.requestedExtensions;
+    const profile = PROFILES[row.kind];
     return {
       ...requestView(row),
       csr: {
@@ -72,6 +58,7 @@ export class QueueService {
       description: extra?.description ?? null,
       ...(certificate ? { certificate: { serialNumber: certificate.serial, notBefore: certificate.not_before, notAfter: certificate.not_after, status: certificate.status } } : {}),
       history,
+      profile: { name: row.kind, keyUsage: [...profile.keyUsage(csr.publicKey)], extendedKeyUsage: [...profile.extendedKeyUsage] },
       canDecide: canDecide(actor, row.kind),
     };
   }

@@ -4,7 +4,8 @@ import type { RequestStatus } from '@enroll/domain';
 import type { ActorType } from '../audit/audit.service';
 
 export interface TransitionRecord {
-  readonly requestId: string | number;
+  /** Left out when enroll_submit_request fills it in (the id is made there). */
+  readonly requestId?: string | number;
   readonly organizationId: string;
   readonly status: RequestStatus;
   readonly at: Date;
@@ -15,17 +16,26 @@ export interface TransitionRecord {
   readonly details?: Record<string, unknown>;
 }
 
+/** The JSON that enroll_record_events (migration 1764000000008) writes as a history row plus an audit event. */
+export function eventJson(event: TransitionRecord): Record<string, unknown> {
+  return {
+    ...(event.requestId === undefined ? {} : { requestId: String(event.requestId) }),
+    organizationId: event.organizationId,
+    status: event.status,
+    at: event.at.toISOString(),
+    actor: event.actor,
+    actorType: event.actorType,
+    action: event.action,
+    reason: event.reason ?? null,
+    details: { status: event.status, ...(event.reason ? { reason: event.reason } : {}), ...(event.details ?? {}) },
+  };
+}
+
 /** Every transition leaves a history row and an audit event, in the transaction that made it. */
 @Injectable()
 export class RequestEvents {
-  /** One round trip for both rows: transitions are on the hot path of every enrollment. */
-  async record(manager: EntityManager, event: TransitionRecord): Promise<void> {
-    const details = { status: event.status, ...(event.reason ? { reason: event.reason } : {}), ...(event.details ?? {}) };
-    await manager.query(
-      `WITH history AS (
-         INSERT INTO request_history (request_id, status, at, actor, actor_type, reason) VALUES ($1, $2, $3, $4, $5, $6))
-       INSERT INTO audit_events (at, actor, actor_type, action, organization_id, request_id, details) VALUES ($3, $4, $5, $7, $8, $1, $9)`,
-      [event.requestId, event.status, event.at, event.actor, event.actorType, event.reason ?? null, event.action, event.organizationId, details],
-    );
+  /** One round trip for all rows: transitions are on the hot path of every enrollment. */
+  async record(manager: EntityManager, ...events: TransitionRecord[]): Promise<void> {
+    await manager.query(`SELECT enroll_record_events($1)`, [JSON.stringify(events.map(eventJson))]);
   }
 }

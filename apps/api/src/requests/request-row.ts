@@ -1,4 +1,7 @@
 import type { EnrollmentType, RequestKind, RequestStatus } from '@enroll/domain';
+import type { RequestView } from '@enroll/contract';
+
+export type { RequestView };
 
 /** A request as read by the queries below (snake_case, as PostgreSQL returns it). */
 export interface RequestRow {
@@ -23,23 +26,6 @@ export interface RequestRow {
 
 export const REQUEST_COLUMNS = `r.id, r.organization_id, o.code AS organization_code, o.country AS organization_country, r.package_id, r.kind, r.status, r.enrollment_type,
   r.common_name, r.subject, r.requested_by, r.submitted_at, r.updated_at, r.downloaded_at, r.downloaded_by, r.rejection_reason, r.certificate_serial`;
-
-/** The list item of API.md: what the queue, the client list and the submission answer show. */
-export interface RequestView {
-  id: number;
-  status: RequestStatus;
-  kind: RequestKind;
-  commonName: string;
-  subject: string;
-  organizationCode: string;
-  submittedAt: Date;
-  requestedBy: string;
-  enrollmentType: EnrollmentType;
-  downloadedAt: Date | null;
-  downloadedBy: string | null;
-  rejectionReason: string | null;
-  certificateSerial: string | null;
-}
 
 export const requestView = (r: RequestRow): RequestView => ({
   id: Number(r.id),

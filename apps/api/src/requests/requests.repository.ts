@@ -2,14 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RequestKind, RequestStatus } from '@enroll/domain';
 import { decodeCursor, DEFAULT_LIMIT, toPage, type Page } from '../common/paging';
-import { one, organizationIs, rows, SqlFilter } from '../common/sql';
+import { Batcher } from '../common/batcher';
+import { one, organizationIs, pool, rows, SqlFilter, type Queryable } from '../common/sql';
 import { REQUEST_COLUMNS, requestView, type RequestRow, type RequestView } from './request-row';
+
+export const QUEUE_SORTS = ['newest', 'oldest'] as const;
+export type QueueSort = (typeof QUEUE_SORTS)[number];
 
 export interface QueueFilter {
   readonly status?: RequestStatus;
   readonly kind?: RequestKind;
   readonly organizationCode?: string;
   readonly q?: string;
+  /** `newest` (the default) or `oldest` first: both walk the id index, so paging stays keyset. */
+  readonly sort?: QueueSort;
   readonly limit?: number;
   readonly cursor?: string;
 }
@@ -18,6 +24,7 @@ export interface QueueFilter {
 export type Scope = { readonly organizationCode?: string; readonly packageId?: string };
 
 const requestOrganizationIs = organizationIs('r.organization_id');
+const countsOrganizationIs = organizationIs('c.organization_id');
 
 /** Adds scope conditions to a query. Scoping lives in SQL: a foreign row is never even loaded. */
 function scoped(scope: Scope, filter: SqlFilter): SqlFilter {
@@ -34,13 +41,14 @@ function scoped(scope: Scope, filter: SqlFilter): SqlFilter {
 export class RequestsRepository {
   constructor(readonly db: DataSource) {}
 
-  /** The queue, newest first, with keyset paging on the id. */
+  /** The queue, newest (or oldest) first, with keyset paging on the id. */
   async list(scope: Scope, filter: QueueFilter & { requestedBy?: string }): Promise<Page<RequestView>> {
     const limit = filter.limit ?? DEFAULT_LIMIT;
     const where = scoped(scope, new SqlFilter(limit + 1));
+    const oldestFirst = filter.sort === 'oldest';
     const after = decodeCursor(filter.cursor, 1);
     if (after) {
-      where.add((p) => `r.id < ${p}`, after[0]);
+      where.add((p) => (oldestFirst ? `r.id > ${p}` : `r.id < ${p}`), after[0]);
     }
     if (filter.status) {
       where.add((p) => `r.status = ${p}`, filter.status);
@@ -62,28 +70,65 @@ export class RequestsRepository {
     const found = await rows<RequestRow>(
       this.db,
       `SELECT ${REQUEST_COLUMNS} FROM requests r JOIN organizations o ON o.id = r.organization_id
-        ${where.where} ORDER BY r.id DESC LIMIT $1`,
+        ${where.where} ORDER BY r.id ${oldestFirst ? 'ASC' : 'DESC'} LIMIT $1`,
       where.params,
     );
     return toPage(found, limit, requestView, (r) => [r.id]);
   }
 
-  /** Counts per status, within the scope. */
-  async counts(scope: Scope): Promise<Record<string, number>> {
-    const where = scoped(scope, new SqlFilter());
-    const found = await rows<{ status: string; count: number }>(this.db, `SELECT r.status, count(*)::int AS count FROM requests r ${where.where} GROUP BY r.status`, where.params);
+  /**
+   * A request with its CSR, for a decision within the scope. Concurrent reads in one scope share
+   * a round trip (see Batcher: nothing is cached); the scope is still a condition of the query.
+   */
+  findForDecision(scope: Scope, id: number): Promise<(RequestRow & { csr_der: Buffer }) | undefined> {
+    if (!Number.isSafeInteger(id) || id < 1) {
+      return Promise.resolve(undefined);
+    }
+    const key = JSON.stringify([scope.organizationCode ?? null, scope.packageId ?? null]);
+    let batcher = this.decisionReads.get(key);
+    if (!batcher) {
+      batcher = new Batcher<number, RequestRow & { csr_der: Buffer }>(async (ids) => {
+        const where = scoped(scope, new SqlFilter(ids)).addCondition('r.id = ANY($1::bigint[])');
+        const found = await rows<RequestRow & { csr_der: Buffer }>(
+          pool(this.db),
+          `SELECT ${REQUEST_COLUMNS}, r.csr_der FROM requests r JOIN organizations o ON o.id = r.organization_id ${where.where}`,
+          where.params,
+        );
+        return new Map(found.map((r) => [Number(r.id), r]));
+      });
+      this.decisionReads.set(key, batcher);
+    }
+    return batcher.load([id]).then((found) => found.get(id));
+  }
+
+  private readonly decisionReads = new Map<string, Batcher<number, RequestRow & { csr_der: Buffer }>>();
+
+  /**
+   * Counts per status, within a person's scope, from the counters the requests triggers keep
+   * (migration 1764000000009): a few rows, however many requests there are.
+   */
+  async counts(scope: Pick<Scope, 'organizationCode'>): Promise<Record<string, number>> {
+    const where = new SqlFilter();
+    if (scope.organizationCode !== undefined) {
+      where.add(countsOrganizationIs, scope.organizationCode);
+    }
+    const found = await rows<{ status: string; count: number }>(
+      pool(this.db),
+      `SELECT c.status, sum(c.count)::int AS count FROM request_counts c ${where.where} GROUP BY c.status HAVING sum(c.count) <> 0`,
+      where.params,
+    );
     return Object.fromEntries(found.map((r) => [r.status, r.count]));
   }
 
-  /** One request within the scope; with `lock`, the row is locked for the caller's transaction. */
-  async find(db: DataSource | EntityManager, scope: Scope, id: number, lock = false): Promise<RequestRow | undefined> {
+  /** One request within the scope. With `lock`, the row is locked for the caller's transaction. */
+  async find(db: Queryable | EntityManager, scope: Scope, id: number, options: { lock?: boolean } = {}): Promise<RequestRow | undefined> {
     if (!Number.isSafeInteger(id) || id < 1) {
       return undefined;
     }
     const where = scoped(scope, new SqlFilter(id)).addCondition('r.id = $1');
     return one<RequestRow>(
       db,
-      `SELECT ${REQUEST_COLUMNS} FROM requests r JOIN organizations o ON o.id = r.organization_id ${where.where}${lock ? ' FOR UPDATE OF r' : ''}`,
+      `SELECT ${REQUEST_COLUMNS} FROM requests r JOIN organizations o ON o.id = r.organization_id ${where.where}${options.lock ? ' FOR UPDATE OF r' : ''}`,
       where.params,
     );
   }

@@ -12,15 +12,7 @@ import { CaService } from '../pki/ca.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { UserEntity } from './user.entity';
 import type { CreateUserDto } from './dto/create-user.dto';
-
-export interface UserView {
-  id: string;
-  username: string;
-  role: Role;
-  organizationCode: string | null;
-  email: string | null;
-  createdAt: Date;
-}
+import type { UserView } from '@enroll/contract';
 
 @Injectable()
 export class UsersService {

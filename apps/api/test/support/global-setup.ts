@@ -22,14 +22,23 @@ export default async function globalSetup(): Promise<void> {
     await c.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${TEMPLATE_DB}`);
   });
-  const db = new DataSource({ ...dataSourceOptions({ url: urlFor(TEMPLATE_DB) }), migrationsRun: false });
-  await db.initialize();
-  await db.runMigrations();
-  const ca = await createCertificateAuthority({ passphrase: CA_PASSPHRASE, now: new Date(Date.now() - 3_600_000), keyAlgorithm: 'EC-P256' });
-  for (const [name, pair] of [['root', ca.root], ['issuing', ca.issuing]] as const) {
-    await db.query(`INSERT INTO certificate_authorities (name, certificate_pem, encrypted_key_pem) VALUES ($1, $2, $3)`, [name, pair.certificatePem, pair.encryptedKeyPem]);
+  try {
+    const db = new DataSource({ ...dataSourceOptions({ url: urlFor(TEMPLATE_DB) }), migrationsRun: false });
+    await db.initialize();
+    try {
+      await db.runMigrations();
+      const ca = await createCertificateAuthority({ passphrase: CA_PASSPHRASE, now: new Date(Date.now() - 3_600_000), keyAlgorithm: 'EC-P256' });
+      for (const [name, pair] of [['root', ca.root], ['issuing', ca.issuing]] as const) {
+        await db.query(`INSERT INTO certificate_authorities (name, certificate_pem, encrypted_key_pem) VALUES ($1, $2, $3)`, [name, pair.certificatePem, pair.encryptedKeyPem]);
+      }
+    } finally {
+      await db.destroy();
+    }
+  } catch (error) {
+    // Jest runs no teardown after a failed setup: leave no template behind (a broken migration, say).
+    await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`));
+    throw error;
   }
-  await db.destroy();
   process.env.ENROLL_TEST_ADMIN_URL = ADMIN_URL;
   // The embedded path: PGlite cannot start inside a test file's sandbox, so it runs here and the
   // smoke suite reaches it through its socket, exactly as the API does in production.

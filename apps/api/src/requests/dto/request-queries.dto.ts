@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { REQUEST_KINDS, REQUEST_STATUSES, type RequestKind, type RequestStatus } from '@enroll/domain';
 import { PageQuery } from '../../common/paging';
+import { QUEUE_SORTS, type QueueSort } from '../requests.repository';
 import { NO_CONTROL_LINE } from '../../common/text';
 import { CERTIFICATE_FORMATS, type CertificateFormat } from '../../certificates/certificate-format';
 
@@ -14,6 +15,11 @@ export class QueueQuery extends PageQuery {
   @IsString()
   @Length(1, 256)
   q?: string;
+
+  @ApiPropertyOptional({ enum: QUEUE_SORTS, default: 'newest', description: 'order by submission' })
+  @IsOptional()
+  @IsIn(QUEUE_SORTS)
+  sort?: QueueSort;
 }
 
 export class ClientListQuery extends PageQuery {
