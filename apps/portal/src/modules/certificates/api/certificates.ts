@@ -1,0 +1,25 @@
+import type { CertificateStatus, CertificateView, Page, Wire } from '@enroll/contract';
+import { getJson, query } from '../../../shared/api/http';
+
+export type Certificate = Wire<CertificateView>;
+
+export interface CertificateFilter {
+  status?: CertificateStatus | undefined;
+  organizationCode?: string | undefined;
+  /** Expiring within this many days from now. */
+  expiringWithinDays?: number | undefined;
+}
+
+export const certificateKeys = {
+  list: (filter: CertificateFilter, cursor: string | undefined) => ['certificates', 'list', filter, cursor ?? null] as const,
+  one: (serial: string) => ['certificates', 'one', serial] as const,
+};
+
+const DAY = 86_400_000;
+
+export function fetchCertificates(filter: CertificateFilter, cursor: string | undefined, now: number, signal?: AbortSignal): Promise<Wire<Page<CertificateView>>> {
+  const expiringBefore = filter.expiringWithinDays === undefined ? undefined : new Date(now + filter.expiringWithinDays * DAY).toISOString();
+  return getJson(`/api/v1/certificates${query({ status: filter.status, organizationCode: filter.organizationCode, expiringBefore, limit: 100, cursor })}`, signal);
+}
+
+export const fetchCertificate = (serial: string, signal?: AbortSignal): Promise<Certificate> => getJson(`/api/v1/certificates/${encodeURIComponent(serial)}`, signal);

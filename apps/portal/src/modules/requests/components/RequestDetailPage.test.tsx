@@ -1,0 +1,74 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { problem, stubApi } from '../../../test/api-stub';
+import { administrator, managerOf, requestDetail } from '../../../test/factories';
+import { renderPortal } from '../../../test/render';
+
+describe('the request detail', () => {
+  it('shows the decoded CSR, the device, the phone and description, and the history', async () => {
+    stubApi({ 'GET /api/v1/requests/7': { body: requestDetail({ id: 7 }) } });
+    renderPortal('/requests/7', managerOf('J1CFRA'));
+    const csr = await screen.findByRole('region', { name: 'Certificate signing request' });
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent(/^Request 7\s*Pending$/);
+    expect(within(csr).getByText('RSA 2048 bits')).toBeInTheDocument();
+    expect(within(csr).getByText('CN=CN-7,O=J1CFRA,C=FR')).toBeInTheDocument();
+    const device = screen.getByRole('region', { name: 'Device' });
+    expect(within(device).getByText('PC-FRONT-01')).toBeInTheDocument();
+    expect(within(device).getByText('00:11:22:33:44:55')).toBeInTheDocument();
+    expect(screen.getByText('+33 1 00 00 00 00')).toBeInTheDocument();
+    expect(screen.getByText('Front desk PC')).toBeInTheDocument();
+    const history = screen.getByRole('region', { name: 'History' });
+    expect(within(history).getByText('LAPOSTE\\jdupont')).toBeInTheDocument();
+    // Pending, for a manager of a workstation: approve and reject, not revoke.
+    expect(screen.getByRole('button', { name: 'Approve…' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Reject…' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Revoke…' })).not.toBeInTheDocument();
+  });
+
+  it('highlights requested extensions that differ from the profile', async () => {
+    const detail = requestDetail({ id: 8 });
+    detail.csr.requestedExtensions = { keyUsage: ['digitalSignature', 'keyEncipherment'], extendedKeyUsage: ['clientAuth', 'codeSigning'], oids: ['2.5.29.15', '2.5.29.37', '1.2.3.4'] };
+    stubApi({ 'GET /api/v1/requests/8': { body: detail } });
+    renderPortal('/requests/8', managerOf('J1CFRA'));
+    const extra = await screen.findByTitle('Not in the profile');
+    expect(extra).toHaveTextContent('codeSigning');
+    expect(screen.getByRole('note')).toHaveTextContent('Differs from the extended key usage of the profile: clientAuth.');
+    expect(screen.getByText(/1\.2\.3\.4 \(not copied to the certificate\)/)).toBeInTheDocument();
+    // Key usage matches the profile: nothing flagged there.
+    expect(screen.getAllByTitle('Not in the profile')).toHaveLength(1);
+  });
+
+  it('offers no decision on a server request to a manager, and says who decides', async () => {
+    stubApi({ 'GET /api/v1/requests/9': { body: requestDetail({ id: 9, kind: 'server', canDecide: false }) } });
+    renderPortal('/requests/9', managerOf('J1CFRA'));
+    expect(await screen.findByText('Requests of kind server are decided by a centre administrator.')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Approve/ })).not.toBeInTheDocument();
+  });
+
+  it('shows an issued certificate with its downloads and offers revocation', async () => {
+    const detail = requestDetail({ id: 10, status: 'Installed', certificateSerial: '0a1b', certificate: { serialNumber: '0a1b', notBefore: '2026-11-20T10:00:00Z', notAfter: '2027-11-20T10:00:00Z', status: 'valid' } });
+    stubApi({ 'GET /api/v1/requests/10': { body: detail } });
+    renderPortal('/requests/10', administrator);
+    const certificate = await screen.findByRole('region', { name: 'Certificate' });
+    expect(within(certificate).getByText('0A:1B')).toBeInTheDocument();
+    expect(within(certificate).getByRole('link', { name: 'Download P7B' })).toHaveAttribute('href', '/api/v1/certificates/0a1b/download?format=p7b');
+    expect(screen.getByRole('button', { name: 'Revoke…' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Approve…' })).not.toBeInTheDocument();
+  });
+
+  it("says not found for another organization's request (the API's 404)", async () => {
+    stubApi({ 'GET /api/v1/requests/11': problem(404, 'NOT_FOUND', 'Request 11 was not found.') });
+    renderPortal('/requests/11', managerOf('J1CFRA'));
+    expect(await screen.findByRole('heading', { name: 'Request 11 not found' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Approve/ })).not.toBeInTheDocument();
+  });
+
+  it('sends the person back to sign-in, saying the session expired, when the API answers 401', async () => {
+    stubApi({ 'GET /api/v1/requests/12': problem(401, 'UNAUTHENTICATED', 'Sign in first.') });
+    renderPortal('/requests/12', managerOf('J1CFRA'));
+    expect(await screen.findByText('Your session has expired. Please sign in again.')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeInTheDocument();
+    await userEvent.setup().type(screen.getByLabelText('Username'), 'x');
+  });
+});
