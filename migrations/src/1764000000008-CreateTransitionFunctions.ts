@@ -14,8 +14,11 @@ export class CreateTransitionFunctions1764000000008 implements MigrationInterfac
 
   async up(q: QueryRunner): Promise<void> {
     // Events: [{ requestId, organizationId, status, at, actor, actorType, action, reason, details }].
+    // PL/pgSQL, not SQL: a non-inlined SQL function is parsed and planned again on every call,
+    // where PL/pgSQL keeps its plans for the connection's life.
     await q.query(`
-      CREATE FUNCTION enroll_record_events(p_events jsonb) RETURNS void LANGUAGE sql AS $$
+      CREATE FUNCTION enroll_record_events(p_events jsonb) RETURNS void LANGUAGE plpgsql AS $$
+      BEGIN
         WITH e AS (
           SELECT * FROM jsonb_to_recordset(p_events) AS x("requestId" bigint, "organizationId" uuid, status varchar, at timestamptz,
                                                             actor varchar, "actorType" varchar, action varchar, reason text, details jsonb)
@@ -24,14 +27,15 @@ export class CreateTransitionFunctions1764000000008 implements MigrationInterfac
           SELECT "requestId", status, at, actor, "actorType", reason FROM e
         )
         INSERT INTO audit_events (at, actor, actor_type, action, organization_id, request_id, details)
-        SELECT at, actor, "actorType", action, "organizationId", "requestId", coalesce(details, '{}') FROM e
-      $$`);
+        SELECT at, actor, "actorType", action, "organizationId", "requestId", coalesce(details, '{}') FROM e;
+      END $$`);
     // A submission: the request row as JSON (requests' columns, without id), its events (without
     // requestId), and, when it is accepted, the event to write for each older open request of the
     // same subject that it cancels ('{id}' in its reason becomes the new id). Returns the new id.
     // p_key_compromised is what the caller's policy assumed about the key: if the revocations say
     // otherwise, EN001, and the caller decides again knowing it. The advisory lock serializes submissions for one subject
-    // (ux_requests_open_subject guarantees the outcome).
+    // (ux_requests_open_subject guarantees the outcome). The older open request is found by that
+    // index's key expression (migration 1764000000010), so no other index can be chosen for it.
     await q.query(`
       CREATE FUNCTION enroll_submit_request(p_request jsonb, p_events jsonb, p_cancel_event jsonb, p_key_compromised boolean) RETURNS bigint LANGUAGE plpgsql AS $$
       DECLARE
@@ -50,7 +54,8 @@ export class CreateTransitionFunctions1764000000008 implements MigrationInterfac
           cancel := jsonb_set(jsonb_set(p_cancel_event, '{reason}', to_jsonb(cancel_reason)), '{details,reason}', to_jsonb(cancel_reason));
           WITH c AS (
             UPDATE requests SET status = 'Cancelled', updated_at = r.submitted_at, rejection_reason = cancel_reason
-             WHERE organization_id = r.organization_id AND kind = r.kind AND common_name = r.common_name AND status IN ('Requested', 'Pending')
+             WHERE organization_id::text || '/' || kind::text || '/' || common_name::text = r.organization_id::text || '/' || r.kind::text || '/' || r.common_name::text
+               AND status IN ('Requested', 'Pending')
             RETURNING id)
           SELECT coalesce(jsonb_agg(cancel || jsonb_build_object('requestId', id)), '[]') INTO cancelled FROM c;
         END IF;

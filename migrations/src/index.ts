@@ -8,6 +8,7 @@ import { CreateCertificateAuthorities1764000000006 } from './1764000000006-Creat
 import { AddQueueIndexes1764000000007 } from './1764000000007-AddQueueIndexes';
 import { CreateTransitionFunctions1764000000008 } from './1764000000008-CreateTransitionFunctions';
 import { CreateRequestCounts1764000000009 } from './1764000000009-CreateRequestCounts';
+import { KeyOpenSubjectByExpression1764000000010 } from './1764000000010-KeyOpenSubjectByExpression';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AddQueueIndexes1764000000007,
   CreateTransitionFunctions1764000000008,
   CreateRequestCounts1764000000009,
+  KeyOpenSubjectByExpression1764000000010,
 ];
