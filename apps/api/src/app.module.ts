@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { AccessGuard } from './common/access.guard';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
-import { dataSourceOptions, type DatabaseTarget } from './database/database-options';
+import { DATABASE_TARGET, dataSourceOptions, type DatabaseTarget } from './database/database-options';
 import {
   AuditModule, AuthModule, CertificatesModule, CoreModule, HealthModule, MtlsModule, OrganizationsModule, PackagesModule, PkiModule, RequestsModule, UsersModule,
 } from './modules';
@@ -16,7 +16,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        { module: ConfigHolder, global: true, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] },
+        {
+          module: ConfigHolder,
+          global: true,
+          providers: [{ provide: APP_CONFIG, useValue: config }, { provide: DATABASE_TARGET, useValue: database }],
+          exports: [APP_CONFIG, DATABASE_TARGET],
+        },
         TypeOrmModule.forRoot({ ...dataSourceOptions(database), migrationsRun: true }),
         CoreModule,
         PkiModule,

@@ -9,6 +9,7 @@ import { SessionStrategy } from './auth/session.strategy';
 import { CertificatesController } from './certificates/certificates.controller';
 import { CertificatesService } from './certificates/certificates.service';
 import { Clock } from './common/clock';
+import { DatabaseMaintenance } from './database/maintenance.service';
 import { HealthController } from './health/health.controller';
 import { OrganizationsController } from './organizations/organizations.controller';
 import { OrganizationsService } from './organizations/organizations.service';
@@ -32,9 +33,9 @@ import { SubmissionService } from './requests/submission.service';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
-/** Services every context uses: the clock and the audit log. */
+/** Services every context uses: the clock and the audit log; and the database's upkeep. */
 @Global()
-@Module({ providers: [Clock, AuditService], exports: [Clock, AuditService] })
+@Module({ providers: [Clock, AuditService, DatabaseMaintenance], exports: [Clock, AuditService, DatabaseMaintenance] })
 export class CoreModule {}
 
 @Module({ providers: [CaService, CrlService, OcspService], controllers: [PkiController], exports: [CaService, CrlService, OcspService] })

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { DatabaseMaintenance, MAINTAINED_TABLES } from '../src/database/maintenance.service';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTenant, signInAdmin, submit } from './support/factories';
 
@@ -48,5 +49,12 @@ describe('on embedded PGlite', () => {
     expect(results.filter((r) => r.status === 'Pending')).toHaveLength(5);
     const [open] = await t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM requests WHERE common_name = 'same.example.org' AND status IN ('Requested', 'Pending')`);
     expect(open?.n).toBe(1);
+  });
+
+  it('vacuums and analyzes its busy tables itself: PGlite has no autovacuum', async () => {
+    const done = await t.app.get(DatabaseMaintenance).run();
+    expect(done).toEqual([...MAINTAINED_TABLES]);
+    const [stats] = await t.db.query<{ reltuples: number }[]>(`SELECT reltuples FROM pg_class WHERE relname = 'requests'`);
+    expect(stats?.reltuples).toBeGreaterThan(0);
   });
 });

@@ -1,3 +1,4 @@
+import { DatabaseMaintenance, MAINTAINED_TABLES } from '../src/database/maintenance.service';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTenant, signInAdmin, submit, type Tenant } from './support/factories';
 
@@ -16,16 +17,22 @@ beforeAll(async () => {
   a = await createTenant(t, await signInAdmin(t));
   const { id } = await submit(t, a, 'workstation');
   // Many requests of the same organization and kind, submitted ...
-  await t.db.query(
-    `INSERT INTO requests (organization_id, package_id, kind, status, enrollment_type, common_name, subject, csr_der, spki_sha256, public_key,
-                           requested_extensions, device, phone, description, requested_by, rejection_reason, submitted_at, updated_at)
-     SELECT organization_id, package_id, kind, 'Pending', enrollment_type, 'bulk-' || g, subject, csr_der, spki_sha256, public_key,
-            requested_extensions, device, phone, description, requested_by, NULL, submitted_at, updated_at
-       FROM requests, generate_series(1, ${ROWS}) AS g WHERE id = $1`,
-    [id],
-  );
-  // ... then decided, as the API does: their old versions stay in the open-subject index until a vacuum.
-  await t.db.query(`UPDATE requests SET status = 'Approved' WHERE common_name LIKE 'bulk-%'`);
+  const runner = t.db.createQueryRunner();
+  try {
+    await runner.query(
+      `INSERT INTO requests (organization_id, package_id, kind, status, enrollment_type, common_name, subject, csr_der, spki_sha256, public_key,
+                             requested_extensions, device, phone, description, requested_by, rejection_reason, submitted_at, updated_at)
+       SELECT organization_id, package_id, kind, 'Pending', enrollment_type, 'bulk-' || g, subject, csr_der, spki_sha256, public_key,
+              requested_extensions, device, phone, description, requested_by, NULL, submitted_at, updated_at
+         FROM requests, generate_series(1, ${ROWS}) AS g WHERE id = $1`,
+      [id],
+    );
+    // ... then decided, as the API does: their old versions stay in the open-subject index until a vacuum.
+    await runner.query(`UPDATE requests SET status = 'Approved' WHERE common_name LIKE 'bulk-%'`);
+    await runner.query(`SELECT pg_stat_force_next_flush()`); // so that the statistics counters see these rows
+  } finally {
+    await runner.release();
+  }
 }, 60_000);
 afterAll(() => t.close());
 
@@ -66,5 +73,18 @@ describe('plans that do not depend on statistics', () => {
         WHERE p.id = $1 GROUP BY r.status ORDER BY r.status`, [a.packageId]);
     expect(counted).toEqual(actual);
     expect(actual.find((row) => row.status === 'Approved')?.n).toBe(ROWS);
+  });
+
+  it('vacuums and analyzes the busy tables itself when autovacuum is off, and leaves them to autovacuum when it is on', async () => {
+    const [setting] = await t.db.query<{ on: boolean }[]>(`SELECT current_setting('autovacuum') = 'on' AS on`);
+    const done = await t.app.get(DatabaseMaintenance).run();
+    const [stats] = await t.db.query<{ reltuples: number }[]>(`SELECT reltuples FROM pg_class WHERE relname = 'requests'`);
+    if (setting?.on) {
+      expect(done).toEqual([]);
+    } else {
+      expect(done).toContain('requests');
+      expect(done.every((table) => (MAINTAINED_TABLES as readonly string[]).includes(table))).toBe(true);
+      expect(stats?.reltuples).toBeGreaterThan(ROWS * 0.9);
+    }
   });
 });

@@ -6,6 +6,9 @@ import { ENTITIES } from './entities';
 /** Where the database is: a PostgreSQL URL, or the embedded PGlite socket. */
 export type DatabaseTarget = { readonly url: string } | { readonly embedded: EmbeddedDatabase };
 
+/** Injection token of the DatabaseTarget the app runs on. */
+export const DATABASE_TARGET = Symbol('DATABASE_TARGET');
+
 /** TypeORM options for either target: migrations always, synchronize never. */
 export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
   const common = {
