@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createColumnHelper, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
+import { ChoiceSelect } from '../../../shared/components/ChoiceSelect';
 import { DataTable } from '../../../shared/components/DataTable';
 import { Pager } from '../../../shared/components/Pager';
 import { ProblemAlert } from '../../../shared/components/ProblemAlert';
@@ -48,17 +49,7 @@ export default function CertificatesPage() {
         <h1 id="certificates-title">Certificates</h1>
       </header>
       <form className="filters" aria-label="Filter certificates" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Status
-          <select value={filter.status ?? ''} onChange={(e) => setFilter({ ...filter, status: (e.target.value || undefined) as CertificateStatus | undefined })}>
-            <option value="">All</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceSelect label="Status" value={filter.status ?? ''} anyLabel="All" choices={STATUSES} onChange={(status) => setFilter({ ...filter, status })} />
         {isAdmin && (
           <label>
             Organization

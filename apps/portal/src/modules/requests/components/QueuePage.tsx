@@ -1,7 +1,8 @@
-import { REQUEST_KINDS, REQUEST_STATUSES, type RequestStatus } from '@enroll/domain';
+import { REQUEST_KINDS, REQUEST_STATUSES } from '@enroll/domain';
 import { createColumnHelper, getCoreRowModel, useReactTable, type RowSelectionState } from '@tanstack/react-table';
 import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
+import { ChoiceSelect } from '../../../shared/components/ChoiceSelect';
 import { DataTable } from '../../../shared/components/DataTable';
 import { Pager } from '../../../shared/components/Pager';
 import { ProblemAlert } from '../../../shared/components/ProblemAlert';
@@ -117,28 +118,8 @@ export function QueuePage() {
           Search
           <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Common name, request id or requester" />
         </label>
-        <label>
-          Status
-          <select value={statusParam} onChange={(e) => update({ status: e.target.value })}>
-            <option value="all">All</option>
-            {REQUEST_STATUSES.map((s: RequestStatus) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Kind
-          <select value={filter.kind ?? ''} onChange={(e) => update({ kind: e.target.value })}>
-            <option value="">All kinds</option>
-            {REQUEST_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceSelect label="Status" value={statusParam} anyLabel="All" anyValue="all" choices={REQUEST_STATUSES} onChange={(status) => update({ status: status ?? 'all' })} />
+        <ChoiceSelect label="Kind" value={filter.kind ?? ''} anyLabel="All kinds" choices={REQUEST_KINDS} onChange={(kind) => update({ kind: kind ?? '' })} />
         {isAdmin && (
           <label>
             Organization
