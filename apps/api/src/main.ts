@@ -1,5 +1,5 @@
 import { ConfigError, ensureDataDir, loadConfig } from './config/app-config';
-import { startEmbeddedDatabase } from './database/embedded-database';
+import { EmbeddedDatabaseInUse, startEmbeddedDatabase } from './database/embedded-database';
 import { createApp } from './create-app';
 import { AuthService } from './auth/auth.service';
 import { startMtlsServer } from './mtls/mtls-server';
@@ -33,6 +33,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error instanceof EmbeddedDatabaseInUse ? error.message : error);
   process.exit(1);
 });

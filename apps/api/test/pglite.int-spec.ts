@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { DatabaseMaintenance, MAINTAINED_TABLES } from '../src/database/maintenance.service';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTenant, signInAdmin, submit } from './support/factories';
@@ -15,6 +16,13 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('on embedded PGlite', () => {
+  it('refuses a second process on the same data folder, and this one keeps its database', () => {
+    const dataDir = dirname(process.env.ENROLL_TEST_PGLITE_SOCKET_DIR ?? '');
+    const tsx = join(__dirname, '../../../node_modules/.bin/tsx');
+    const second = spawnSync(tsx, [join(__dirname, 'support/second-embedded-start.ts'), dataDir], { encoding: 'utf8', timeout: 60_000 });
+    expect(second.stdout).toMatch(/^EmbeddedDatabaseInUse: Another Enroll process is using the data folder/);
+  }, 60_000);
+
   it('ran every migration and created the CA in the database', async () => {
     const migrations = await t.db.query<{ name: string }[]>(`SELECT name FROM typeorm_migrations ORDER BY id`);
     expect(migrations.map((m) => m.name)).toEqual(t.db.migrations.map((m) => m.name));

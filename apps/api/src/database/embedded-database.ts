@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -26,8 +27,13 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
   if (socketPath.length > 100) {
     throw new Error(`The data folder path is too long for a unix socket (${socketPath.length} characters): use a shorter ENROLL_DATA_DIR.`);
   }
-  // A socket left by a process that died would make listen() fail.
   if (existsSync(socketPath)) {
+    // A live socket means another Enroll serves this folder: a second PGlite on the same files
+    // would corrupt them, and removing the socket would cut the first process off its database.
+    if (await accepts(socketPath)) {
+      throw new EmbeddedDatabaseInUse(`Another Enroll process is using the data folder ${dataDir}: stop it, or set ENROLL_DATA_DIR to another folder.`);
+    }
+    // A socket left by a process that died would make listen() fail.
     rmSync(socketPath);
   }
   const db = await PGlite.create(pgdata);
@@ -41,4 +47,20 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
       await db.close();
     },
   };
+}
+
+export class EmbeddedDatabaseInUse extends Error {
+  override readonly name = 'EmbeddedDatabaseInUse';
+}
+
+/** Whether something accepts connections on the unix socket (a dead process's socket refuses them). */
+function accepts(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(socketPath);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
