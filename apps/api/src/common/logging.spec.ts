@@ -43,5 +43,10 @@ describe('logging', () => {
     expect(lines[0]).toMatchObject({ level: 30, context: 'Bootstrap', msg: 'started' });
     expect(JSON.stringify(lines)).not.toContain('hunter2');
     expect(lines[1]).toMatchObject({ level: 40, context: 'Auth', user: 'admin', password: '[Redacted]' });
+    // As Nest's Logger passes them: the object, the caller's text, then the logger's context.
+    nest.log({ tables: ['requests'] }, 'vacuumed and analyzed', 'DatabaseMaintenance');
+    nest.error('boom', 'Error: boom\n    at x', 'ExceptionsHandler');
+    expect(lines[2]).toMatchObject({ level: 30, context: 'DatabaseMaintenance', msg: 'vacuumed and analyzed', tables: ['requests'] });
+    expect(lines[3]).toMatchObject({ level: 50, context: 'ExceptionsHandler', msg: 'boom', trace: 'Error: boom\n    at x' });
   });
 });

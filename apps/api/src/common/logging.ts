@@ -34,34 +34,40 @@ type Level = 'info' | 'error' | 'warn' | 'debug' | 'trace';
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
-  log(message: unknown, context?: string): void {
-    this.write('info', message, context);
+  // Nest's Logger calls these with the message, what the caller added, and its own context last:
+  // logger.log({ tables }, 'vacuumed') arrives as log({ tables }, 'vacuumed', 'DatabaseMaintenance').
+  log(message: unknown, ...params: unknown[]): void {
+    this.write('info', message, params);
   }
 
-  error(message: unknown, trace?: string, context?: string): void {
-    this.write('error', message, context, trace ? { trace } : {});
+  error(message: unknown, ...params: unknown[]): void {
+    this.write('error', message, params);
   }
 
-  warn(message: unknown, context?: string): void {
-    this.write('warn', message, context);
+  warn(message: unknown, ...params: unknown[]): void {
+    this.write('warn', message, params);
   }
 
-  debug(message: unknown, context?: string): void {
-    this.write('debug', message, context);
+  debug(message: unknown, ...params: unknown[]): void {
+    this.write('debug', message, params);
   }
 
-  verbose(message: unknown, context?: string): void {
-    this.write('trace', message, context);
+  verbose(message: unknown, ...params: unknown[]): void {
+    this.write('trace', message, params);
   }
 
-  private write(level: Level, message: unknown, context: string | undefined, extra: Record<string, string> = {}): void {
-    const base = { ...(context ? { context } : {}), ...extra };
+  private write(level: Level, message: unknown, params: unknown[]): void {
+    const texts = params.filter((p): p is string => typeof p === 'string');
+    const context = texts.length > 0 ? texts[texts.length - 1] : undefined;
+    // Between the message and the context: the text given with an object, or Nest's stack trace.
+    const between = texts.length > 1 ? texts.slice(0, -1).join('\n') : undefined;
+    const base = context ? { context } : {};
     if (message instanceof Error) {
       this.logger[level]({ ...base, err: message }, message.message);
     } else if (typeof message === 'object' && message !== null) {
-      this.logger[level]({ ...base, ...message });
+      this.logger[level]({ ...base, ...message }, between);
     } else {
-      this.logger[level](base, String(message));
+      this.logger[level]({ ...base, ...(between ? { trace: between } : {}) }, String(message));
     }
   }
 }
