@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { one, rows, type Queryable } from '../common/sql';
 import { DATABASE_TARGET, type DatabaseTarget } from './database-options';
 
 /** The tables every enrollment writes to: they need vacuum (dead versions) and fresh statistics. */
@@ -59,7 +60,7 @@ export class DatabaseMaintenance implements OnApplicationBootstrap, OnApplicatio
       if (!this.embedded && (await this.autovacuumIsOn(runner))) {
         return [];
       }
-      const [locked] = (await runner.query(`SELECT pg_try_advisory_lock($1) AS ok`, [LOCK_KEY])) as { ok: boolean }[];
+      const locked = await one<{ ok: boolean }>(runner, `SELECT pg_try_advisory_lock($1) AS ok`, [LOCK_KEY]);
       if (locked?.ok !== true) {
         return [];
       }
@@ -90,36 +91,28 @@ export class DatabaseMaintenance implements OnApplicationBootstrap, OnApplicatio
     }
   }
 
-  private async autovacuumIsOn(runner: { query: (sql: string) => Promise<unknown> }): Promise<boolean> {
-    const [row] = (await runner.query(`SELECT current_setting('autovacuum') = 'on' AS on`)) as { on: boolean }[];
-    return row?.on === true;
+  private async autovacuumIsOn(db: Queryable): Promise<boolean> {
+    return (await one<{ on: boolean }>(db, `SELECT current_setting('autovacuum') = 'on' AS on`))?.on === true;
   }
 
   /** Tables past autovacuum's default thresholds, from the server's statistics counters. */
-  private async due(runner: { query: (sql: string, parameters: unknown[]) => Promise<unknown> }): Promise<string[]> {
-    const rows = (await runner.query(
+  private async due(db: Queryable): Promise<string[]> {
+    const due = await rows<{ name: string }>(
+      db,
       `SELECT s.relname AS name
          FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
         WHERE s.schemaname = current_schema() AND s.relname = ANY($1)
           AND (s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0) OR s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0))
         ORDER BY s.relname`,
       [[...MAINTAINED_TABLES]],
-    )) as { name: string }[];
-    return rows.map((row) => row.name);
+    );
+    return due.map((row) => row.name);
   }
 
   private async warnIfAutovacuumIsOff(): Promise<void> {
     try {
-      if (this.embedded) {
-        return;
-      }
-      const runner = this.db.createQueryRunner();
-      try {
-        if (!(await this.autovacuumIsOn(runner))) {
-          this.logger.warn(`autovacuum is off on this PostgreSQL: Enroll vacuums and analyzes its own busy tables every ${EVERY_MS / 60_000} minutes. Turn autovacuum on.`);
-        }
-      } finally {
-        await runner.release();
+      if (!this.embedded && !(await this.autovacuumIsOn(this.db))) {
+        this.logger.warn(`autovacuum is off on this PostgreSQL: Enroll vacuums and analyzes its own busy tables every ${EVERY_MS / 60_000} minutes. Turn autovacuum on.`);
       }
     } catch (error) {
       this.logger.error({ err: error }, 'could not read the autovacuum setting');
