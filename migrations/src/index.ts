@@ -9,6 +9,8 @@ import { AddQueueIndexes1764000000007 } from './1764000000007-AddQueueIndexes';
 import { CreateTransitionFunctions1764000000008 } from './1764000000008-CreateTransitionFunctions';
 import { CreateRequestCounts1764000000009 } from './1764000000009-CreateRequestCounts';
 import { KeyOpenSubjectByExpression1764000000010 } from './1764000000010-KeyOpenSubjectByExpression';
+import { AddRequestChannelAndKey1764000000011 } from './1764000000011-AddRequestChannelAndKey';
+import { RestateTransitionFunctions1764000000012 } from './1764000000012-RestateTransitionFunctions';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -23,4 +25,6 @@ export const MIGRATIONS = [
   CreateTransitionFunctions1764000000008,
   CreateRequestCounts1764000000009,
   KeyOpenSubjectByExpression1764000000010,
+  AddRequestChannelAndKey1764000000011,
+  RestateTransitionFunctions1764000000012,
 ];
