@@ -1,4 +1,4 @@
-import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
@@ -15,8 +15,7 @@ import { OrganizationsController } from './organizations/organizations.controlle
 import { OrganizationsService } from './organizations/organizations.service';
 import { PackagesController } from './packages/packages.controller';
 import { PackagesService } from './packages/packages.service';
-import { CaService } from './pki/ca.service';
-import { CrlService } from './pki/crl.service';
+import { AuthorityModule } from './authority';
 import { PkiController } from './pki/pki.controller';
 import { OcspService } from './pki/ocsp.service';
 import { DeviceController } from './mtls/device.controller';
@@ -29,7 +28,8 @@ import { QueueService } from './requests/queue.service';
 import { RequestEvents } from './requests/request-events';
 import { RequestsController } from './requests/requests.controller';
 import { RequestsRepository } from './requests/requests.repository';
-import { SubmissionService } from './requests/submission.service';
+import { EnrollmentService } from './requests/enrollment.service';
+import { RequestTransitions } from './requests/request-transitions';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
@@ -38,14 +38,9 @@ import { UsersService } from './users/users.service';
 @Module({ providers: [Clock, AuditService, DatabaseMaintenance], exports: [Clock, AuditService, DatabaseMaintenance] })
 export class CoreModule {}
 
-@Module({ providers: [CaService, CrlService, OcspService], controllers: [PkiController], exports: [CaService, CrlService, OcspService] })
-export class PkiModule implements OnModuleInit {
-  constructor(private readonly ca: CaService) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.ca.init();
-  }
-}
+/** The public PKI endpoints: the chain, the CRL and OCSP, served from the authority. */
+@Module({ imports: [AuthorityModule], providers: [OcspService], controllers: [PkiController], exports: [OcspService] })
+export class PkiModule {}
 
 @Module({ imports: [PassportModule], providers: [AuthService, SessionStrategy, PackageStrategy], controllers: [AuthController], exports: [AuthService] })
 export class AuthModule {}
@@ -53,24 +48,24 @@ export class AuthModule {}
 @Module({ providers: [OrganizationsService], controllers: [OrganizationsController], exports: [OrganizationsService] })
 export class OrganizationsModule {}
 
-@Module({ imports: [OrganizationsModule, PkiModule], providers: [UsersService], controllers: [UsersController] })
+@Module({ imports: [OrganizationsModule, AuthorityModule], providers: [UsersService], controllers: [UsersController] })
 export class UsersModule {}
 
 @Module({ imports: [OrganizationsModule], providers: [PackagesService], controllers: [PackagesController] })
 export class PackagesModule {}
 
 @Module({
-  imports: [PkiModule],
-  providers: [RequestsRepository, RequestEvents, SubmissionService, DecisionsService, PickupService, QueueService],
+  imports: [AuthorityModule],
+  providers: [RequestsRepository, RequestEvents, RequestTransitions, EnrollmentService, DecisionsService, PickupService, QueueService],
   controllers: [EnrollmentController, RequestsController],
   exports: [DecisionsService, RequestsRepository],
 })
 export class RequestsModule {}
 
-@Module({ imports: [PkiModule], providers: [CertificatesService], controllers: [CertificatesController] })
+@Module({ imports: [AuthorityModule], providers: [CertificatesService], controllers: [CertificatesController] })
 export class CertificatesModule {}
 
-@Module({ imports: [PassportModule, PkiModule, RequestsModule], providers: [DeviceStrategy, DeviceService], controllers: [DeviceController] })
+@Module({ imports: [PassportModule, AuthorityModule, RequestsModule], providers: [DeviceStrategy, DeviceService], controllers: [DeviceController] })
 export class MtlsModule {}
 
 @Module({ controllers: [AuditController] })

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCsr, createCertificateAuthority, generatePrivateKey, issueCertificate, loadCertificateAuthority, OID, pkiUrls, PROFILES, toPem } from '@enroll/pki';
 import { startMtlsServer } from '../src/mtls/mtls-server';
-import { CaService } from '../src/pki/ca.service';
+import { AuthorityService } from '../src/authority';
 import { startTestApp, type TestApp } from './support/test-app';
 import { commonNameFor, createTenant, signInAdmin, type Session, type Tenant } from './support/factories';
 import { testConfig } from './support/test-config';
@@ -123,7 +123,9 @@ describe('the mTLS port and the test service', () => {
     const { parseCsr } = await import('@enroll/pki');
     const csr = parseCsr(buildCsr({ privateKey: key, subject: [{ oid: OID.commonName, value: 'C0FFEE0011223344' }] }));
     // Issued by the real issuing CA, with a clock moved by `days`: validity 730 days from then.
-    const issued = await t.app.get(CaService).issue('workstation', { commonName: 'C0FFEE0011223344' }, csr, new Date(Date.now() + days * 86_400_000));
+    const issued = await t.app
+      .get(AuthorityService)
+      .issue('workstation', { commonName: 'C0FFEE0011223344' }, csr, {}, { name: 'test', type: 'system' }, new Date(Date.now() + days * 86_400_000));
     writeFileSync(join(dir, `${code}.pem`), toPem('CERTIFICATE', issued.der));
     writeFileSync(join(dir, `${code}.key`), key.export({ format: 'pem', type: 'pkcs8' }));
     const refused = await curl(['--cert', join(dir, `${code}.pem`), '--key', join(dir, `${code}.key`), testUrl()]);

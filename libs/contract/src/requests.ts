@@ -1,10 +1,12 @@
-import type { EnrollmentType, RequestKind, RequestStatus } from '@enroll/domain';
+import type { Channel, EnrollmentType, RequestKind, RequestStatus } from '@enroll/domain';
 
 /** A request as lists show it: the queue, the client's list and the answer to a submission. */
 export interface RequestView {
   id: number;
   status: RequestStatus;
   kind: RequestKind;
+  /** The front door it came through: `client` (the enroll client), `est`, `scep` or `renewal`. */
+  channel: Channel;
   commonName: string;
   subject: string;
   organizationCode: string;

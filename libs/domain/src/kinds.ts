@@ -30,3 +30,10 @@ export function organizationalUnitFor(kind: RequestKind): 'Workstation' | 'Serve
       return 'Mobile';
   }
 }
+
+/**
+ * The front door a request came through: the enroll client over REST, EST (RFC 7030), SCEP
+ * (RFC 8894), or a renewal over mutual TLS. Every door enters the same lifecycle.
+ */
+export const CHANNELS = ['client', 'est', 'scep', 'renewal'] as const;
+export type Channel = (typeof CHANNELS)[number];

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { PkiError } from './errors';
 import { OID } from './oids';
 import { nameToDer, type DistinguishedName } from './name';
-import { SoftwareSigner } from './signer';
+import { SoftwareSigner, type Signer } from './signer';
 import { randomSerial } from './serial';
 import { selfCheck, signCertificate } from './certificate-builder';
 import { readCertificate, type CertificateParts } from './certificate';
@@ -144,11 +144,14 @@ export interface CertificateAuthority {
   readonly chainPem: string;
 }
 
-/** Loads a stored CA, decrypting the issuing key and checking that it matches its certificate. */
-export function loadCertificateAuthority(stored: StoredCertificateAuthority, passphrase: string): CertificateAuthority {
-  const root = readCertificate(stored.root.certificatePem);
-  const issuing = readCertificate(stored.issuing.certificatePem);
-  const signer = new SoftwareSigner(decryptPrivateKey(stored.issuing.encryptedKeyPem, passphrase));
+/**
+ * Puts a CA together from its two certificates and a signer for the issuing key, wherever that
+ * key lives (software, HSM): checks that the signer's key is the issuing certificate's and that
+ * the root signed the issuing CA. This is the seam through which every key source loads a CA.
+ */
+export function assembleCertificateAuthority(certificates: { rootPem: string; issuingPem: string }, signer: Signer): CertificateAuthority {
+  const root = readCertificate(certificates.rootPem);
+  const issuing = readCertificate(certificates.issuingPem);
   if (!signer.spki.equals(issuing.spki)) {
     throw new PkiError('CA_KEY_INVALID', 'The issuing CA key does not belong to the issuing CA certificate.');
   }
@@ -161,4 +164,10 @@ export function loadCertificateAuthority(stored: StoredCertificateAuthority, pas
     authority: { certificate: issuing.x509, publicKey: issuing.x509.publicKey, subjectName: issuing.subjectName, keyId: issuing.keyId, signer },
     chainPem: toPem('CERTIFICATE', issuing.der) + toPem('CERTIFICATE', root.der),
   };
+}
+
+/** Loads a stored CA with a software issuing key, decrypting it with the passphrase. */
+export function loadCertificateAuthority(stored: StoredCertificateAuthority, passphrase: string): CertificateAuthority {
+  const signer = new SoftwareSigner(decryptPrivateKey(stored.issuing.encryptedKeyPem, passphrase));
+  return assembleCertificateAuthority({ rootPem: stored.root.certificatePem, issuingPem: stored.issuing.certificatePem }, signer);
 }

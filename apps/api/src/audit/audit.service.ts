@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { decodeCursor, DEFAULT_LIMIT, toPage, type Page } from '../common/paging';
-import { SqlFilter } from '../common/sql';
+import { SqlFilter, type Queryable } from '../common/sql';
 import type { AuditEventView } from '@enroll/contract';
 
 export type ActorType = 'user' | 'package' | 'device' | 'system';
@@ -34,7 +34,7 @@ interface AuditRow {
 export class AuditService {
   constructor(private readonly db: DataSource) {}
 
-  async record(manager: EntityManager, event: AuditRecord): Promise<void> {
+  async record(manager: Queryable, event: AuditRecord): Promise<void> {
     await manager.query(
       `INSERT INTO audit_events (at, actor, actor_type, action, organization_id, request_id, target, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [event.at, event.actor, event.actorType, event.action, event.organizationId ?? null, event.requestId ?? null, event.target ?? null, event.details ?? {}],

@@ -1,14 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import {
-  createCertificateAuthority, issueCertificate, loadCertificateAuthority, pkiUrls, PROFILES,
-  type CertificateAuthority, type IssuedCertificate, type ProfileInput, type ProfileName, type PublicKeyInfo, type PkiUrls,
-} from '@enroll/pki';
+import { pkiUrls, type CertificateAuthority, type PkiUrls, type StoredCertificateAuthority } from '@enroll/pki';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
+import { rows } from '../common/sql';
+import { CA_KEY_STORE, type CaKeyStore } from './ca-key-store';
 
 interface StoredRow {
   name: 'root' | 'issuing';
@@ -18,7 +14,7 @@ interface StoredRow {
 
 /**
  * The CA of this deployment: created in the database at first start (under an advisory lock,
- * so that concurrent first starts agree), then loaded and kept in memory as parsed keys.
+ * so that concurrent first starts agree), then loaded through the key store and kept in memory.
  */
 @Injectable()
 export class CaService {
@@ -30,6 +26,7 @@ export class CaService {
     private readonly db: DataSource,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CA_KEY_STORE) private readonly keys: CaKeyStore,
   ) {
     this.urls = pkiUrls(config.publicUrl);
   }
@@ -43,57 +40,51 @@ export class CaService {
 
   /** Loads the CA, creating it first if the database has none. */
   async init(): Promise<void> {
-    const passphrase = this.passphrase();
-    let rows = await this.read();
-    if (rows.length === 0) {
-      rows = await this.db.transaction(async (manager) => {
+    let stored = await this.read(this.db);
+    if (stored.length === 0) {
+      stored = await this.db.transaction(async (manager) => {
         await manager.query(`SELECT pg_advisory_xact_lock(7402)`);
-        const existing: StoredRow[] = await manager.query(`SELECT name, certificate_pem, encrypted_key_pem FROM certificate_authorities`);
+        const existing = await this.read(manager);
         if (existing.length > 0) {
           return existing;
         }
-        this.logger.log(`Creating the root and issuing CA (${this.config.caKeyAlgorithm})...`);
-        const stored = await createCertificateAuthority({ passphrase, now: this.clock.now(), keyAlgorithm: this.config.caKeyAlgorithm });
+        this.logger.log(`Creating the root and issuing CA (${this.config.caKeyAlgorithm}, ${this.keys.description})...`);
+        const made = await this.keys.create(this.clock.now(), this.config.caKeyAlgorithm);
         const created: StoredRow[] = [
-          { name: 'root', certificate_pem: stored.root.certificatePem, encrypted_key_pem: stored.root.encryptedKeyPem },
-          { name: 'issuing', certificate_pem: stored.issuing.certificatePem, encrypted_key_pem: stored.issuing.encryptedKeyPem },
+          { name: 'root', certificate_pem: made.root.certificatePem, encrypted_key_pem: made.root.encryptedKeyPem },
+          { name: 'issuing', certificate_pem: made.issuing.certificatePem, encrypted_key_pem: made.issuing.encryptedKeyPem },
         ];
         for (const row of created) {
-          await manager.query(`INSERT INTO certificate_authorities (name, certificate_pem, encrypted_key_pem) VALUES ($1, $2, $3)`, [row.name, row.certificate_pem, row.encrypted_key_pem]);
+          await manager.query(`INSERT INTO certificate_authorities (name, certificate_pem, encrypted_key_pem) VALUES ($1, $2, $3)`, [
+            row.name,
+            row.certificate_pem,
+            row.encrypted_key_pem,
+          ]);
         }
         return created;
       });
     }
-    const root = rows.find((r) => r.name === 'root');
-    const issuing = rows.find((r) => r.name === 'issuing');
-    if (!root || !issuing) {
-      throw new Error('The certificate_authorities table is incomplete.');
-    }
-    this.loaded = loadCertificateAuthority(
-      { root: { certificatePem: root.certificate_pem, encryptedKeyPem: root.encrypted_key_pem }, issuing: { certificatePem: issuing.certificate_pem, encryptedKeyPem: issuing.encrypted_key_pem } },
-      passphrase,
-    );
+    this.loaded = await this.keys.load(storedCa(stored));
   }
 
-  /** Issues a certificate from a profile with the issuing CA. */
-  issue(profile: ProfileName, input: ProfileInput, subjectKey: { spki: Buffer; publicKey: PublicKeyInfo }, now: Date): Promise<IssuedCertificate> {
-    return issueCertificate({ profile: PROFILES[profile], input, subjectKey, authority: this.ca.authority, urls: this.urls, now });
+  /** The issuing CA then the root, DER: what goes after a leaf in every chain the API hands out. */
+  get chainDer(): Buffer[] {
+    return [this.ca.issuing.der, this.ca.root.der];
   }
 
-  private read(): Promise<StoredRow[]> {
-    return this.db.query(`SELECT name, certificate_pem, encrypted_key_pem FROM certificate_authorities`);
+  private read(db: { query(sql: string): Promise<unknown> }): Promise<StoredRow[]> {
+    return rows<StoredRow>(db, `SELECT name, certificate_pem, encrypted_key_pem FROM certificate_authorities`);
   }
+}
 
-  /** ENROLL_CA_PASSPHRASE, or one generated once into the data folder (0600) with a warning. */
-  private passphrase(): string {
-    if (this.config.caPassphrase) {
-      return this.config.caPassphrase;
-    }
-    const file = join(this.config.dataDir, 'ca-passphrase');
-    if (!existsSync(file)) {
-      writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
-      this.logger.warn(`ENROLL_CA_PASSPHRASE is not set: generated one into ${file} (mode 0600). Set ENROLL_CA_PASSPHRASE in production and keep it apart from the database.`);
-    }
-    return readFileSync(file, 'utf8').trim();
+function storedCa(stored: StoredRow[]): StoredCertificateAuthority {
+  const root = stored.find((r) => r.name === 'root');
+  const issuing = stored.find((r) => r.name === 'issuing');
+  if (!root || !issuing) {
+    throw new Error('The certificate_authorities table is incomplete.');
   }
+  return {
+    root: { certificatePem: root.certificate_pem, encryptedKeyPem: root.encrypted_key_pem },
+    issuing: { certificatePem: issuing.certificate_pem, encryptedKeyPem: issuing.encrypted_key_pem },
+  };
 }

@@ -1,9 +1,10 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { buildCrl, serialFromHex, type RevocationReason } from '@enroll/pki';
+import { buildCrl, serialFromHex } from '@enroll/pki';
 import { Clock } from '../common/clock';
 import { one, type Queryable } from '../common/sql';
 import { CaService } from './ca.service';
+import { CertificatesRepository } from './certificates.repository';
 
 /** How long a CRL is valid; a new one is made well before (RFC 5280 5.1.2.5). */
 const CRL_VALIDITY_MS = 24 * 3_600_000;
@@ -23,12 +24,6 @@ interface CrlRow {
   der: Buffer;
 }
 
-/** The newest CRL and how many revocations exist: a CRL that counts fewer is stale. */
-async function latestAndCount(db: Queryable): Promise<{ latest: CrlRow | undefined; count: number }> {
-  const latest = await one<CrlRow>(db, `SELECT crl_number, this_update, next_update, revocation_count, der FROM crls ORDER BY crl_number DESC LIMIT 1`);
-  const counted = await one<{ count: number }>(db, `SELECT count(*)::int AS count FROM revocations`);
-  return { latest, count: counted?.count ?? 0 };
-}
 
 /**
  * The CRL, built from the revocations table. A CRL is reused while no revocation was added
@@ -44,8 +39,15 @@ export class CrlService implements OnApplicationBootstrap, OnApplicationShutdown
   constructor(
     private readonly db: DataSource,
     private readonly ca: CaService,
+    private readonly certificates: CertificatesRepository,
     private readonly clock: Clock,
   ) {}
+
+  /** The newest CRL and how many revocations exist: a CRL that counts fewer is stale. */
+  private async latestAndCount(db: Queryable): Promise<{ latest: CrlRow | undefined; count: number }> {
+    const latest = await one<CrlRow>(db, `SELECT crl_number, this_update, next_update, revocation_count, der FROM crls ORDER BY crl_number DESC LIMIT 1`);
+    return { latest, count: await this.certificates.revocationCount(db) };
+  }
 
   /** Refreshes on a schedule, so that a CRL is always published well before its nextUpdate. */
   onApplicationBootstrap(): void {
@@ -79,7 +81,7 @@ export class CrlService implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private async load(now: Date): Promise<CrlRow> {
-    const { latest, count } = await latestAndCount(this.db);
+    const { latest, count } = await this.latestAndCount(this.db);
     if (latest && this.fresh(latest, count, now)) {
       return latest;
     }
@@ -93,15 +95,11 @@ export class CrlService implements OnApplicationBootstrap, OnApplicationShutdown
   async regenerate(now: Date): Promise<CrlRow> {
     return this.db.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(7403)`);
-      const { latest, count } = await latestAndCount(manager);
+      const { latest, count } = await this.latestAndCount(manager);
       if (latest && this.fresh(latest, count, now)) {
         return latest;
       }
-      // Entries stay until the certificate expires (RFC 5280 3.3).
-      const entries: { serial: string; revoked_at: Date; reason: RevocationReason }[] = await manager.query(
-        `SELECT serial, revoked_at, reason FROM revocations WHERE not_after > $1 ORDER BY revoked_at, serial`,
-        [now],
-      );
+      const entries = await this.certificates.crlEntries(manager, now);
       const crlNumber = BigInt(latest?.crl_number ?? '0') + 1n;
       const nextUpdate = new Date(now.getTime() + CRL_VALIDITY_MS);
       const der = await buildCrl({

@@ -4,22 +4,10 @@ import { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { Strategy } from 'passport-custom';
 import { serialFromHex, serialToHex } from '@enroll/pki';
-import { DataSource } from 'typeorm';
+import { AuthorityService, CaService } from '../authority';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import type { AuthenticatedRequest, DevicePrincipal } from '../common/principal';
-import { one } from '../common/sql';
-import { CaService } from '../pki/ca.service';
-
-interface CertificateRow {
-  serial: string;
-  request_id: string | null;
-  subject: string;
-  not_after: Date;
-  status: 'valid' | 'revoked';
-  revoked_at: Date | null;
-  reason: string | null;
-}
 
 /**
  * Authenticates the certificate presented in the TLS handshake, at request time: issued by this
@@ -30,7 +18,7 @@ interface CertificateRow {
 @Injectable()
 export class DeviceStrategy extends PassportStrategy(Strategy, 'device') {
   constructor(
-    private readonly db: DataSource,
+    private readonly authority: AuthorityService,
     private readonly ca: CaService,
     private readonly clock: Clock,
   ) {
@@ -57,12 +45,7 @@ export class DeviceStrategy extends PassportStrategy(Strategy, 'device') {
     }
     // The CA library's canonical form, as stored: X509Certificate may keep a leading 00 byte.
     const serial = serialToHex(serialFromHex(certificate.serialNumber) ?? Buffer.alloc(1));
-    const row = await one<CertificateRow>(
-      this.db,
-      `SELECT c.serial, c.request_id, c.subject, c.not_after, c.status, v.revoked_at, v.reason
-         FROM certificates c LEFT JOIN revocations v ON v.serial = c.serial WHERE c.serial = $1`,
-      [serial],
-    );
+    const row = await this.authority.status(serial);
     if (!row) {
       throw new AppError('UNKNOWN_CERTIFICATE', `This CA has no record of certificate ${serial}.`);
     }

@@ -1,11 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
-import { createPublicKey } from 'node:crypto';
 import type { RequestListener } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { isIP } from 'node:net';
-import { certificatesToPem, describeKey, generatePrivateKey } from '@enroll/pki';
+import { certificatesToPem, generatePrivateKey } from '@enroll/pki';
 import type { AppConfig } from '../config/app-config';
-import { CaService } from '../pki/ca.service';
+import { AuthorityService, CaService, subjectKeyOf } from '../authority';
 
 /**
  * The HTTPS port that asks for client certificates. Its server certificate is issued by the
@@ -15,15 +14,18 @@ import { CaService } from '../pki/ca.service';
  */
 export async function startMtlsServer(app: INestApplication, config: AppConfig, port = config.mtlsPort): Promise<Server> {
   const ca = app.get(CaService);
+  const authority = app.get(AuthorityService);
   const host = new URL(config.publicUrl).hostname;
   const key = await generatePrivateKey('EC-P256');
-  const publicKey = createPublicKey(key);
   const dnsNames = ['localhost', ...(isIP(host) || host === 'localhost' ? [] : [host])];
   const ipAddresses = ['127.0.0.1', ...(isIP(host) === 4 && host !== '127.0.0.1' ? [host] : [])];
-  const issued = await ca.issue(
+  // Stored and audited like every certificate the CA signs (and so `good` by OCSP).
+  const issued = await authority.issue(
     'tls-server',
     { commonName: dnsNames[dnsNames.length - 1] ?? 'localhost', dnsNames, ipAddresses },
-    { spki: publicKey.export({ format: 'der', type: 'spki' }), publicKey: describeKey(publicKey) },
+    subjectKeyOf(key),
+    {},
+    { name: 'system', type: 'system' },
     new Date(),
   );
   // The same Express app serves both ports; routes of the mTLS port are guarded by the device strategy.

@@ -1,20 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { createPublicKey } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import {
-  describeKey, generatePrivateKey, OcspResponder, readCertificate, SoftwareSigner, type CertificateStatus, type OcspCertId, type RevocationReason,
-} from '@enroll/pki';
-import { Batcher } from '../common/batcher';
-import { pool, rows } from '../common/sql';
+import { generatePrivateKey, OcspResponder, readCertificate, SoftwareSigner, type CertificateStatus, type OcspCertId } from '@enroll/pki';
+import { AuthorityService, CaService, subjectKeyOf } from '../authority';
 import { Clock } from '../common/clock';
-import { CaService } from './ca.service';
 
-interface LookupRow {
-  serial: string;
-  status: 'valid' | 'revoked';
-  revoked_at: Date | null;
-  reason: RevocationReason | null;
-}
+/** The CA's own service certificates are issued by the system. */
+const SYSTEM = { name: 'system', type: 'system' } as const;
 
 /** Re-issue the delegated responder certificate when it has less than this left. */
 const RENEW_BEFORE_MS = 24 * 3_600_000;
@@ -30,7 +20,7 @@ export class OcspService {
   private responder: Promise<{ responder: OcspResponder; notAfter: Date }> | undefined;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly authority: AuthorityService,
     private readonly ca: CaService,
     private readonly clock: Clock,
   ) {}
@@ -41,19 +31,8 @@ export class OcspService {
     return responder.respond(der, (ids) => this.lookup(ids), now);
   }
 
-  /** Concurrent OCSP requests share database round trips (see Batcher: nothing is cached). */
-  private readonly statuses = new Batcher<string, LookupRow>(async (serials) => {
-    // The hottest read of the API goes straight to the pg pool. Read-only, no transaction needed.
-    const found = await rows<LookupRow>(
-      pool(this.db),
-      `SELECT c.serial, c.status, v.revoked_at, v.reason FROM certificates c LEFT JOIN revocations v ON v.serial = c.serial WHERE c.serial = ANY($1)`,
-      [serials],
-    );
-    return new Map(found.map((r) => [r.serial, r]));
-  });
-
   private async lookup(ids: readonly OcspCertId[]): Promise<CertificateStatus[]> {
-    const bySerial = await this.statuses.load(ids.map((id) => id.serialNumber));
+    const bySerial = await this.authority.statuses(ids.map((id) => id.serialNumber));
     return ids.map((id): CertificateStatus => {
       const row = bySerial.get(id.serialNumber);
       if (!row) {
@@ -80,13 +59,8 @@ export class OcspService {
 
   private async create(now: Date): Promise<{ responder: OcspResponder; notAfter: Date }> {
     const key = await generatePrivateKey('EC-P256');
-    const publicKey = createPublicKey(key);
-    const issued = await this.ca.issue(
-      'ocsp-responder',
-      { commonName: 'Enroll OCSP Responder' },
-      { spki: publicKey.export({ format: 'der', type: 'spki' }), publicKey: describeKey(publicKey) },
-      now,
-    );
+    // Stored and audited like every certificate the CA signs (and so `good` by OCSP itself).
+    const issued = await this.authority.issue('ocsp-responder', { commonName: 'Enroll OCSP Responder' }, subjectKeyOf(key), {}, SYSTEM, now);
     const responder = new OcspResponder({ issuer: this.ca.ca.issuing, signer: new SoftwareSigner(key), responderCertificate: readCertificate(issued.der), validitySeconds: 300 });
     return { responder, notAfter: issued.notAfter };
   }

@@ -2,8 +2,7 @@ import { Controller, Get, Header, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../common/access.decorators';
-import { CaService } from './ca.service';
-import { CrlService } from './crl.service';
+import { CaService, CrlService } from '../authority';
 
 @ApiTags('pki')
 @Public()

@@ -7,12 +7,22 @@ import type { AuthenticatedRequest, PackagePrincipal } from '../common/principal
 import { notFound } from '../common/app-error';
 import { requestView } from './request-row';
 import { RequestsRepository } from './requests.repository';
-import { SubmissionService } from './submission.service';
+import { EnrollmentService, type PackageGrant } from './enrollment.service';
 import { PickupService } from './pickup.service';
 import { SubmitRequestDto } from './dto/submit-request.dto';
 import { CertificateQuery, ClientListQuery } from './dto/request-queries.dto';
 
 const pkgOf = (request: AuthenticatedRequest): PackagePrincipal => request.user as PackagePrincipal;
+
+/** What the enrollment use case needs of the package that authenticated the call. */
+const grantOf = (pkg: PackagePrincipal): PackageGrant => ({
+  packageId: pkg.packageId,
+  organizationId: pkg.organizationId,
+  organizationCode: pkg.organizationCode,
+  country: pkg.country,
+  store: pkg.store,
+  kinds: pkg.kinds,
+});
 
 /** The enroll client's endpoints, authenticated by the enrollment package token. */
 @ApiTags('enrollment (client)')
@@ -21,14 +31,15 @@ const pkgOf = (request: AuthenticatedRequest): PackagePrincipal => request.user 
 @Controller('api/v1/enrollment/requests')
 export class EnrollmentController {
   constructor(
-    private readonly submission: SubmissionService,
+    private readonly enrollment: EnrollmentService,
     private readonly pickup: PickupService,
     private readonly requests: RequestsRepository,
   ) {}
 
   @Post()
   submit(@Req() request: AuthenticatedRequest, @Body() body: SubmitRequestDto) {
-    return this.submission.submit(pkgOf(request), body);
+    const { kind, csr, requestedBy, phone, description, device } = body;
+    return this.enrollment.submit({ grant: grantOf(pkgOf(request)), channel: 'client', kind, csr, requestedBy, phone, description, device });
   }
 
   @Get()

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { ISSUED_STATUSES, transition } from '@enroll/domain';
+import { DomainError, ISSUED_STATUSES } from '@enroll/domain';
+import { CaService, CertificatesRepository } from '../authority';
 import { AppError, notFound } from '../common/app-error';
 import { Clock } from '../common/clock';
 import type { PackagePrincipal } from '../common/principal';
-import { one } from '../common/sql';
-import { CaService } from '../pki/ca.service';
 import { renderCertificate, type RenderedCertificate } from '../certificates/certificate-format';
-import { RequestEvents } from './request-events';
+import { RequestTransitions } from './request-transitions';
 import { RequestsRepository } from './requests.repository';
 import type { RequestRow } from './request-row';
 
@@ -15,52 +13,50 @@ import type { RequestRow } from './request-row';
 @Injectable()
 export class PickupService {
   constructor(
-    private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly ca: CaService,
-    private readonly events: RequestEvents,
+    private readonly certificates: CertificatesRepository,
     private readonly requests: RequestsRepository,
+    private readonly transitions: RequestTransitions,
   ) {}
 
   /** The certificate of an issued request. An external request's first download moves it to Downloaded. */
   async certificate(pkg: PackagePrincipal, id: number, format: string | undefined, downloadedBy: string | undefined): Promise<RenderedCertificate & { requestId: number }> {
-    const now = this.clock.now();
-    return this.db.transaction(async (manager) => {
-      const row = await this.requests.find(manager, { packageId: pkg.packageId }, id, { lock: true });
-      if (!row) {
-        throw notFound(`Request ${id}`);
-      }
-      if (!ISSUED_STATUSES.includes(row.status)) {
-        throw new AppError('CERTIFICATE_NOT_READY', `Request ${id} has no certificate to fetch: it is ${row.status}.`, { currentStatus: row.status });
-      }
-      const certificate = await one<{ der: Buffer }>(manager, `SELECT der FROM certificates WHERE request_id = $1`, [row.id]);
-      if (!certificate) {
-        throw new AppError('INTERNAL_ERROR', `Request ${id} is ${row.status} but has no certificate.`);
-      }
-      const rendered = renderCertificate(format, certificate.der, [this.ca.ca.issuing.der, this.ca.ca.root.der]);
-      if (row.kind === 'external' && row.status === 'Approved') {
-        const by = downloadedBy ?? 'client';
-        await manager.query(`UPDATE requests SET status = $2, downloaded_at = $3, downloaded_by = $4, updated_at = $3 WHERE id = $1`, [
-          row.id, transition(row.status, 'download', row.kind), now, by,
-        ]);
-        await this.events.record(manager, { requestId: row.id, organizationId: row.organization_id, status: 'Downloaded', at: now, actor: by, actorType: 'package', action: 'request.download' });
-      }
-      return { ...rendered, requestId: Number(row.id) };
-    });
+    const scope = { packageId: pkg.packageId };
+    const row = await this.requests.find(this.requests.db, scope, id);
+    if (!row) {
+      throw notFound(`Request ${id}`);
+    }
+    if (!ISSUED_STATUSES.includes(row.status)) {
+      throw new AppError('CERTIFICATE_NOT_READY', `Request ${id} has no certificate to fetch: it is ${row.status}.`, { currentStatus: row.status });
+    }
+    const der = await this.certificates.derOfRequest(this.requests.db, row.id);
+    if (!der) {
+      throw new AppError('INTERNAL_ERROR', `Request ${id} is ${row.status} but has no certificate.`);
+    }
+    const rendered = renderCertificate(format, der, this.ca.chainDer);
+    if (row.kind === 'external' && row.status === 'Approved') {
+      const by = downloadedBy ?? 'client';
+      const now = this.clock.now();
+      await this.transitions
+        .move(scope, row, { action: 'download', actor: { name: by, type: 'package' }, now, patch: { downloaded_at: now, downloaded_by: by } })
+        .catch((error: unknown) => {
+          // A concurrent first download came first: the certificate is the same, so it is still the answer.
+          if (!(error instanceof DomainError && error.details.currentStatus === 'Downloaded')) {
+            throw error;
+          }
+        });
+    }
+    return { ...rendered, requestId: Number(row.id) };
   }
 
   /** The client confirms that it installed the certificate: Approved -> Installed (not for external). */
   async installed(pkg: PackagePrincipal, id: number, by: string | undefined): Promise<RequestRow> {
-    const now = this.clock.now();
-    return this.db.transaction(async (manager) => {
-      const row = await this.requests.find(manager, { packageId: pkg.packageId }, id, { lock: true });
-      if (!row) {
-        throw notFound(`Request ${id}`);
-      }
-      const next = transition(row.status, 'install', row.kind);
-      await manager.query(`UPDATE requests SET status = $2, updated_at = $3 WHERE id = $1`, [row.id, next, now]);
-      await this.events.record(manager, { requestId: row.id, organizationId: row.organization_id, status: next, at: now, actor: by ?? row.requested_by, actorType: 'package', action: 'request.install' });
-      return (await this.requests.find(manager, {}, Number(row.id))) as RequestRow;
-    });
+    const scope = { packageId: pkg.packageId };
+    const row = await this.requests.find(this.requests.db, scope, id);
+    if (!row) {
+      throw notFound(`Request ${id}`);
+    }
+    return this.transitions.move(scope, row, { action: 'install', actor: { name: by ?? row.requested_by, type: 'package' }, now: this.clock.now() });
   }
 }

@@ -1,18 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { canDecide, type Actor } from '@enroll/domain';
-import { ekuName, parseCsr, PROFILES, toRfc4514 } from '@enroll/pki';
+import { ekuName, parseCsr, PROFILES, toRfc4514, type PublicKeyInfo, type RequestedExtensions } from '@enroll/pki';
+import { CertificatesRepository } from '../authority';
 import { notFound } from '../common/app-error';
 import type { Page } from '../common/paging';
-import { one } from '../common/sql';
 import { personScope } from './decisions.service';
 import { requestView, type RequestRow, type RequestView } from './request-row';
-import { RequestsRepository, type QueueFilter } from './requests.repository';
+import { RequestsRepository, type QueueFilter, type RequestExtras } from './requests.repository';
 import type { RequestDetail } from '@enroll/contract';
 
 /** What managers and administrators read: the queue, counts, and a request in full. */
 @Injectable()
 export class QueueService {
-  constructor(private readonly requests: RequestsRepository) {}
+  constructor(
+    private readonly requests: RequestsRepository,
+    private readonly certificates: CertificatesRepository,
+  ) {}
 
   list(actor: Actor, filter: QueueFilter): Promise<Page<RequestView>> {
     return this.requests.list(personScope(actor), filter);
@@ -34,15 +37,15 @@ export class QueueService {
     const [extra, history, certificate] = await Promise.all([
       this.requests.details(row.id),
       this.requests.history(row.id),
-      one<{ serial: string; not_before: Date; not_after: Date; status: string }>(this.requests.db, `SELECT serial, not_before, not_after, status FROM certificates WHERE request_id = $1`, [row.id]),
+      this.certificates.ofRequest(row.id),
     ]);
-    const csr = parseCsr(extra?.csr_der ?? Buffer.alloc(0));
+    const csr = csrOf(extra);
     const requested = csr.requestedExtensions;
     const profile = PROFILES[row.kind];
     return {
       ...requestView(row),
       csr: {
-        subject: toRfc4514(csr.subject),
+        subject: csr.subject,
         publicKey: { ...csr.publicKey },
         signatureAlgorithm: csr.signatureAlgorithm,
         requestedExtensions: {
@@ -62,4 +65,22 @@ export class QueueService {
       canDecide: canDecide(actor, row.kind),
     };
   }
+}
+
+/** What the detail shows of the CSR. */
+interface CsrView {
+  readonly subject: string;
+  readonly signatureAlgorithm: string;
+  readonly publicKey: PublicKeyInfo;
+  readonly requestedExtensions: RequestedExtensions;
+}
+
+/** The CSR as kept at submission; a request stored before it was kept is read from its CSR. */
+function csrOf(extra: RequestExtras | undefined): CsrView {
+  if (extra?.csr_facts) {
+    const { subject, signatureAlgorithm } = extra.csr_facts;
+    return { subject, signatureAlgorithm, publicKey: extra.public_key, requestedExtensions: extra.requested_extensions };
+  }
+  const csr = parseCsr(extra?.csr_der ?? Buffer.alloc(0));
+  return { subject: toRfc4514(csr.subject), signatureAlgorithm: csr.signatureAlgorithm, publicKey: csr.publicKey, requestedExtensions: csr.requestedExtensions };
 }

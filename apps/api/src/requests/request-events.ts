@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { RequestStatus } from '@enroll/domain';
 import type { ActorType } from '../audit/audit.service';
+import type { Queryable } from '../common/sql';
 
 export interface TransitionRecord {
   /** Left out when enroll_submit_request fills it in (the id is made there). */
@@ -35,7 +35,10 @@ export function eventJson(event: TransitionRecord): Record<string, unknown> {
 @Injectable()
 export class RequestEvents {
   /** One round trip for all rows: transitions are on the hot path of every enrollment. */
-  async record(manager: EntityManager, ...events: TransitionRecord[]): Promise<void> {
-    await manager.query(`SELECT enroll_record_events($1)`, [JSON.stringify(events.map(eventJson))]);
+  async record(q: Queryable, ...events: TransitionRecord[]): Promise<void> {
+    if (events.length === 0) {
+      return;
+    }
+    await q.query(`SELECT enroll_record_events($1)`, [JSON.stringify(events.map(eventJson))]);
   }
 }

@@ -1,4 +1,4 @@
-import type { EnrollmentType, RequestKind, RequestStatus } from '@enroll/domain';
+import type { Channel, EnrollmentType, RequestKind, RequestStatus } from '@enroll/domain';
 import type { RequestView } from '@enroll/contract';
 
 export type { RequestView };
@@ -11,6 +11,7 @@ export interface RequestRow {
   organization_country: string;
   package_id: string;
   kind: RequestKind;
+  channel: Channel;
   status: RequestStatus;
   enrollment_type: EnrollmentType;
   common_name: string;
@@ -24,13 +25,14 @@ export interface RequestRow {
   certificate_serial: string | null;
 }
 
-export const REQUEST_COLUMNS = `r.id, r.organization_id, o.code AS organization_code, o.country AS organization_country, r.package_id, r.kind, r.status, r.enrollment_type,
+export const REQUEST_COLUMNS = `r.id, r.organization_id, o.code AS organization_code, o.country AS organization_country, r.package_id, r.kind, r.channel, r.status, r.enrollment_type,
   r.common_name, r.subject, r.requested_by, r.submitted_at, r.updated_at, r.downloaded_at, r.downloaded_by, r.rejection_reason, r.certificate_serial`;
 
 export const requestView = (r: RequestRow): RequestView => ({
   id: Number(r.id),
   status: r.status,
   kind: r.kind,
+  channel: r.channel,
   commonName: r.common_name,
   subject: r.subject,
   organizationCode: r.organization_code,

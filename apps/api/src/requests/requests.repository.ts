@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { RequestKind, RequestStatus } from '@enroll/domain';
+import type { PublicKeyInfo, RequestedExtensions } from '@enroll/pki';
 import { decodeCursor, DEFAULT_LIMIT, toPage, type Page } from '../common/paging';
 import { Batcher } from '../common/batcher';
 import { one, organizationIs, pool, rows, SqlFilter, type Queryable } from '../common/sql';
 import { REQUEST_COLUMNS, requestView, type RequestRow, type RequestView } from './request-row';
+import type { CsrFacts } from './request-transitions';
+
+/** A request with what a decision on it needs: the key and subject fields kept at submission, or the CSR of an older one. */
+export type DecisionRow = RequestRow & { csr_der: Buffer; spki_der: Buffer | null; csr_facts: CsrFacts | null; public_key: PublicKeyInfo };
+
+const DECISION_COLUMNS = `${REQUEST_COLUMNS}, r.csr_der, r.spki_der, r.csr_facts, r.public_key`;
 
 export const QUEUE_SORTS = ['newest', 'oldest'] as const;
 export type QueueSort = (typeof QUEUE_SORTS)[number];
@@ -35,6 +42,16 @@ function scoped(scope: Scope, filter: SqlFilter): SqlFilter {
     filter.add((p) => `r.package_id = ${p}`, scope.packageId);
   }
   return filter;
+}
+
+export interface RequestExtras {
+  csr_der: Buffer;
+  csr_facts: CsrFacts | null;
+  public_key: PublicKeyInfo;
+  requested_extensions: RequestedExtensions;
+  device: Record<string, unknown>;
+  phone: string | null;
+  description: string | null;
 }
 
 @Injectable()
@@ -80,18 +97,18 @@ export class RequestsRepository {
    * A request with its CSR, for a decision within the scope. Concurrent reads in one scope share
    * a round trip (see Batcher: nothing is cached); the scope is still a condition of the query.
    */
-  findForDecision(scope: Scope, id: number): Promise<(RequestRow & { csr_der: Buffer }) | undefined> {
+  findForDecision(scope: Scope, id: number): Promise<DecisionRow | undefined> {
     if (!Number.isSafeInteger(id) || id < 1) {
       return Promise.resolve(undefined);
     }
     const key = JSON.stringify([scope.organizationCode ?? null, scope.packageId ?? null]);
     let batcher = this.decisionReads.get(key);
     if (!batcher) {
-      batcher = new Batcher<number, RequestRow & { csr_der: Buffer }>(async (ids) => {
+      batcher = new Batcher<number, DecisionRow>(async (ids) => {
         const where = scoped(scope, new SqlFilter(ids)).addCondition('r.id = ANY($1::bigint[])');
-        const found = await rows<RequestRow & { csr_der: Buffer }>(
+        const found = await rows<DecisionRow>(
           pool(this.db),
-          `SELECT ${REQUEST_COLUMNS}, r.csr_der FROM requests r JOIN organizations o ON o.id = r.organization_id ${where.where}`,
+          `SELECT ${DECISION_COLUMNS} FROM requests r JOIN organizations o ON o.id = r.organization_id ${where.where}`,
           where.params,
         );
         return new Map(found.map((r) => [Number(r.id), r]));
@@ -101,7 +118,7 @@ export class RequestsRepository {
     return batcher.load([id]).then((found) => found.get(id));
   }
 
-  private readonly decisionReads = new Map<string, Batcher<number, RequestRow & { csr_der: Buffer }>>();
+  private readonly decisionReads = new Map<string, Batcher<number, DecisionRow>>();
 
   /**
    * Counts per status, within a person's scope, from the counters the requests triggers keep
@@ -120,21 +137,22 @@ export class RequestsRepository {
     return Object.fromEntries(found.map((r) => [r.status, r.count]));
   }
 
-  /** One request within the scope. With `lock`, the row is locked for the caller's transaction. */
-  async find(db: Queryable | EntityManager, scope: Scope, id: number, options: { lock?: boolean } = {}): Promise<RequestRow | undefined> {
+  /** One request within the scope. */
+  async find(db: Queryable, scope: Scope, id: number): Promise<RequestRow | undefined> {
     if (!Number.isSafeInteger(id) || id < 1) {
       return undefined;
     }
     const where = scoped(scope, new SqlFilter(id)).addCondition('r.id = $1');
     return one<RequestRow>(
       db,
-      `SELECT ${REQUEST_COLUMNS} FROM requests r JOIN organizations o ON o.id = r.organization_id ${where.where}${options.lock ? ' FOR UPDATE OF r' : ''}`,
+      `SELECT ${REQUEST_COLUMNS} FROM requests r JOIN organizations o ON o.id = r.organization_id ${where.where}`,
       where.params,
     );
   }
 
-  async details(id: string): Promise<{ csr_der: Buffer; device: Record<string, unknown>; phone: string | null; description: string | null } | undefined> {
-    return one(this.db, `SELECT csr_der, device, phone, description FROM requests WHERE id = $1`, [id]);
+  /** What the detail page shows beyond the row: the CSR as kept at submission, the device, phone and description. */
+  async details(id: string): Promise<RequestExtras | undefined> {
+    return one(this.db, `SELECT csr_der, csr_facts, public_key, requested_extensions, device, phone, description FROM requests WHERE id = $1`, [id]);
   }
 
   async history(id: string): Promise<{ status: RequestStatus; at: Date; actor: string; actorType: string; reason: string | null }[]> {

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, createPublicKey } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Actor, Role } from '@enroll/domain';
-import { generatePrivateKey, describeKey, toPkcs12, toRfc4514 } from '@enroll/pki';
+import { generatePrivateKey, toPkcs12 } from '@enroll/pki';
+import { AuthorityService, CaService, subjectKeyOf } from '../authority';
 import { AppError, notFound } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { uniqueViolation } from '../common/database-errors';
 import { AuditService } from '../audit/audit.service';
 import { hashPassword } from '../auth/password';
-import { CaService } from '../pki/ca.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { UserEntity } from './user.entity';
 import type { CreateUserDto } from './dto/create-user.dto';
@@ -22,6 +21,7 @@ export class UsersService {
     private readonly audit: AuditService,
     private readonly organizations: OrganizationsService,
     private readonly ca: CaService,
+    private readonly authority: AuthorityService,
   ) {}
 
   async create(actor: Actor, input: CreateUserDto): Promise<UserView> {
@@ -74,23 +74,16 @@ export class UsersService {
     }
     const now = this.clock.now();
     const privateKey = await generatePrivateKey('RSA-2048');
-    const publicKey = createPublicKey(privateKey);
-    const spki = publicKey.export({ format: 'der', type: 'spki' });
-    const issued = await this.ca.issue(
+    const issued = await this.authority.issue(
       'manager',
       { commonName: user.username, ...(user.code ? { organizationCode: user.code } : {}), ...(user.country ? { country: user.country } : {}), ...(user.email ? { email: user.email } : {}) },
-      { spki, publicKey: describeKey(publicKey) },
+      subjectKeyOf(privateKey),
+      { userId: user.id, organizationId: user.organization_id },
+      { name: actor.username, type: 'user' },
       now,
+      (q, issued) => this.audit.record(q, { at: now, actor: actor.username, actorType: 'user', action: 'user.certificate.issue', organizationId: user.organization_id, target: user.username, details: { serialNumber: issued.serialNumber } }),
     );
-    await this.db.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO certificates (serial, user_id, organization_id, profile, issuer_key_id, subject, common_name, not_before, not_after, der, spki_sha256)
-         VALUES ($1, $2, $3, 'manager', $4, $5, $6, $7, $8, $9, $10)`,
-        [issued.serialNumber, user.id, user.organization_id, this.ca.ca.issuing.keyId, toRfc4514(issued.subject), user.username, issued.notBefore, issued.notAfter, issued.der, createHash('sha256').update(spki).digest()],
-      );
-      await this.audit.record(manager, { at: now, actor: actor.username, actorType: 'user', action: 'user.certificate.issue', organizationId: user.organization_id, target: user.username, details: { serialNumber: issued.serialNumber } });
-    });
-    const pkcs12 = toPkcs12({ privateKey, certificates: [issued.der, this.ca.ca.issuing.der, this.ca.ca.root.der], password, friendlyName: user.username });
+    const pkcs12 = toPkcs12({ privateKey, certificates: [issued.der, ...this.ca.chainDer], password, friendlyName: user.username });
     return { filename: `${user.username}.p12`, pkcs12 };
   }
 }

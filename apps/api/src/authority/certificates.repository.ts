@@ -1,0 +1,201 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ApiRevocationReason } from '@enroll/domain';
+import type { RevocationReason } from '@enroll/pki';
+import { Batcher } from '../common/batcher';
+import { decodeCursor } from '../common/paging';
+import { one, organizationIs, pool, rows, SqlFilter, type Queryable } from '../common/sql';
+
+/**
+ * A certificates row as enroll_approve_request and insert() take it: every column, as JSON for
+ * jsonb_populate_record (bytea in PostgreSQL's hex form). Every key is required, so a column added
+ * to the table and not written here fails to compile, and schema.int-spec.ts compares the keys
+ * with the table's columns.
+ */
+export interface CertificateRecord {
+  serial: string;
+  request_id: string | null;
+  user_id: string | null;
+  organization_id: string | null;
+  profile: string;
+  issuer_key_id: string;
+  subject: string;
+  common_name: string;
+  not_before: string;
+  not_after: string;
+  der: string;
+  spki_sha256: string;
+  status: 'valid' | 'revoked';
+  created_at: string;
+}
+
+/** A certificate with its revocation, as the certificates context lists it. */
+export interface CertificateRow {
+  serial: string;
+  request_id: string | null;
+  organization_code: string | null;
+  profile: string;
+  subject: string;
+  common_name: string;
+  not_before: Date;
+  not_after: Date;
+  status: 'valid' | 'revoked';
+  created_at: Date;
+  revoked_at: Date | null;
+  reason: string | null;
+}
+
+/** What a status check needs: OCSP, the mTLS port, the CRL. */
+export interface CertificateStatusRow {
+  serial: string;
+  request_id: string | null;
+  subject: string;
+  not_after: Date;
+  status: 'valid' | 'revoked';
+  revoked_at: Date | null;
+  reason: RevocationReason | null;
+}
+
+/** A certificate that a revocation touched. */
+export interface RevokedCertificate {
+  serial: string;
+  request_id: string | null;
+  organization_id: string | null;
+}
+
+export interface CertificateFilter {
+  /** Scope: a manager's organization. */
+  readonly organizationCode?: string;
+  /** A filter chosen in the list. */
+  readonly organization?: string;
+  readonly status?: 'valid' | 'expired' | 'revoked';
+  readonly expiringBefore?: Date;
+  readonly cursor?: string;
+  readonly limit: number;
+  readonly now: Date;
+}
+
+const COLUMNS = `c.serial, c.request_id, o.code AS organization_code, c.profile, c.subject, c.common_name, c.not_before, c.not_after, c.status,
+  c.created_at, v.revoked_at, v.reason`;
+const FROM = `certificates c LEFT JOIN organizations o ON o.id = c.organization_id LEFT JOIN revocations v ON v.serial = c.serial`;
+const certificateOrganizationIs = organizationIs('c.organization_id');
+
+/** Every statement on `certificates` and `revocations` (the transition functions of migration 008 aside). */
+@Injectable()
+export class CertificatesRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async insert(q: Queryable, record: CertificateRecord): Promise<void> {
+    await q.query(`INSERT INTO certificates SELECT * FROM jsonb_populate_record(NULL::certificates, $1::jsonb)`, [JSON.stringify(record)]);
+  }
+
+  /** Concurrent status reads (OCSP) share round trips (see Batcher: nothing is cached). */
+  private readonly statusReads = new Batcher<string, CertificateStatusRow>(async (serials) => {
+    const found = await rows<CertificateStatusRow>(
+      pool(this.db),
+      `SELECT c.serial, c.request_id, c.subject, c.not_after, c.status, v.revoked_at, v.reason
+         FROM certificates c LEFT JOIN revocations v ON v.serial = c.serial WHERE c.serial = ANY($1)`,
+      [serials],
+    );
+    return new Map(found.map((r) => [r.serial, r]));
+  });
+
+  /** The status of each serial as the database says now; a serial this CA never issued is absent. */
+  statuses(serials: readonly string[]): Promise<Map<string, CertificateStatusRow>> {
+    return this.statusReads.load(serials);
+  }
+
+  async derOfRequest(q: Queryable, requestId: string): Promise<Buffer | undefined> {
+    return (await one<{ der: Buffer }>(q, `SELECT der FROM certificates WHERE request_id = $1`, [requestId]))?.der;
+  }
+
+  async derOf(serial: string): Promise<Buffer | undefined> {
+    return (await one<{ der: Buffer }>(this.db, `SELECT der FROM certificates WHERE serial = $1`, [serial]))?.der;
+  }
+
+  ofRequest(requestId: string): Promise<{ serial: string; not_before: Date; not_after: Date; status: string } | undefined> {
+    return one(this.db, `SELECT serial, not_before, not_after, status FROM certificates WHERE request_id = $1`, [requestId]);
+  }
+
+  async list(filter: CertificateFilter): Promise<CertificateRow[]> {
+    const where = new SqlFilter(filter.limit + 1);
+    if (filter.organizationCode !== undefined) {
+      where.add(certificateOrganizationIs, filter.organizationCode);
+    }
+    if (filter.organization) {
+      where.add(certificateOrganizationIs, filter.organization);
+    }
+    switch (filter.status) {
+      case 'valid':
+        where.add((p) => `c.status = 'valid' AND c.not_after > ${p}`, filter.now);
+        break;
+      case 'expired':
+        where.add((p) => `c.status = 'valid' AND c.not_after <= ${p}`, filter.now);
+        break;
+      case 'revoked':
+        where.addCondition(`c.status = 'revoked'`);
+        break;
+      case undefined:
+        break;
+    }
+    if (filter.expiringBefore) {
+      where.add((p) => `c.not_after < ${p}`, filter.expiringBefore);
+    }
+    const after = decodeCursor(filter.cursor, 2);
+    if (after) {
+      where.addCondition(`(c.created_at, c.serial) < (${where.bind(after[0])}::timestamptz, ${where.bind(after[1])})`);
+    }
+    return rows<CertificateRow>(this.db, `SELECT ${COLUMNS} FROM ${FROM} ${where.where} ORDER BY c.created_at DESC, c.serial DESC LIMIT $1`, where.params);
+  }
+
+  find(serial: string, scope: { organizationCode?: string }): Promise<CertificateRow | undefined> {
+    const where = new SqlFilter(serial).addCondition('c.serial = $1');
+    if (scope.organizationCode !== undefined) {
+      where.add(certificateOrganizationIs, scope.organizationCode);
+    }
+    return one<CertificateRow>(this.db, `SELECT ${COLUMNS} FROM ${FROM} ${where.where}`, where.params);
+  }
+
+  /**
+   * Revokes the still-valid certificates chosen by `which` (one serial, or every certificate of a
+   * key), in the caller's transaction: the rows are locked, so two revocations of one certificate
+   * write one revocation.
+   */
+  async revoke(
+    q: Queryable,
+    which: { serial: string } | { spkiSha256: Buffer } | { requestId: string },
+    revocation: { reason: ApiRevocationReason; actor: string; at: Date },
+  ): Promise<RevokedCertificate[]> {
+    const [condition, value] =
+      'serial' in which ? ['serial = $1', which.serial] : 'requestId' in which ? ['request_id = $1', which.requestId] : ['spki_sha256 = $1', which.spkiSha256];
+    return rows<RevokedCertificate>(
+      q,
+      `WITH target AS (
+         SELECT serial FROM certificates WHERE ${condition} AND status = 'valid' FOR UPDATE
+       ), revoked AS (
+         UPDATE certificates c SET status = 'revoked' FROM target t WHERE c.serial = t.serial
+         RETURNING c.serial, c.request_id, c.organization_id, c.spki_sha256, c.not_after
+       ), written AS (
+         INSERT INTO revocations (serial, revoked_at, reason, actor, spki_sha256, not_after)
+         SELECT serial, $2, $3, $4, spki_sha256, not_after FROM revoked
+       )
+       SELECT serial, request_id, organization_id FROM revoked`,
+      [value, revocation.at, revocation.reason, revocation.actor],
+    );
+  }
+
+  /** The key of a certificate, for a revocation of every certificate of that key. */
+  async keyOf(q: Queryable, which: { serial: string } | { requestId: string }): Promise<Buffer | undefined> {
+    const [condition, value] = 'serial' in which ? ['serial = $1', which.serial] : ['request_id = $1', which.requestId];
+    return (await one<{ spki_sha256: Buffer }>(q, `SELECT spki_sha256 FROM certificates WHERE ${condition}`, [value]))?.spki_sha256;
+  }
+
+  /** The CRL's entries: revocations stay listed until the certificate expires (RFC 5280 3.3). */
+  crlEntries(q: Queryable, now: Date): Promise<{ serial: string; revoked_at: Date; reason: RevocationReason }[]> {
+    return rows(q, `SELECT serial, revoked_at, reason FROM revocations WHERE not_after > $1 ORDER BY revoked_at, serial`, [now]);
+  }
+
+  async revocationCount(q: Queryable): Promise<number> {
+    return (await one<{ count: number }>(q, `SELECT count(*)::int AS count FROM revocations`))?.count ?? 0;
+  }
+}

@@ -1,0 +1,224 @@
+import { Injectable } from '@nestjs/common';
+import {
+  DomainError,
+  enrollmentTypeFor,
+  evaluateSubmission,
+  transition,
+  type CertificateStore,
+  type Channel,
+  type RequestKind,
+} from '@enroll/domain';
+import {
+  buildSubject,
+  checkRequestedUsages,
+  isPkiError,
+  nameValue,
+  OID,
+  parseCsr,
+  PkiError,
+  PROFILES,
+  toRfc4514,
+  type ParsedCsr,
+  type ProfileInput,
+} from '@enroll/pki';
+import type { DeviceDetails } from '@enroll/contract';
+import { spkiHash } from '../authority';
+import { Clock } from '../common/clock';
+import { byteaJson } from '../common/sql';
+import type { TransitionRecord } from './request-events';
+import { RequestTransitions, type CsrFacts, type RequestRecord } from './request-transitions';
+import { requestView, type RequestView } from './request-row';
+
+/** The enrollment package a submission comes under: it fixes the organization, the store and the kinds allowed. */
+export interface PackageGrant {
+  readonly packageId: string;
+  readonly organizationId: string;
+  readonly organizationCode: string;
+  readonly country: string;
+  readonly store: CertificateStore;
+  readonly kinds: readonly RequestKind[];
+}
+
+/**
+ * A submission, whatever the door: who (the package whose credential came with it), through which
+ * channel, and what. REST, EST, SCEP and renewal are adapters that build one of these.
+ */
+export interface SubmitCommand {
+  readonly grant: PackageGrant;
+  readonly channel: Channel;
+  readonly kind: RequestKind;
+  /** PEM, or DER as the binary protocols carry it. */
+  readonly csr: string | Uint8Array;
+  /** The requesting account (`DOMAIN\user`), or what the protocol says of the device. */
+  readonly requestedBy: string;
+  readonly phone?: string | null;
+  readonly description?: string | null;
+  readonly device?: DeviceDetails;
+}
+
+/** What the CA will put in the subject: the organization from the package, the rest from the CSR. */
+export function profileInputFor(csr: ParsedCsr, organization: { code: string; country: string }): ProfileInput {
+  const commonName = nameValue(csr.subject, OID.commonName);
+  if (!commonName) {
+    throw new PkiError('SUBJECT_INVALID', 'The request has no common name (CN).');
+  }
+  const state = nameValue(csr.subject, OID.stateOrProvinceName);
+  const locality = nameValue(csr.subject, OID.localityName);
+  const email = nameValue(csr.subject, OID.emailAddress);
+  return {
+    commonName,
+    organizationCode: organization.code,
+    country: organization.country,
+    ...(state ? { state } : {}),
+    ...(locality ? { locality } : {}),
+    ...(email ? { email } : {}),
+  };
+}
+
+/** A CSR read once, with everything the request keeps of it. */
+interface ReadCsr {
+  readonly csr: ParsedCsr;
+  readonly facts: CsrFacts;
+  readonly subject: string;
+}
+
+/** The enrollment use case: submission, independent of any transport. */
+@Injectable()
+export class EnrollmentService {
+  constructor(
+    private readonly clock: Clock,
+    private readonly transitions: RequestTransitions,
+  ) {}
+
+  /**
+   * Submits a request. An unreadable or rule-breaking CSR is refused before anything is stored.
+   * A readable one is stored and goes through the policy: Pending, or Rejected with its reason.
+   * A Pending one cancels the older open request for the same organization, kind and CN, in the
+   * same transaction; an advisory lock on that triple serializes concurrent submissions, and the
+   * partial unique index ux_requests_open_subject guarantees the outcome.
+   */
+  async submit(command: SubmitCommand): Promise<RequestView> {
+    const read = readCsr(command);
+    const now = this.clock.now();
+    let view: RequestView;
+    try {
+      view = await this.write(command, read, now, false);
+    } catch (error) {
+      // The key's compromise was not as assumed (it is rare: revoked for keyCompromise): decide again, knowing it.
+      if ((error as { code?: unknown } | null)?.code !== 'EN001') {
+        throw error;
+      }
+      view = await this.write(command, read, now, true);
+    }
+    if (!command.grant.kinds.includes(command.kind)) {
+      // docs/api.md: 403 for a kind the package does not allow; the request is kept, Rejected, for the managers.
+      throw new DomainError('KIND_NOT_ALLOWED', `This enrollment package does not allow ${command.kind} requests.`, {
+        requestId: view.id,
+        requestStatus: view.status,
+      });
+    }
+    return view;
+  }
+
+  /**
+   * The policy is decided here; enroll_submit_request checks the one fact it needs from the
+   * database, the key's compromise, and refuses (EN001) if `keyCompromised` assumed wrong.
+   */
+  private async write(command: SubmitCommand, read: ReadCsr, now: Date, keyCompromised: boolean): Promise<RequestView> {
+    const { grant, kind } = command;
+    const { csr, facts, subject } = read;
+    const verdict = evaluateSubmission({
+      kind,
+      packageKinds: grant.kinds,
+      keyCompromised,
+      usageProblem: kind === 'external' ? usageProblem(csr) : undefined,
+    });
+    const status = transition('Requested', verdict.action, kind);
+    const rejectionReason = verdict.action === 'refuse' ? verdict.reason : null;
+    const enrollmentType = enrollmentTypeFor(kind, grant.store);
+    const commonName = facts.profileInput.commonName;
+    const request: RequestRecord = {
+      organization_id: grant.organizationId,
+      package_id: grant.packageId,
+      kind,
+      channel: command.channel,
+      status,
+      enrollment_type: enrollmentType,
+      common_name: commonName,
+      subject,
+      csr_der: byteaJson(csr.der),
+      spki_sha256: byteaJson(spkiHash(csr.spki)),
+      spki_der: byteaJson(csr.spki),
+      csr_facts: facts,
+      public_key: csr.publicKey,
+      requested_extensions: csr.requestedExtensions,
+      device: command.device ?? {},
+      phone: command.phone ?? null,
+      description: command.description ?? null,
+      requested_by: command.requestedBy,
+      rejection_reason: rejectionReason,
+      certificate_serial: null,
+      submitted_at: now.toISOString(),
+      updated_at: now.toISOString(),
+      downloaded_at: null,
+      downloaded_by: null,
+    };
+    // The function sets each event's requestId; '{id}' in the cancellation's reason becomes the new id.
+    const common = { organizationId: grant.organizationId, at: now };
+    const by = { actor: command.requestedBy, actorType: 'package' as const };
+    const events: TransitionRecord[] = [
+      { ...common, ...by, status: 'Requested', action: 'request.submit', details: { packageId: grant.packageId, kind, channel: command.channel } },
+      {
+        ...common,
+        status,
+        actor: 'policy',
+        actorType: 'system',
+        action: verdict.action === 'accept' ? 'request.accept' : 'request.refuse',
+        reason: rejectionReason,
+      },
+    ];
+    const cancel: TransitionRecord | null =
+      verdict.action === 'accept' ? { ...common, ...by, status: 'Cancelled', action: 'request.cancel', reason: 'Superseded by request {id}.' } : null;
+    const id = await this.transitions.submit(request, events, cancel, keyCompromised);
+    return requestView({
+      id,
+      organization_id: grant.organizationId,
+      organization_code: grant.organizationCode,
+      organization_country: grant.country,
+      package_id: grant.packageId,
+      kind,
+      channel: command.channel,
+      status,
+      enrollment_type: enrollmentType,
+      common_name: commonName,
+      subject,
+      requested_by: command.requestedBy,
+      submitted_at: now,
+      updated_at: now,
+      downloaded_at: null,
+      downloaded_by: null,
+      rejection_reason: rejectionReason,
+      certificate_serial: null,
+    });
+  }
+}
+
+/** Parses and checks the CSR, the one time it is parsed: what approval and the detail need is kept. */
+function readCsr(command: SubmitCommand): ReadCsr {
+  const csr = parseCsr(command.csr);
+  const profileInput = profileInputFor(csr, { code: command.grant.organizationCode, country: command.grant.country });
+  const subject = toRfc4514(buildSubject(PROFILES[command.kind], profileInput));
+  return { csr, subject, facts: { subject: toRfc4514(csr.subject), signatureAlgorithm: csr.signatureAlgorithm, profileInput } };
+}
+
+function usageProblem(csr: ParsedCsr): string | undefined {
+  try {
+    checkRequestedUsages(PROFILES.external, csr);
+    return undefined;
+  } catch (error) {
+    if (isPkiError(error)) {
+      return error.message;
+    }
+    throw error;
+  }
+}
