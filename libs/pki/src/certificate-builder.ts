@@ -21,11 +21,17 @@ export function signatureAlgorithmIdentifier(algorithmOid: string): Asn1 {
   return seq(isRsa ? [oid(algorithmOid), nullValue()] : [oid(algorithmOid)]);
 }
 
-/** Signs a to-be-signed structure and assembles { tbs, algorithm, signature } (X.509, CRL, OCSP share it). */
+/**
+ * { tbs, algorithm, signature } around the exact TBS bytes that were signed (X.509 and PKCS #10;
+ * the OCSP BasicOCSPResponse adds its certificates to the same shape, the CRL writes it as bytes).
+ */
+export const signedStructure = (tbsDer: Buffer, algorithmOid: string, signature: Buffer): Buffer =>
+  encode(seq([raw(tbsDer), signatureAlgorithmIdentifier(algorithmOid), bitString(signature)]));
+
+/** Signs a to-be-signed structure with the signer and wraps it (see `signedStructure`). */
 export async function signStructure(tbs: Asn1, signer: Signer): Promise<Buffer> {
   const tbsDer = encode(tbs);
-  const signature = await signer.sign(tbsDer);
-  return encode(seq([raw(tbsDer), signatureAlgorithmIdentifier(signer.algorithmOid), bitString(signature)]));
+  return signedStructure(tbsDer, signer.algorithmOid, await signer.sign(tbsDer));
 }
 
 /** Builds the TBSCertificate (v3) with the SPKI inserted as it came, and signs it. */

@@ -1,10 +1,10 @@
 import { createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { OID } from './oids';
-import { encode, oid, raw, seq, set, smallInteger, bitString, node, Class, type Asn1 } from './der';
+import { encode, oid, raw, seq, set, smallInteger, node, Class, type Asn1 } from './der';
 import { nameToAsn1, type DistinguishedName } from './name';
 import { describeKey } from './public-key';
 import { signatureAlgorithmFor } from './signature-algorithm';
-import { signatureAlgorithmIdentifier } from './certificate-builder';
+import { signedStructure } from './certificate-builder';
 import { extensionToAsn1, type Extension } from './extensions';
 import { toPem } from './pem';
 
@@ -19,8 +19,7 @@ export interface CsrTemplate {
 export function signCsrInfo(info: Asn1, privateKey: KeyObject): Buffer {
   const algorithm = signatureAlgorithmFor(describeKey(createPublicKey(privateKey)));
   const infoDer = encode(info);
-  const signature = sign(algorithm.hash, infoDer, privateKey);
-  return encode(seq([raw(infoDer), signatureAlgorithmIdentifier(algorithm.oid), bitString(signature)]));
+  return signedStructure(infoDer, algorithm.oid, sign(algorithm.hash, infoDer, privateKey));
 }
 
 /** Builds a PKCS #10 request (RFC 2986) signed by its own key; returns PEM. The key never leaves the caller. */

@@ -61,7 +61,6 @@ export const implicitPrimitive = (tag: number, bytes: Uint8Array): Asn1 =>
 /** Wraps pre-encoded DER (for example a SubjectPublicKeyInfo exactly as it came) without re-parsing its meaning. */
 export const raw = (der: Uint8Array): Asn1 => fromDer(toBinary(der));
 
-/** A DER INTEGER from unsigned big-endian bytes (adds the 0x00 that keeps it positive). */
 /**
  * A DER INTEGER read as a small non-negative number (a version, a path length). Anything longer
  * than 4 bytes or negative is refused with `code`: forge's reader would throw an untyped error.
@@ -75,15 +74,22 @@ export function readSmallInteger(node: Asn1, code: PkiErrorCode, what: string): 
   return bytes.readUIntBE(0, bytes.length);
 }
 
-export function unsignedInteger(bytes: Uint8Array): Asn1 {
+/**
+ * The content octets of a DER INTEGER from unsigned big-endian bytes: leading zero bytes dropped
+ * (DER is minimal), and a 0x00 put back in front when the top bit is set, so the value stays positive.
+ */
+function unsignedIntegerContent(bytes: Uint8Array): Buffer {
   let start = 0;
   while (start < bytes.length - 1 && bytes[start] === 0) {
     start++;
   }
-  const trimmed = Buffer.from(bytes.subarray(start));
-  const value = (trimmed[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed;
-  return asn1.create(Class.UNIVERSAL, Type.INTEGER, false, toBinary(value));
+  const trimmed = bytes.subarray(start);
+  return (trimmed[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : Buffer.from(trimmed);
 }
+
+/** A DER INTEGER from unsigned big-endian bytes (a serial, a CRL number). */
+export const unsignedInteger = (bytes: Uint8Array): Asn1 =>
+  asn1.create(Class.UNIVERSAL, Type.INTEGER, false, toBinary(unsignedIntegerContent(bytes)));
 
 export const smallInteger = (value: number): Asn1 => asn1.create(Class.UNIVERSAL, Type.INTEGER, false, asn1.integerToDer(value).getBytes());
 export const enumerated = (value: number): Asn1 => asn1.create(Class.UNIVERSAL, Type.ENUMERATED, false, asn1.integerToDer(value).getBytes());
@@ -119,18 +125,29 @@ export function readNamedBits(named: Asn1): number[] {
   return bits;
 }
 
-/** RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050. */
-export function time(date: Date): Asn1 {
-  return date.getUTCFullYear() < 2050
-    ? asn1.create(Class.UNIVERSAL, Type.UTCTIME, false, asn1.dateToUtcTime(date))
-    : generalizedTime(date);
+// forge would write fractional seconds for non-whole dates; DER for PKIX wants none.
+const wholeSeconds = (date: Date): Date => new Date(Math.floor(date.getTime() / 1000) * 1000);
+
+/**
+ * RFC 5280 4.1.2.5 and 5.1.2.4 (certificates and CRLs): UTCTime through 2049, GeneralizedTime
+ * from 2050, in whole seconds. Returns the tag and the text, for both writers below.
+ */
+function pkixTime(date: Date): [forge.asn1.Type, string] {
+  const whole = wholeSeconds(date);
+  return whole.getUTCFullYear() < 2050
+    ? [Type.UTCTIME, asn1.dateToUtcTime(whole)]
+    : [Type.GENERALIZEDTIME, asn1.dateToGeneralizedTime(whole)];
 }
 
-export function generalizedTime(date: Date): Asn1 {
-  // forge would write fractional seconds for non-whole dates; DER for PKIX wants none.
-  const whole = new Date(Math.floor(date.getTime() / 1000) * 1000);
-  return asn1.create(Class.UNIVERSAL, Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(whole));
+/** A certificate or CRL time (see `pkixTime`). */
+export function time(date: Date): Asn1 {
+  const [type, text] = pkixTime(date);
+  return asn1.create(Class.UNIVERSAL, type, false, text);
 }
+
+/** GeneralizedTime in whole seconds, whatever the year (OCSP, RFC 6960, uses nothing else). */
+export const generalizedTime = (date: Date): Asn1 =>
+  asn1.create(Class.UNIVERSAL, Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(wholeSeconds(date)));
 
 export const children = (parent: Asn1 | undefined): Asn1[] =>
   parent && Array.isArray(parent.value) ? parent.value : [];
@@ -164,4 +181,13 @@ function derLength(length: number): Buffer {
 export const tlv = (tag: number, ...content: Buffer[]): Buffer => {
   const body = content.length === 1 && content[0] ? content[0] : Buffer.concat(content);
   return Buffer.concat([Buffer.from([tag]), derLength(body.length), body]);
+};
+
+/** `unsignedInteger`, written straight to bytes. */
+export const unsignedIntegerTlv = (bytes: Uint8Array): Buffer => tlv(Type.INTEGER, unsignedIntegerContent(bytes));
+
+/** `time`, written straight to bytes. */
+export const timeTlv = (date: Date): Buffer => {
+  const [type, text] = pkixTime(date);
+  return tlv(type, Buffer.from(text, 'latin1'));
 };

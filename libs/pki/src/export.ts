@@ -1,9 +1,8 @@
 import { createHmac, randomBytes, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { OID } from './oids';
-import { asn1, children, Class, encode, explicit, node, octets, oid, raw, seq, set, smallInteger, Type, nullValue, type Asn1 } from './der';
+import { asn1, children, Class, encode, explicit, node, octets, oid, raw, seq, set, sha1, smallInteger, Type, nullValue, type Asn1 } from './der';
 import { toPem } from './pem';
-import { sha1 } from './der';
 
 /** Certificates as PEM, one block each, in the order given. */
 export const certificatesToPem = (ders: readonly Buffer[]): string => ders.map((der) => toPem('CERTIFICATE', der)).join('');

@@ -1,8 +1,8 @@
 import { PkiError } from './errors';
 import { OID } from './oids';
 import {
-  asn1, bool, children, Class, explicit, implicitPrimitive, namedBits, octets, oid, readNamedBits, readOid, seq, sha1,
-  bitStringBytes, fromDer, node, readSmallInteger, tagOf, toBinary, Type, type Asn1,
+  bool, children, Class, encode, explicit, implicitPrimitive, namedBits, nullValue, octets, oid, readNamedBits, readOid, seq, sha1,
+  smallInteger, bitStringBytes, fromDer, node, readSmallInteger, tagOf, toBinary, Type, type Asn1,
 } from './der';
 
 /** RFC 5280 4.2.1.3 key usage bits, by name. */
@@ -55,7 +55,7 @@ export function extensionToAsn1(extension: Extension): Asn1 {
   if (extension.critical) {
     parts.push(bool(true));
   }
-  parts.push(asn1.create(Class.UNIVERSAL, Type.OCTETSTRING, false, asn1.toDer(extension.value).getBytes()));
+  parts.push(octets(encode(extension.value)));
   return seq(parts);
 }
 
@@ -154,7 +154,7 @@ export function basicConstraintsExtension(ca: boolean, pathLength?: number): Ext
   if (ca) {
     items.push(bool(true));
     if (pathLength !== undefined) {
-      items.push(asn1.create(Class.UNIVERSAL, Type.INTEGER, false, asn1.integerToDer(pathLength).getBytes()));
+      items.push(smallInteger(pathLength));
     }
   }
   return { oid: OID.basicConstraints, critical: true, value: seq(items) };
@@ -229,5 +229,5 @@ export const authorityInfoAccessExtension = (ocspUrl: string, caIssuersUrl: stri
 export const ocspNoCheckExtension = (): Extension => ({
   oid: OID.ocspNoCheck,
   critical: false,
-  value: asn1.create(Class.UNIVERSAL, Type.NULL, false, ''),
+  value: nullValue(),
 });
