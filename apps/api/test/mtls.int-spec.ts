@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { connect } from 'node:tls';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -142,6 +143,35 @@ describe('the mTLS port and the test service', () => {
     const last = (detail.body as { history: { status: string; actor: string; actorType: string; reason: string }[] }).history.at(-1);
     expect(last).toEqual(expect.objectContaining({ status: 'Revoked', actor: `device ${device.serial}`, actorType: 'device', reason: 'cessationOfOperation' }));
     expect((await curl(['--cert', device.cert, '--key', device.key, testUrl()])).status).toBe(403);
+  });
+});
+
+describe('the CA\'s own service certificates', () => {
+  /** The certificate the mTLS port presents, as a TLS client receives it. */
+  const serverCertificate = (): Promise<Buffer> =>
+    new Promise((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port: mtlsPort, rejectUnauthorized: false }, () => {
+        resolve(socket.getPeerCertificate().raw);
+        socket.end();
+      });
+      socket.on('error', reject);
+    });
+
+  it('are stored and audited like every certificate, and good by OCSP (openssl ocsp)', async () => {
+    const der = await serverCertificate();
+    writeFileSync(join(dir, 'mtls-server.pem'), toPem('CERTIFICATE', der));
+    const answer = await run('openssl', ['ocsp', '-issuer', join(dir, 'issuing.pem'), '-cert', join(dir, 'mtls-server.pem'), '-url', `http://127.0.0.1:${httpPort}/pki/ocsp`, '-CAfile', join(dir, 'ca.pem')]);
+    expect(answer.stdout).toMatch(/mtls-server.pem: good/);
+    const stored = await t.db.query<{ serial: string; profile: string; request_id: string | null }[]>(
+      `SELECT serial, profile, request_id FROM certificates WHERE profile IN ('tls-server', 'ocsp-responder') ORDER BY created_at`,
+    );
+    expect(stored.map((c) => c.profile)).toEqual(expect.arrayContaining(['tls-server', 'ocsp-responder']));
+    const audited = await t.db.query<{ target: string }[]>(`SELECT target FROM audit_events WHERE action = 'certificate.issue' AND actor = 'system'`);
+    expect(audited.map((e) => e.target).sort()).toEqual(stored.map((c) => c.serial).sort());
+    // The responder's own certificate is stored too: it answers good for itself.
+    const responder = stored.find((c) => c.profile === 'ocsp-responder');
+    const lookup = await t.app.get(AuthorityService).status(responder?.serial ?? '');
+    expect(lookup).toMatchObject({ status: 'valid', revoked_at: null });
   });
 });
 

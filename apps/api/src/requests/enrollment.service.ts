@@ -76,7 +76,7 @@ export function profileInputFor(csr: ParsedCsr, organization: { code: string; co
 }
 
 /** A CSR read once, with everything the request keeps of it. */
-interface ReadCsr {
+export interface ReadCsr {
   readonly csr: ParsedCsr;
   readonly facts: CsrFacts;
   readonly subject: string;
@@ -137,32 +137,7 @@ export class EnrollmentService {
     const rejectionReason = verdict.action === 'refuse' ? verdict.reason : null;
     const enrollmentType = enrollmentTypeFor(kind, grant.store);
     const commonName = facts.profileInput.commonName;
-    const request: RequestRecord = {
-      organization_id: grant.organizationId,
-      package_id: grant.packageId,
-      kind,
-      channel: command.channel,
-      status,
-      enrollment_type: enrollmentType,
-      common_name: commonName,
-      subject,
-      csr_der: byteaJson(csr.der),
-      spki_sha256: byteaJson(spkiHash(csr.spki)),
-      spki_der: byteaJson(csr.spki),
-      csr_facts: facts,
-      public_key: csr.publicKey,
-      requested_extensions: csr.requestedExtensions,
-      device: command.device ?? {},
-      phone: command.phone ?? null,
-      description: command.description ?? null,
-      requested_by: command.requestedBy,
-      rejection_reason: rejectionReason,
-      certificate_serial: null,
-      submitted_at: now.toISOString(),
-      updated_at: now.toISOString(),
-      downloaded_at: null,
-      downloaded_by: null,
-    };
+    const request = requestRecord(command, read, { status, enrollmentType, rejectionReason }, now);
     // The function sets each event's requestId; '{id}' in the cancellation's reason becomes the new id.
     const common = { organizationId: grant.organizationId, at: now };
     const by = { actor: command.requestedBy, actorType: 'package' as const };
@@ -204,7 +179,7 @@ export class EnrollmentService {
 }
 
 /** Parses and checks the CSR, the one time it is parsed: what approval and the detail need is kept. */
-function readCsr(command: SubmitCommand): ReadCsr {
+export function readCsr(command: Pick<SubmitCommand, 'csr' | 'grant' | 'kind'>): ReadCsr {
   const csr = parseCsr(command.csr);
   const profileInput = profileInputFor(csr, { code: command.grant.organizationCode, country: command.grant.country });
   const subject = toRfc4514(buildSubject(PROFILES[command.kind], profileInput));
@@ -221,4 +196,40 @@ function usageProblem(csr: ParsedCsr): string | undefined {
     }
     throw error;
   }
+}
+
+/** The row enroll_submit_request stores: every column of requests but the id. */
+export function requestRecord(
+  command: SubmitCommand,
+  read: ReadCsr,
+  decided: { status: RequestRecord['status']; enrollmentType: RequestRecord['enrollment_type']; rejectionReason: string | null },
+  now: Date,
+): RequestRecord {
+  const { csr, facts, subject } = read;
+  return {
+    organization_id: command.grant.organizationId,
+    package_id: command.grant.packageId,
+    kind: command.kind,
+    channel: command.channel,
+    status: decided.status,
+    enrollment_type: decided.enrollmentType,
+    common_name: facts.profileInput.commonName,
+    subject,
+    csr_der: byteaJson(csr.der),
+    spki_sha256: byteaJson(spkiHash(csr.spki)),
+    spki_der: byteaJson(csr.spki),
+    csr_facts: facts,
+    public_key: csr.publicKey,
+    requested_extensions: csr.requestedExtensions,
+    device: command.device ?? {},
+    phone: command.phone ?? null,
+    description: command.description ?? null,
+    requested_by: command.requestedBy,
+    rejection_reason: decided.rejectionReason,
+    certificate_serial: null,
+    submitted_at: now.toISOString(),
+    updated_at: now.toISOString(),
+    downloaded_at: null,
+    downloaded_by: null,
+  };
 }
