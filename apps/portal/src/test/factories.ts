@@ -10,6 +10,7 @@ export function queueItem(overrides: Partial<Wire<RequestView>> = {}): Wire<Requ
     id,
     status: 'Pending',
     kind: 'workstation',
+    channel: 'client',
     commonName: `CN-${id}`,
     subject: `CN=CN-${id},O=J1CFRA,C=FR`,
     organizationCode: 'J1CFRA',

@@ -18,6 +18,8 @@ describe('the request detail', () => {
     expect(within(device).getByText('00:11:22:33:44:55')).toBeInTheDocument();
     expect(screen.getByText('+33 1 00 00 00 00')).toBeInTheDocument();
     expect(screen.getByText('Front desk PC')).toBeInTheDocument();
+    // The front door it came through, for the approver.
+    expect(screen.getByText('Channel').nextElementSibling).toHaveTextContent('enroll client');
     const history = screen.getByRole('region', { name: 'History' });
     expect(within(history).getByText('LAPOSTE\\jdupont')).toBeInTheDocument();
     // Pending, for a manager of a workstation: approve and reject, not revoke.

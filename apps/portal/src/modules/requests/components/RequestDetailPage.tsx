@@ -1,4 +1,5 @@
 import type { DeviceDetails } from '@enroll/contract';
+import type { Channel } from '@enroll/domain';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -11,6 +12,14 @@ import { fetchRequest, requestKeys } from '../api/requests';
 import { ACTION_LABELS, offeredDecisions, type DecisionAction } from '../hooks/decisions';
 import { CsrPanel } from './CsrPanel';
 import { DecisionDialog } from './DecisionDialog';
+
+/** How the approver reads the front door a request came through. */
+const CHANNEL_LABELS: Record<Channel, string> = {
+  client: 'enroll client',
+  est: 'EST (RFC 7030)',
+  scep: 'SCEP (RFC 8894)',
+  renewal: 'Renewal over mutual TLS',
+};
 
 const DEVICE_FIELDS: readonly [keyof DeviceDetails, string][] = [
   ['machineName', 'Machine name'],
@@ -82,6 +91,8 @@ export function RequestDetailPage() {
             <dd>{r.kind}</dd>
             <dt>Enrollment type</dt>
             <dd>{r.enrollmentType}</dd>
+            <dt>Channel</dt>
+            <dd>{CHANNEL_LABELS[r.channel]}</dd>
             <dt>Organization</dt>
             <dd>{r.organizationCode}</dd>
             <dt>Requested by</dt>
