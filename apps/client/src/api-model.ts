@@ -1,6 +1,6 @@
 import { OperationError } from './errors';
 
-/** A request as the client endpoints list it (API.md, "Client endpoints"). */
+/** A request as the client endpoints list it (docs/api.md, "Client endpoints (package token)"). */
 export interface RequestSummary {
   readonly id: number;
   readonly status: string;

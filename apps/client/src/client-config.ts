@@ -1,6 +1,6 @@
 import { errorMessage, UsageError } from './errors';
 
-/** The request kinds a package may allow (DESIGN.md, "Request kinds and certificate profiles"). */
+/** The request kinds a package may allow (docs/design.md, "Request kinds and certificate profiles"). */
 export const REQUEST_KINDS = ['workstation', 'server', 'mobile', 'external'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 

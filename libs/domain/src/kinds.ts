@@ -1,4 +1,4 @@
-/** What a request is for (DESIGN.md, "Request kinds and certificate profiles"). */
+/** What a request is for (docs/design.md, "Request kinds and certificate profiles"). */
 export const REQUEST_KINDS = ['workstation', 'server', 'mobile', 'external'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 

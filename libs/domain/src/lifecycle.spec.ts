@@ -1,6 +1,6 @@
 import { REQUEST_KINDS, REQUEST_STATUSES, transition, isDomainError, allowedFrom, type RequestAction, type RequestKind, type RequestStatus } from './index';
 
-// The whole table, written out by hand from DESIGN.md: every pair not listed must be refused.
+// The whole table, written out by hand from docs/design.md ("Request lifecycle"): every pair not listed must be refused.
 const ALLOWED: readonly [RequestStatus, RequestAction, RequestStatus, RequestKind[]?][] = [
   ['Requested', 'accept', 'Pending'],
   ['Requested', 'refuse', 'Rejected'],

@@ -1,7 +1,7 @@
 import { DomainError } from './errors';
 import type { RequestKind } from './kinds';
 
-/** The request lifecycle of DESIGN.md. */
+/** The request lifecycle (docs/design.md, "Request lifecycle"). */
 export const REQUEST_STATUSES = ['Requested', 'Pending', 'Approved', 'Rejected', 'Cancelled', 'Installed', 'Downloaded', 'Revoked'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 

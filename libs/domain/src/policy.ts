@@ -15,7 +15,7 @@ export type SubmissionVerdict = { readonly action: 'accept' } | { readonly actio
 
 /**
  * The policy checks that move a stored request from Requested to Pending or Rejected. A refused
- * request is kept with its reason so that managers see it (DESIGN.md, "Request lifecycle").
+ * request is kept with its reason so that managers see it (docs/design.md, "Submission policy").
  */
 export function evaluateSubmission(facts: SubmissionFacts): SubmissionVerdict {
   if (!facts.packageKinds.includes(facts.kind)) {

@@ -13,7 +13,7 @@ export interface Actor {
   readonly organizationCode?: string;
 }
 
-/** The kinds a role may approve, reject and revoke (DESIGN.md, "People"). */
+/** The kinds a role may approve, reject and revoke (docs/design.md, "Who acts, and on what"). */
 export function decidableKinds(role: Role): readonly RequestKind[] {
   switch (role) {
     case 'admin':

@@ -5,7 +5,7 @@ import type { PublicKeyInfo } from './public-key';
 import type { ParsedCsr } from './csr';
 import { ekuName, type GeneralName, type KeyUsage, type ExtendedKeyUsage, EXTENDED_KEY_USAGES } from './extensions';
 
-/** The certificate profiles of the product (DESIGN.md), plus the CA's own service certificates. */
+/** The certificate profiles of the product (docs/design.md, "Request kinds and certificate profiles"), plus the CA's own service certificates. */
 export type ProfileName = 'workstation' | 'server' | 'external' | 'mobile' | 'manager' | 'tls-server' | 'ocsp-responder';
 
 /** What the caller (the API) knows about the subject; the profile decides the rest. */

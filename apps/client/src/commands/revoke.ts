@@ -6,7 +6,7 @@ import { findInstalled } from '../installed-certificate';
 import { classifyTlsFailure, mtlsRequest, MtlsTransportError } from '../mtls-client';
 import { saveRecord } from '../request-records';
 
-/** The RFC 5280 reasons a device may give for its own certificate (API.md, revoke). */
+/** The RFC 5280 reasons a device may give for its own certificate (docs/api.md, "Device endpoints (mTLS port)"). */
 export const DEVICE_REVOCATION_REASONS = ['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation'] as const;
 export type DeviceRevocationReason = (typeof DEVICE_REVOCATION_REASONS)[number];
 
