@@ -2,9 +2,7 @@
 export type DomainErrorCode =
   | 'INVALID_TRANSITION'
   | 'KIND_NOT_ALLOWED'
-  | 'KIND_NOT_DECIDABLE'
-  | 'NOT_FOUND'
-  | 'REVOCATION_REASON_INVALID';
+  | 'KIND_NOT_DECIDABLE';
 
 /** A refusal by a domain rule, with a stable code and the facts a caller may show. */
 export class DomainError extends Error {

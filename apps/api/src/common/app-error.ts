@@ -23,7 +23,6 @@ export type AppErrorCode =
   | 'ORGANIZATION_UNKNOWN'
   | 'CERTIFICATE_NOT_READY'
   | 'RATE_LIMITED'
-  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_ERROR';
 
 /** A refusal by the API with a stable code; the global filter turns it into problem+json. */

@@ -52,8 +52,6 @@ function appStatus(code: AppErrorCode): number {
       return 429;
     case 'INTERNAL_ERROR':
       return 500;
-    case 'SERVICE_UNAVAILABLE':
-      return 503;
   }
 }
 
@@ -86,13 +84,9 @@ function pkiStatus(code: PkiErrorCode): number {
 
 function domainStatus(code: DomainErrorCode): number {
   switch (code) {
-    case 'REVOCATION_REASON_INVALID':
-      return 400;
     case 'KIND_NOT_ALLOWED':
     case 'KIND_NOT_DECIDABLE':
       return 403;
-    case 'NOT_FOUND':
-      return 404;
     case 'INVALID_TRANSITION':
       return 409;
   }
