@@ -50,7 +50,7 @@ export async function createApp(config: AppConfig, database: DatabaseTarget): Pr
   );
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle('Enroll API').setVersion('1').setDescription('Certificate enrollment: see API.md').addBearerAuth().build(),
+    new DocumentBuilder().setTitle('Enroll API').setVersion('1').setDescription('Certificate enrollment: see docs/api.md in the repository').addBearerAuth().build(),
   );
   // OCSP is served ahead of Nest (pki/ocsp-endpoint.ts), so the document lists it by hand.
   const ocspAnswer = { 200: { description: 'An RFC 6960 OCSPResponse (malformedRequest for bad input)', content: { 'application/ocsp-response': {} } } };

@@ -82,7 +82,7 @@ describe('route inventory', () => {
 });
 
 describe('the OpenAPI document', () => {
-  it('lists every path of API.md, the OCSP endpoint included', async () => {
+  it('lists every path of docs/api.md, the OCSP endpoint included', async () => {
     const document = (await t.http().get('/api/docs-json').expect(200)).body as { paths: Record<string, unknown> };
     const paths = Object.keys(document.paths);
     for (const path of ['/api/v1/auth/login', '/api/v1/organizations', '/api/v1/users/{id}/certificate', '/api/v1/packages/{id}/disable', '/api/v1/audit',
