@@ -11,6 +11,7 @@ import { CreateRequestCounts1764000000009 } from './1764000000009-CreateRequestC
 import { KeyOpenSubjectByExpression1764000000010 } from './1764000000010-KeyOpenSubjectByExpression';
 import { AddRequestChannelAndKey1764000000011 } from './1764000000011-AddRequestChannelAndKey';
 import { RestateTransitionFunctions1764000000012 } from './1764000000012-RestateTransitionFunctions';
+import { AddRenewal1764000000013 } from './1764000000013-AddRenewal';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   KeyOpenSubjectByExpression1764000000010,
   AddRequestChannelAndKey1764000000011,
   RestateTransitionFunctions1764000000012,
+  AddRenewal1764000000013,
 ];

@@ -30,6 +30,7 @@ import { RequestsController } from './requests/requests.controller';
 import { RequestsRepository } from './requests/requests.repository';
 import { EnrollmentService } from './requests/enrollment.service';
 import { RequestTransitions } from './requests/request-transitions';
+import { RenewalService } from './requests/renewal.service';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
@@ -56,9 +57,9 @@ export class PackagesModule {}
 
 @Module({
   imports: [AuthorityModule],
-  providers: [RequestsRepository, RequestEvents, RequestTransitions, EnrollmentService, DecisionsService, PickupService, QueueService],
+  providers: [RequestsRepository, RequestEvents, RequestTransitions, EnrollmentService, DecisionsService, PickupService, QueueService, RenewalService],
   controllers: [EnrollmentController, RequestsController],
-  exports: [DecisionsService, RequestsRepository],
+  exports: [DecisionsService, RequestsRepository, RenewalService],
 })
 export class RequestsModule {}
 

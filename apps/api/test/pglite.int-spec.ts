@@ -3,6 +3,11 @@ import { dirname, join } from 'node:path';
 import { DatabaseMaintenance, MAINTAINED_TABLES } from '../src/database/maintenance.service';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTenant, signInAdmin, submit } from './support/factories';
+import type { AddressInfo } from 'node:net';
+import { generatePrivateKey } from '@enroll/pki';
+import { startMtlsServer } from '../src/mtls/mtls-server';
+import { enrolledDevice, renewalCsr, renewOverMtls } from './support/devices';
+import { testConfig } from './support/test-config';
 
 /** The embedded database path: the same migrations, the CA created at first start, a full cycle. */
 let t: TestApp;
@@ -64,5 +69,25 @@ describe('on embedded PGlite', () => {
     expect(done).toEqual([...MAINTAINED_TABLES]);
     const [stats] = await t.db.query<{ reltuples: number }[]>(`SELECT reltuples FROM pg_class WHERE relname = 'requests'`);
     expect(stats?.reltuples).toBeGreaterThan(0);
+  });
+
+  it('renews over mutual TLS: once for concurrent renewals, lineage kept, a changed subject refused', async () => {
+    const admin = await signInAdmin(t);
+    const tenant = await createTenant(t, admin);
+    const mtls = await startMtlsServer(t.app, testConfig(), 0);
+    try {
+      const port = (mtls.address() as AddressInfo).port;
+      const caPem = (await t.http().get('/pki/ca.pem').expect(200)).text;
+      const device = await enrolledDevice(t, tenant, tenant.manager);
+      const answers = await Promise.all([1, 2].map(async () => renewOverMtls(port, caPem, device, renewalCsr(await generatePrivateKey('EC-P256'), device.cn))));
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+      const renewed = answers.find((a) => a.status === 201);
+      const detail = await t.http().get(`/api/v1/requests/${String(renewed?.body.id)}`).set(...admin.auth).expect(200);
+      expect(detail.body).toMatchObject({ channel: 'renewal', renewalOf: device.id });
+      const changed = await renewOverMtls(port, caPem, device, renewalCsr(await generatePrivateKey('EC-P256'), 'FFFFFFFFFFFFFFFF'));
+      expect(changed).toMatchObject({ status: 403, body: { code: 'RENEWAL_SUBJECT_CHANGED' } });
+    } finally {
+      mtls.close();
+    }
   });
 });

@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '@enroll/migrations';
 import { dataSourceOptions } from '../src/database/database-options';
-import { createTestDatabase } from './support/postgres';
+import { createTestDatabase, urlFor, withAdmin } from './support/postgres';
 
 /**
  * The schema in review: the definitions of every function, trigger, index and constraint, and
@@ -68,28 +69,35 @@ describe('the schema after every migration', () => {
     expect(await schemaOf(database.url)).toMatchSnapshot();
   });
 
-  it('is the same on a database that ran the first-landed versions of 008 and 009, once 012 has run', async () => {
-    const old = await createTestDatabase();
-    const db = new DataSource({ ...dataSourceOptions({ url: old.url }), migrationsRun: false });
-    await db.initialize();
+  it('is the same on a database that ran the first-landed versions of 008 and 009, once the later migrations ran', async () => {
+    const name = `enroll_t_old_${randomBytes(5).toString('hex')}`;
+    await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
+    const restate = MIGRATIONS.findIndex((m) => m.name === 'RestateTransitionFunctions1764000000012');
+    expect(restate).toBeGreaterThan(0);
     try {
-      const expected = await schemaOf(database.url);
-      for (const sql of FIRST_LANDED) {
-        await db.query(sql);
-      }
-      expect(await schemaOf(old.url)).not.toEqual(expected);
-      const runner = db.createQueryRunner();
+      // A database of that time: migrated up to 011, with the bodies 008 and 009 first landed with.
+      const then = new DataSource({ ...dataSourceOptions({ url: urlFor(name) }), migrations: MIGRATIONS.slice(0, restate), migrationsRun: false });
+      await then.initialize();
       try {
-        const restate = MIGRATIONS.find((m) => m.name === 'RestateTransitionFunctions1764000000012');
-        expect(restate).toBeDefined();
-        await new (restate as NonNullable<typeof restate>)().up(runner);
+        await then.runMigrations();
+        for (const sql of FIRST_LANDED) {
+          await then.query(sql);
+        }
       } finally {
-        await runner.release();
+        await then.destroy();
       }
-      expect(await schemaOf(old.url)).toEqual(expected);
+      const expected = await schemaOf(database.url);
+      expect((await schemaOf(urlFor(name))).functions).not.toEqual(expected.functions);
+      const now = new DataSource({ ...dataSourceOptions({ url: urlFor(name) }), migrationsRun: false });
+      await now.initialize();
+      try {
+        await now.runMigrations();
+      } finally {
+        await now.destroy();
+      }
+      expect(await schemaOf(urlFor(name))).toEqual(expected);
     } finally {
-      await db.destroy();
-      await old.drop();
+      await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     }
   });
 });

@@ -1,4 +1,4 @@
-import type { CertificateStore, RequestKind, Role } from '@enroll/domain';
+import type { CertificateStore, RenewalMode, RequestKind, Role } from '@enroll/domain';
 
 /** The signed-in person (`GET /api/v1/auth/me`, and `user` in the sign-in answer). */
 export interface Me {
@@ -39,6 +39,10 @@ export interface PackageView {
   environment: string;
   store: CertificateStore;
   kinds: RequestKind[];
+  /** `automatic`: a renewal is issued at once; `approval`: it waits, Pending, for a person. */
+  renewal: RenewalMode;
+  /** Whether a renewal may keep the current key (a new key is the default). */
+  renewalSameKey: boolean;
   createdAt: Date;
   disabledAt: Date | null;
 }
@@ -51,7 +55,7 @@ export interface ClientConfig {
   environment: string;
   store: CertificateStore;
   kinds: RequestKind[];
-  urls: { api: string; request: string; revoke: string; test: string; caChain: string };
+  urls: { api: string; request: string; revoke: string; test: string; renew: string; caChain: string };
   token: string;
 }
 

@@ -14,6 +14,8 @@ export interface CertificateView {
   status: CertificateStatus;
   revokedAt: Date | null;
   revocationReason: string | null;
+  /** The serial of the certificate that renewed this one; it stays valid until it expires. */
+  supersededBy: string | null;
 }
 
 /** The download formats of certificates: PEM (leaf then chain), DER (leaf), PKCS#7 (leaf and chain). */

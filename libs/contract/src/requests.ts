@@ -17,6 +17,8 @@ export interface RequestView {
   downloadedBy: string | null;
   rejectionReason: string | null;
   certificateSerial: string | null;
+  /** A renewal: the request whose certificate this one renews. */
+  renewalOf: number | null;
 }
 
 /** The device a request was made on (external requests: the other server). */
@@ -71,6 +73,18 @@ export interface RequestDetail extends RequestView {
   profile: { name: string; keyUsage: string[]; extendedKeyUsage: string[] };
   /** Whether the signed-in person may approve, reject or revoke this kind. */
   canDecide: boolean;
+  /** The device's chain of renewals, oldest first, this request included. */
+  lineage: LineageEntry[];
+}
+
+/** One request of a device's lineage: the first request, then each renewal of it. */
+export interface LineageEntry {
+  id: number;
+  status: RequestStatus;
+  channel: Channel;
+  submittedAt: Date;
+  certificateSerial: string | null;
+  renewalOf: number | null;
 }
 
 /** `GET /api/v1/requests/counts`: requests per status in the reader's scope. */

@@ -5,3 +5,4 @@ export * from './lifecycle';
 export * from './roles';
 export * from './policy';
 export * from './revocation';
+export * from './renewal';

@@ -155,6 +155,20 @@ export class AuthorityService {
     return this.certificates.statuses(serials);
   }
 
+  /** Whether the key (SHA-256 of its SPKI) was revoked for keyCompromise, on any certificate. */
+  keyCompromised(spkiSha256: Buffer): Promise<boolean> {
+    return this.certificates.keyCompromised(spkiSha256);
+  }
+
+  /** The DER of a request's certificate. */
+  async certificateOfRequest(requestId: string): Promise<Buffer> {
+    const der = await this.certificates.derOfRequest(this.db, requestId);
+    if (!der) {
+      throw new Error(`Request ${requestId} has no certificate.`);
+    }
+    return der;
+  }
+
   async status(serial: string): Promise<CertificateStatusRow | undefined> {
     return (await this.certificates.statuses([serial])).get(serial);
   }

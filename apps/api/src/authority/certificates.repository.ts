@@ -43,6 +43,7 @@ export interface CertificateRow {
   created_at: Date;
   revoked_at: Date | null;
   reason: string | null;
+  superseded_by: string | null;
 }
 
 /** What a status check needs: OCSP, the mTLS port, the CRL. */
@@ -75,8 +76,10 @@ export interface CertificateFilter {
   readonly now: Date;
 }
 
+// A renewal's certificate supersedes this one (requests.renewal_of, through ix_requests_renewal_of).
 const COLUMNS = `c.serial, c.request_id, o.code AS organization_code, c.profile, c.subject, c.common_name, c.not_before, c.not_after, c.status,
-  c.created_at, v.revoked_at, v.reason`;
+  c.created_at, v.revoked_at, v.reason,
+  (SELECT n.certificate_serial FROM requests n WHERE n.renewal_of = c.request_id AND n.certificate_serial IS NOT NULL LIMIT 1) AS superseded_by`;
 const FROM = `certificates c LEFT JOIN organizations o ON o.id = c.organization_id LEFT JOIN revocations v ON v.serial = c.serial`;
 const certificateOrganizationIs = organizationIs('c.organization_id');
 
@@ -188,6 +191,11 @@ export class CertificatesRepository {
   async keyOf(q: Queryable, which: { serial: string } | { requestId: string }): Promise<Buffer | undefined> {
     const [condition, value] = 'serial' in which ? ['serial = $1', which.serial] : ['request_id = $1', which.requestId];
     return (await one<{ spki_sha256: Buffer }>(q, `SELECT spki_sha256 FROM certificates WHERE ${condition}`, [value]))?.spki_sha256;
+  }
+
+  /** Whether a key was revoked for keyCompromise on any certificate. */
+  async keyCompromised(spkiSha256: Buffer): Promise<boolean> {
+    return (await one<{ found: boolean }>(this.db, `SELECT EXISTS (SELECT 1 FROM revocations WHERE spki_sha256 = $1 AND reason = 'keyCompromise') AS found`, [spkiSha256]))?.found === true;
   }
 
   /** The CRL's entries: revocations stay listed until the certificate expires (RFC 5280 3.3). */

@@ -63,6 +63,7 @@ export class CertificatesService {
     return {
       serialNumber: r.serial, requestId: r.request_id === null ? null : Number(r.request_id), organizationCode: r.organization_code, profile: r.profile,
       subject: r.subject, commonName: r.common_name, notBefore: r.not_before, notAfter: r.not_after, status, revokedAt: r.revoked_at, revocationReason: r.reason,
+      supersededBy: r.superseded_by,
     };
   }
 }

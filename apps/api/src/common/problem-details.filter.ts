@@ -86,8 +86,15 @@ function domainStatus(code: DomainErrorCode): number {
   switch (code) {
     case 'KIND_NOT_ALLOWED':
     case 'KIND_NOT_DECIDABLE':
+    case 'NOT_A_DEVICE_CERTIFICATE':
+    case 'RENEWAL_NOT_ALLOWED':
+    case 'PACKAGE_DISABLED':
+    case 'RENEWAL_SUBJECT_CHANGED':
+    case 'RENEWAL_SAME_KEY':
+    case 'KEY_COMPROMISED':
       return 403;
     case 'INVALID_TRANSITION':
+    case 'ALREADY_RENEWED':
       return 409;
   }
 }

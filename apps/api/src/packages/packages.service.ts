@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Actor, CertificateStore, RequestKind } from '@enroll/domain';
+import type { Actor, CertificateStore, RenewalMode, RequestKind } from '@enroll/domain';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AppError, notFound } from '../common/app-error';
 import { Clock } from '../common/clock';
@@ -17,13 +17,25 @@ interface PackageRow {
   environment: string;
   store: CertificateStore;
   kinds: RequestKind[];
+  renewal: RenewalMode;
+  renewal_same_key: boolean;
   created_at: Date;
   disabled_at: Date | null;
 }
 
-const view = (r: PackageRow): PackageView => ({ id: r.id, organizationCode: r.code, environment: r.environment, store: r.store, kinds: r.kinds, createdAt: r.created_at, disabledAt: r.disabled_at });
+const view = (r: PackageRow): PackageView => ({
+  id: r.id,
+  organizationCode: r.code,
+  environment: r.environment,
+  store: r.store,
+  kinds: r.kinds,
+  renewal: r.renewal,
+  renewalSameKey: r.renewal_same_key,
+  createdAt: r.created_at,
+  disabledAt: r.disabled_at,
+});
 
-const SELECT = `SELECT p.id, o.code, p.environment, p.store, p.kinds, p.created_at, p.disabled_at FROM enrollment_packages p JOIN organizations o ON o.id = p.organization_id`;
+const SELECT = `SELECT p.id, o.code, p.environment, p.store, p.kinds, p.renewal, p.renewal_same_key, p.created_at, p.disabled_at FROM enrollment_packages p JOIN organizations o ON o.id = p.organization_id`;
 
 @Injectable()
 export class PackagesService {
@@ -40,15 +52,18 @@ export class PackagesService {
     const token = newToken('enr');
     const now = this.clock.now();
     const kinds = [...input.kinds];
+    const renewal = input.renewal ?? 'automatic';
+    const renewalSameKey = input.renewalSameKey ?? false;
     const row = await this.db.transaction(async (manager) => {
       const [inserted] = await manager.query<{ id: string; created_at: Date }[]>(
-        `INSERT INTO enrollment_packages (organization_id, environment, store, kinds, token_hash, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, created_at`,
-        [organization.id, input.environment, input.store, kinds, hashToken(token), actor.userId, now],
+        `INSERT INTO enrollment_packages (organization_id, environment, store, kinds, token_hash, created_by, created_at, renewal, renewal_same_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, created_at`,
+        [organization.id, input.environment, input.store, kinds, hashToken(token), actor.userId, now, renewal, renewalSameKey],
       );
       if (!inserted) {
         throw new AppError('INTERNAL_ERROR', 'The package was not stored.');
       }
-      await this.audit.record(manager, { at: now, actor: actor.username, actorType: 'user', action: 'package.create', organizationId: organization.id, target: inserted.id, details: { environment: input.environment, store: input.store, kinds } });
+      await this.audit.record(manager, { at: now, actor: actor.username, actorType: 'user', action: 'package.create', organizationId: organization.id, target: inserted.id, details: { environment: input.environment, store: input.store, kinds, renewal, renewalSameKey } });
       return inserted;
     });
     const base = this.config.publicUrl;
@@ -68,11 +83,12 @@ export class PackagesService {
         request: `${base}/api/v1/enrollment/requests`,
         revoke: `${mtlsBase}/api/v1/enrollment/revoke`,
         test: `${mtlsBase}/api/v1/enrollment/test`,
+        renew: `${mtlsBase}/api/v1/enrollment/renew`,
         caChain: `${base}/pki/ca.pem`,
       },
       token,
     };
-    return { ...view({ id: row.id, code: organization.code, environment: input.environment, store: input.store, kinds, created_at: row.created_at, disabled_at: null }), token, clientConfig };
+    return { ...view({ id: row.id, code: organization.code, environment: input.environment, store: input.store, kinds, renewal, renewal_same_key: renewalSameKey, created_at: row.created_at, disabled_at: null }), token, clientConfig };
   }
 
   async list(): Promise<PackageView[]> {

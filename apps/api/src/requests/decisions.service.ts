@@ -58,13 +58,19 @@ export class DecisionsService {
    * approvals one wins; the others' signatures are never stored nor sent, and they get the 409 of
    * the state they lost to. No row lock is held while signing.
    */
-  async approve(actor: Actor, id: number, comment?: string): Promise<ApprovedRequest> {
-    const scope = personScope(actor);
+  approve(actor: Actor, id: number, comment?: string): Promise<ApprovedRequest> {
+    return this.approveAs(personActor(actor), personScope(actor), id, comment);
+  }
+
+  /** approve(), by a person or by the system (an automatic renewal), within a scope. */
+  async approveAs(who: DecisionActor, scope: Scope, id: number, comment?: string): Promise<ApprovedRequest> {
     const row = await this.requests.findForDecision(scope, id);
     if (!row) {
       throw notFound(`Request ${id}`);
     }
-    assertCanDecide(actor, row.kind);
+    if (who.person) {
+      assertCanDecide(who.person, row.kind);
+    }
     transition(row.status, 'approve', row.kind);
     const now = this.clock.now();
     const { key, input } = approvalInput(row);
@@ -75,8 +81,8 @@ export class DecisionsService {
       organizationId: row.organization_id,
       status: 'Approved',
       at: now,
-      actor: actor.username,
-      actorType: 'user',
+      actor: who.name,
+      actorType: who.type,
       action: 'request.approve',
       reason: comment ?? null,
       details: { serialNumber: issued.serialNumber },

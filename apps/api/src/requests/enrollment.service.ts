@@ -24,6 +24,7 @@ import {
 import type { DeviceDetails } from '@enroll/contract';
 import { spkiHash } from '../authority';
 import { Clock } from '../common/clock';
+import { uniqueViolation } from '../common/database-errors';
 import { byteaJson } from '../common/sql';
 import type { TransitionRecord } from './request-events';
 import { RequestTransitions, type CsrFacts, type RequestRecord } from './request-transitions';
@@ -54,6 +55,8 @@ export interface SubmitCommand {
   readonly phone?: string | null;
   readonly description?: string | null;
   readonly device?: DeviceDetails;
+  /** A renewal: the request whose certificate this one renews. */
+  readonly renewalOf?: string;
 }
 
 /** What the CA will put in the subject: the organization from the package, the rest from the CSR. */
@@ -97,8 +100,12 @@ export class EnrollmentService {
    * same transaction; an advisory lock on that triple serializes concurrent submissions, and the
    * partial unique index ux_requests_open_subject guarantees the outcome.
    */
-  async submit(command: SubmitCommand): Promise<RequestView> {
-    const read = readCsr(command);
+  submit(command: SubmitCommand): Promise<RequestView> {
+    return this.submitRead(command, readCsr(command));
+  }
+
+  /** submit(), for an adapter that has read the CSR already (renewal checks it first). */
+  async submitRead(command: SubmitCommand, read: ReadCsr): Promise<RequestView> {
     const now = this.clock.now();
     let view: RequestView;
     try {
@@ -154,7 +161,20 @@ export class EnrollmentService {
     ];
     const cancel: TransitionRecord | null =
       verdict.action === 'accept' ? { ...common, ...by, status: 'Cancelled', action: 'request.cancel', reason: 'Superseded by request {id}.' } : null;
-    const id = await this.transitions.submit(request, events, cancel, keyCompromised);
+    let id: string;
+    try {
+      id = await this.transitions.submit(request, events, cancel, keyCompromised);
+    } catch (error) {
+      // Two renewals of one certificate: the second meets the first in either unique index (the
+      // submission never cancels an open renewal of the same certificate).
+      const violated = uniqueViolation(error);
+      if (command.renewalOf !== undefined && (violated === 'ux_requests_renewal_of' || violated === 'ux_requests_open_subject')) {
+        throw new DomainError('ALREADY_RENEWED', `This certificate has already been renewed (request ${command.renewalOf ?? ''} has a renewal): fetch that one.`, {
+          renewalOf: Number(command.renewalOf),
+        });
+      }
+      throw error;
+    }
     return requestView({
       id,
       organization_id: grant.organizationId,
@@ -174,6 +194,7 @@ export class EnrollmentService {
       downloaded_by: null,
       rejection_reason: rejectionReason,
       certificate_serial: null,
+      renewal_of: command.renewalOf ?? null,
     });
   }
 }
@@ -231,5 +252,6 @@ export function requestRecord(
     updated_at: now.toISOString(),
     downloaded_at: null,
     downloaded_by: null,
+    renewal_of: command.renewalOf ?? null,
   };
 }

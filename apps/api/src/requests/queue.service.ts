@@ -34,10 +34,11 @@ export class QueueService {
   }
 
   async detailOf(actor: Actor, row: RequestRow): Promise<RequestDetail> {
-    const [extra, history, certificate] = await Promise.all([
+    const [extra, history, certificate, lineage] = await Promise.all([
       this.requests.details(row.id),
       this.requests.history(row.id),
       this.certificates.ofRequest(row.id),
+      this.requests.lineage(row.id),
     ]);
     const csr = csrOf(extra);
     const requested = csr.requestedExtensions;
@@ -63,6 +64,14 @@ export class QueueService {
       history,
       profile: { name: row.kind, keyUsage: [...profile.keyUsage(csr.publicKey)], extendedKeyUsage: [...profile.extendedKeyUsage] },
       canDecide: canDecide(actor, row.kind),
+      lineage: lineage.map((l) => ({
+        id: Number(l.id),
+        status: l.status,
+        channel: l.channel,
+        submittedAt: l.submitted_at,
+        certificateSerial: l.certificate_serial,
+        renewalOf: l.renewal_of === null ? null : Number(l.renewal_of),
+      })),
     };
   }
 }

@@ -23,10 +23,11 @@ export interface RequestRow {
   downloaded_by: string | null;
   rejection_reason: string | null;
   certificate_serial: string | null;
+  renewal_of: string | null;
 }
 
 export const REQUEST_COLUMNS = `r.id, r.organization_id, o.code AS organization_code, o.country AS organization_country, r.package_id, r.kind, r.channel, r.status, r.enrollment_type,
-  r.common_name, r.subject, r.requested_by, r.submitted_at, r.updated_at, r.downloaded_at, r.downloaded_by, r.rejection_reason, r.certificate_serial`;
+  r.common_name, r.subject, r.requested_by, r.submitted_at, r.updated_at, r.downloaded_at, r.downloaded_by, r.rejection_reason, r.certificate_serial, r.renewal_of`;
 
 export const requestView = (r: RequestRow): RequestView => ({
   id: Number(r.id),
@@ -43,4 +44,5 @@ export const requestView = (r: RequestRow): RequestView => ({
   downloadedBy: r.downloaded_by,
   rejectionReason: r.rejection_reason,
   certificateSerial: r.certificate_serial,
+  renewalOf: r.renewal_of === null ? null : Number(r.renewal_of),
 });

@@ -50,6 +50,7 @@ export interface RequestRecord {
   updated_at: string;
   downloaded_at: string | null;
   downloaded_by: string | null;
+  renewal_of: string | null;
 }
 
 /** Who moves a request, for its history and the audit log. */

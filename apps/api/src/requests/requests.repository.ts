@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { RequestKind, RequestStatus } from '@enroll/domain';
+import type { CertificateStore, Channel, RenewalMode, RequestKind, RequestStatus } from '@enroll/domain';
+import type { DeviceDetails } from '@enroll/contract';
 import type { PublicKeyInfo, RequestedExtensions } from '@enroll/pki';
 import { decodeCursor, DEFAULT_LIMIT, toPage, type Page } from '../common/paging';
 import { Batcher } from '../common/batcher';
@@ -42,6 +43,28 @@ function scoped(scope: Scope, filter: SqlFilter): SqlFilter {
     filter.add((p) => `r.package_id = ${p}`, scope.packageId);
   }
   return filter;
+}
+
+/** A request with its certificate's package, for a renewal. */
+export type RenewableRow = RequestRow & {
+  device: DeviceDetails;
+  phone: string | null;
+  description: string | null;
+  spki_sha256: Buffer;
+  package_disabled_at: Date | null;
+  package_kinds: RequestKind[];
+  package_store: CertificateStore;
+  package_renewal: RenewalMode;
+  package_renewal_same_key: boolean;
+};
+
+export interface LineageRow {
+  id: string;
+  status: RequestStatus;
+  channel: Channel;
+  submitted_at: Date;
+  certificate_serial: string | null;
+  renewal_of: string | null;
 }
 
 export interface RequestExtras {
@@ -150,9 +173,48 @@ export class RequestsRepository {
     );
   }
 
+  /**
+   * The request that carries a certificate, with its package's renewal settings: what a renewal
+   * is decided on. Read through requests.certificate_serial (the authority owns the certificate).
+   */
+  renewable(serial: string): Promise<RenewableRow | undefined> {
+    return one<RenewableRow>(
+      this.db,
+      `SELECT ${REQUEST_COLUMNS}, r.device, r.phone, r.description, r.spki_sha256,
+              p.disabled_at AS package_disabled_at, p.kinds AS package_kinds, p.store AS package_store, p.renewal AS package_renewal,
+              p.renewal_same_key AS package_renewal_same_key
+         FROM requests r JOIN organizations o ON o.id = r.organization_id JOIN enrollment_packages p ON p.id = r.package_id
+        WHERE r.certificate_serial = $1`,
+      [serial],
+    );
+  }
+
   /** What the detail page shows beyond the row: the CSR as kept at submission, the device, phone and description. */
   async details(id: string): Promise<RequestExtras | undefined> {
     return one(this.db, `SELECT csr_der, csr_facts, public_key, requested_extensions, device, phone, description FROM requests WHERE id = $1`, [id]);
+  }
+
+  /**
+   * A device's lineage: up from a request to the first one, then down through each renewal.
+   * Every request of it shares the package, so the scope of the request read first holds.
+   */
+  lineage(id: string): Promise<LineageRow[]> {
+    return rows<LineageRow>(
+      this.db,
+      `WITH RECURSIVE up AS (
+         SELECT id, renewal_of, 0 AS steps FROM requests WHERE id = $1
+         UNION ALL
+         SELECT r.id, r.renewal_of, up.steps + 1 FROM requests r JOIN up ON r.id = up.renewal_of WHERE up.steps < 1000
+       ), down AS (
+         SELECT r.id, r.status, r.channel, r.submitted_at, r.certificate_serial, r.renewal_of, 0 AS depth
+           FROM requests r WHERE r.id = (SELECT id FROM up ORDER BY steps DESC LIMIT 1)
+         UNION ALL
+         SELECT r.id, r.status, r.channel, r.submitted_at, r.certificate_serial, r.renewal_of, down.depth + 1
+           FROM requests r JOIN down ON r.renewal_of = down.id WHERE down.depth < 1000
+       )
+       SELECT id, status, channel, submitted_at, certificate_serial, renewal_of FROM down ORDER BY depth, id`,
+      [id],
+    );
   }
 
   async history(id: string): Promise<{ status: RequestStatus; at: Date; actor: string; actorType: string; reason: string | null }[]> {

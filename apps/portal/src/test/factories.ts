@@ -21,6 +21,7 @@ export function queueItem(overrides: Partial<Wire<RequestView>> = {}): Wire<Requ
     downloadedBy: null,
     rejectionReason: null,
     certificateSerial: null,
+    renewalOf: null,
     ...overrides,
   };
 }
@@ -41,6 +42,7 @@ export function requestDetail(overrides: Partial<Wire<RequestDetail>> = {}): Wir
     history: [{ status: 'Pending', at: '2026-11-20T10:00:00.000Z', actor: 'LAPOSTE\\jdupont', actorType: 'package', reason: null }],
     profile: { name: base.kind, keyUsage: ['digitalSignature', 'keyEncipherment'], extendedKeyUsage: ['clientAuth'] },
     canDecide: true,
+    lineage: [{ id: base.id, status: base.status, channel: base.channel, submittedAt: base.submittedAt, certificateSerial: base.certificateSerial, renewalOf: base.renewalOf }],
     ...overrides,
   };
 }

@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Length, Matches } from 'class-validator';
-import { CERTIFICATE_STORES, REQUEST_KINDS, type CertificateStore, type RequestKind } from '@enroll/domain';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { CERTIFICATE_STORES, RENEWAL_MODES, REQUEST_KINDS, type CertificateStore, type RenewalMode, type RequestKind } from '@enroll/domain';
 
 export class CreatePackageDto {
   @ApiProperty({ example: 'J1CFRA' })
@@ -24,4 +24,14 @@ export class CreatePackageDto {
   @ArrayUnique()
   @IsIn(REQUEST_KINDS, { each: true })
   kinds!: RequestKind[];
+
+  @ApiPropertyOptional({ enum: RENEWAL_MODES, description: 'automatic (default): renewals are issued at once; approval: they wait for a person' })
+  @IsOptional()
+  @IsIn(RENEWAL_MODES)
+  renewal?: RenewalMode;
+
+  @ApiPropertyOptional({ description: 'Whether a renewal may keep the current key (default false: a new key)' })
+  @IsOptional()
+  @IsBoolean()
+  renewalSameKey?: boolean;
 }

@@ -41,6 +41,15 @@ export default function CertificateDetailPage() {
                 </dd>
               </>
             )}
+            {certificate.data.supersededBy && (
+              <>
+                <dt>Superseded by</dt>
+                <dd className="mono">
+                  <Link to={`/certificates/${certificate.data.supersededBy}`}>{formatSerial(certificate.data.supersededBy)}</Link>{' '}
+                  <small className="muted">(a renewal; this one stays valid until it expires)</small>
+                </dd>
+              </>
+            )}
             {certificate.data.revokedAt && (
               <>
                 <dt>Revoked</dt>

@@ -1,5 +1,5 @@
 import type { CreatedPackage, PackageView, Wire } from '@enroll/contract';
-import type { CertificateStore, RequestKind } from '@enroll/domain';
+import type { CertificateStore, RenewalMode, RequestKind } from '@enroll/domain';
 import { getJson, postJson } from '../../../shared/api/http';
 
 export type Package = Wire<PackageView>;
@@ -9,6 +9,8 @@ export interface NewPackage {
   environment: string;
   store: CertificateStore;
   kinds: RequestKind[];
+  renewal?: RenewalMode;
+  renewalSameKey?: boolean;
 }
 
 export const packageKeys = { all: ['packages'] as const };

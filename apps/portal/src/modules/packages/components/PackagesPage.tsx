@@ -1,4 +1,4 @@
-import { CERTIFICATE_STORES, REQUEST_KINDS, type CertificateStore, type RequestKind } from '@enroll/domain';
+import { CERTIFICATE_STORES, REQUEST_KINDS, type CertificateStore, type RenewalMode, type RequestKind } from '@enroll/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
@@ -19,6 +19,8 @@ interface Values {
   environment: string;
   store: CertificateStore;
   kinds: RequestKind[];
+  renewal: RenewalMode;
+  renewalSameKey: boolean;
 }
 
 /** Enrollment packages: what a client may ask for, for which organization; disabled at once when needed. */
@@ -26,7 +28,7 @@ export default function PackagesPage() {
   const client = useQueryClient();
   const packages = useQuery({ queryKey: packageKeys.all, queryFn: ({ signal }) => fetchPackages(signal) });
   const [created, setCreated] = useState<NewPackageResult | null>(null);
-  const form = useForm<Values>({ defaultValues: { organizationCode: '', environment: 'Production', store: 'machine', kinds: ['workstation'] } });
+  const form = useForm<Values>({ defaultValues: { organizationCode: '', environment: 'Production', store: 'machine', kinds: ['workstation'], renewal: 'automatic', renewalSameKey: false } });
   const errors = form.formState.errors;
   const create = useMutation({
     mutationFn: createPackage,
@@ -49,6 +51,10 @@ export default function PackagesPage() {
       column.accessor('environment', { header: 'Environment' }),
       column.accessor('store', { header: 'Store' }),
       column.accessor('kinds', { header: 'Kinds', cell: (c) => c.getValue().join(', ') }),
+      column.accessor('renewal', {
+        header: 'Renewal',
+        cell: ({ row: { original: p } }) => `${p.renewal === 'automatic' ? 'Automatic' : 'Needs approval'}${p.renewalSameKey ? ', same key allowed' : ''}`,
+      }),
       column.accessor('createdAt', { header: 'Created', cell: (c) => formatDate(c.getValue()) }),
       column.accessor('disabledAt', {
         header: 'State',
@@ -109,6 +115,18 @@ export default function PackagesPage() {
                 {errors.kinds.message}
               </small>
             )}
+          </fieldset>
+          <fieldset className="field">
+            <legend>Renewal before expiry</legend>
+            <label className="inline">
+              <input type="radio" value="automatic" {...form.register('renewal')} /> Automatic: a device with a current certificate renews by itself
+            </label>
+            <label className="inline">
+              <input type="radio" value="approval" {...form.register('renewal')} /> Needs approval, like a new request
+            </label>
+            <label className="inline">
+              <input type="checkbox" {...form.register('renewalSameKey')} /> Allow a renewal to keep its key (a new key is safer)
+            </label>
           </fieldset>
           <FormActions label="Create package" pending={create.isPending} error={create.error} />
         </form>

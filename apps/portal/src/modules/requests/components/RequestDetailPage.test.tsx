@@ -74,3 +74,20 @@ describe('the request detail', () => {
     await userEvent.setup().type(screen.getByLabelText('Username'), 'x');
   });
 });
+
+describe('a renewal on the request detail', () => {
+  it('links the request it renews and lists the device\'s renewals', async () => {
+    const lineage = [
+      { id: 40, status: 'Installed' as const, channel: 'client' as const, submittedAt: '2024-11-20T10:00:00.000Z', certificateSerial: '0A1B', renewalOf: null },
+      { id: 41, status: 'Pending' as const, channel: 'renewal' as const, submittedAt: '2026-11-20T10:00:00.000Z', certificateSerial: null, renewalOf: 40 },
+    ];
+    stubApi({ 'GET /api/v1/requests/41': { body: requestDetail({ id: 41, channel: 'renewal', renewalOf: 40, lineage }) } });
+    renderPortal('/requests/41', managerOf('J1CFRA'));
+    const renews = (await screen.findByText('Renews')).nextElementSibling as HTMLElement;
+    expect(within(renews).getByRole('link', { name: 'Request 40' })).toHaveAttribute('href', '/requests/40');
+    const renewals = screen.getByRole('region', { name: 'Renewals of this device' });
+    expect(within(renewals).getAllByRole('row')).toHaveLength(3);
+    expect(within(renewals).getByText('Request 41 (this one)')).toBeInTheDocument();
+    expect(within(renewals).getByText('Renewal over mutual TLS')).toBeInTheDocument();
+  });
+});

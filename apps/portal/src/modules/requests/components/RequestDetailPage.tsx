@@ -93,6 +93,14 @@ export function RequestDetailPage() {
             <dd>{r.enrollmentType}</dd>
             <dt>Channel</dt>
             <dd>{CHANNEL_LABELS[r.channel]}</dd>
+            {r.renewalOf !== null && (
+              <>
+                <dt>Renews</dt>
+                <dd>
+                  <Link to={`/requests/${r.renewalOf}`}>Request {r.renewalOf}</Link> (its certificate stays valid until it expires)
+                </dd>
+              </>
+            )}
             <dt>Organization</dt>
             <dd>{r.organizationCode}</dd>
             <dt>Requested by</dt>
@@ -161,6 +169,37 @@ export function RequestDetailPage() {
           </section>
         )}
       </div>
+
+      {r.lineage.length > 1 && (
+        <section className="card" aria-labelledby="lineage-title">
+          <h2 id="lineage-title">Renewals of this device</h2>
+          <table>
+            <caption className="visually-hidden">The first request of this device, then each renewal</caption>
+            <thead>
+              <tr>
+                <th scope="col">Request</th>
+                <th scope="col">Status</th>
+                <th scope="col">Channel</th>
+                <th scope="col">Submitted</th>
+                <th scope="col">Certificate</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.lineage.map((l) => (
+                <tr key={l.id} aria-current={l.id === r.id ? 'page' : undefined}>
+                  <td>{l.id === r.id ? `Request ${l.id} (this one)` : <Link to={`/requests/${l.id}`}>Request {l.id}</Link>}</td>
+                  <td>
+                    <StatusBadge status={l.status} />
+                  </td>
+                  <td>{CHANNEL_LABELS[l.channel]}</td>
+                  <td>{formatDateTime(l.submittedAt)}</td>
+                  <td className="mono">{l.certificateSerial ? <Link to={`/certificates/${l.certificateSerial}`}>{formatSerial(l.certificateSerial)}</Link> : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
 
       <section className="card" aria-labelledby="history-title">
         <h2 id="history-title">History</h2>
