@@ -12,6 +12,7 @@ import { AppModule } from './app.module';
 import { serveOcspFirst } from './pki/ocsp-endpoint';
 import { OcspService } from './pki/ocsp.service';
 import { AppError } from './common/app-error';
+import { inputGuard, noStore } from './common/input-guard';
 import { createLogger, PinoNestLogger, requestLogger } from './common/logging';
 import { sendProblem, toProblem } from './common/problem-details.filter';
 import type { AppConfig } from './config/app-config';
@@ -32,11 +33,15 @@ export async function createApp(config: AppConfig, database: DatabaseTarget): Pr
   const logger = createLogger(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, database), { bodyParser: false, logger: new PinoNestLogger(logger) });
   app.use(requestLogger(logger));
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For only from the proxies named in ENROLL_TRUST_PROXY (none by default): any
+  // other caller could rotate addresses past the sign-in limit and into the audit log.
+  app.set('trust proxy', config.trustProxy.length > 0 ? [...config.trustProxy] : false);
   app.disable('x-powered-by');
   app.use(helmet());
+  app.use(noStore);
   app.use(cookieParser());
   app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
+  app.use(inputGuard);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

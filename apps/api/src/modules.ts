@@ -1,11 +1,13 @@
-import { Global, Module } from '@nestjs/common';
+import { forwardRef, Global, Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
 import { PackageStrategy } from './auth/package.strategy';
+import { LoginThrottle } from './auth/login-throttle';
 import { SessionStrategy } from './auth/session.strategy';
+import { SessionsRepository } from './auth/sessions.repository';
 import { CertificatesController } from './certificates/certificates.controller';
 import { CertificatesService } from './certificates/certificates.service';
 import { Clock } from './common/clock';
@@ -33,6 +35,8 @@ import { RequestTransitions } from './requests/request-transitions';
 import { RenewalService } from './requests/renewal.service';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
+import { UsersRepository } from './users/users.repository';
+import { CertificateRevocationsService } from './users/certificate-revocations.service';
 
 /** Services every context uses: the clock and the audit log; and the database's upkeep. */
 @Global()
@@ -43,13 +47,24 @@ export class CoreModule {}
 @Module({ imports: [AuthorityModule], providers: [OcspService], controllers: [PkiController], exports: [OcspService] })
 export class PkiModule {}
 
-@Module({ imports: [PassportModule], providers: [AuthService, SessionStrategy, PackageStrategy], controllers: [AuthController], exports: [AuthService] })
+@Module({
+  imports: [PassportModule, AuthorityModule],
+  providers: [AuthService, SessionStrategy, PackageStrategy, SessionsRepository, LoginThrottle, UsersRepository],
+  controllers: [AuthController],
+  exports: [AuthService, SessionsRepository, LoginThrottle, UsersRepository],
+})
 export class AuthModule {}
 
 @Module({ providers: [OrganizationsService], controllers: [OrganizationsController], exports: [OrganizationsService] })
 export class OrganizationsModule {}
 
-@Module({ imports: [OrganizationsModule, AuthorityModule], providers: [UsersService], controllers: [UsersController] })
+@Module({
+  // RequestsModule is declared below: a forward reference.
+  imports: [OrganizationsModule, AuthorityModule, AuthModule, forwardRef(() => RequestsModule)],
+  providers: [UsersService, CertificateRevocationsService],
+  controllers: [UsersController],
+  exports: [CertificateRevocationsService],
+})
 export class UsersModule {}
 
 @Module({ imports: [OrganizationsModule], providers: [PackagesService], controllers: [PackagesController] })
@@ -63,7 +78,7 @@ export class PackagesModule {}
 })
 export class RequestsModule {}
 
-@Module({ imports: [AuthorityModule], providers: [CertificatesService], controllers: [CertificatesController] })
+@Module({ imports: [AuthorityModule, UsersModule], providers: [CertificatesService], controllers: [CertificatesController] })
 export class CertificatesModule {}
 
 @Module({ imports: [PassportModule, AuthorityModule, RequestsModule], providers: [DeviceStrategy, DeviceService], controllers: [DeviceController] })

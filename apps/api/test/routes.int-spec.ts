@@ -23,6 +23,8 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/enrollment/revoke': 'device',
   'POST /api/v1/enrollment/renew': 'device',
   'POST /api/v1/auth/login': 'public',
+  'POST /api/v1/auth/login/certificate': 'device',
+  'POST /api/v1/auth/password': 'user:admin+manager',
   'POST /api/v1/auth/logout': 'user:admin+manager',
   'GET /api/v1/auth/me': 'user:admin+manager',
   'POST /api/v1/organizations': 'user:admin',
@@ -30,6 +32,11 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/users': 'user:admin',
   'GET /api/v1/users': 'user:admin',
   'POST /api/v1/users/:id/certificate': 'user:admin',
+  'GET /api/v1/users/:id/certificates': 'user:admin',
+  'POST /api/v1/users/:id/disable': 'user:admin',
+  'POST /api/v1/users/:id/enable': 'user:admin',
+  'POST /api/v1/users/:id/password': 'user:admin',
+  'DELETE /api/v1/users/:id/sign-in-limits': 'user:admin',
   'POST /api/v1/packages': 'user:admin',
   'GET /api/v1/packages': 'user:admin',
   'POST /api/v1/packages/:id/disable': 'user:admin',
@@ -48,6 +55,7 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/certificates': 'user:admin+manager',
   'GET /api/v1/certificates/:serial': 'user:admin+manager',
   'GET /api/v1/certificates/:serial/download': 'user:admin+manager',
+  'POST /api/v1/certificates/:serial/revoke': 'user:admin+manager',
 };
 
 // Served on the HTTP server ahead of Express, public by design (pki/ocsp-endpoint.ts): POST /pki/ocsp, GET /pki/ocsp/*.

@@ -31,6 +31,10 @@ export interface UserView {
   organizationCode: string | null;
   email: string | null;
   createdAt: Date;
+  /** When an administrator disabled the account (it cannot sign in; its sessions ended); null when enabled. */
+  disabledAt: Date | null;
+  /** Until when failed sign-ins hold the account back from at least one address; null when they do not. */
+  signInBlockedUntil: Date | null;
 }
 
 export interface PackageView {

@@ -15,7 +15,7 @@ import {
 import { AuditService, type ActorType } from '../audit/audit.service';
 import { byteaJson, type Queryable } from '../common/sql';
 import { CaService } from './ca.service';
-import { CertificatesRepository, type CertificateRecord, type CertificateStatusRow, type RevokedCertificate } from './certificates.repository';
+import { CertificatesRepository, type CertificateRecord, type CertificateRow, type CertificateStatusRow, type RevokedCertificate } from './certificates.repository';
 
 /** The key a certificate certifies: its SubjectPublicKeyInfo as received, and what it is. */
 export interface SubjectKey {
@@ -167,6 +167,16 @@ export class AuthorityService {
       throw new Error(`Request ${requestId} has no certificate.`);
     }
     return der;
+  }
+
+  /** The certificates issued to a person, newest first (in the caller's transaction when given). */
+  certificatesOfUser(userId: string, q: Queryable = this.db): Promise<CertificateRow[]> {
+    return this.certificates.ofUser(q, userId);
+  }
+
+  /** The person a user certificate belongs to; undefined for any other certificate. */
+  userOf(serial: string): Promise<string | undefined> {
+    return this.certificates.userOf(serial);
   }
 
   async status(serial: string): Promise<CertificateStatusRow | undefined> {

@@ -159,6 +159,16 @@ export class CertificatesRepository {
     return one<CertificateRow>(this.db, `SELECT ${COLUMNS} FROM ${FROM} ${where.where}`, where.params);
   }
 
+  /** The certificates issued to a person (user certificates), newest first. */
+  ofUser(q: Queryable, userId: string): Promise<CertificateRow[]> {
+    return rows<CertificateRow>(q, `SELECT ${COLUMNS} FROM ${FROM} WHERE c.user_id = $1 ORDER BY c.created_at DESC, c.serial DESC`, [userId]);
+  }
+
+  /** The person a certificate was issued to, if it is a user certificate. */
+  async userOf(serial: string): Promise<string | undefined> {
+    return (await one<{ user_id: string }>(this.db, `SELECT user_id FROM certificates WHERE serial = $1 AND user_id IS NOT NULL`, [serial]))?.user_id;
+  }
+
   /**
    * Revokes the still-valid certificates chosen by `which` (one serial, or every certificate of a
    * key), in the caller's transaction: the rows are locked, so two revocations of one certificate

@@ -1,4 +1,4 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, HttpException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ACCESS_KEY, DEFAULT_ACCESS, type Access } from './access.decorators';
@@ -21,7 +21,9 @@ export class AccessGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ?? DEFAULT_ACCESS;
+    const access =
+      this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ??
+      DEFAULT_ACCESS;
     switch (access.kind) {
       case 'public':
         return true;
@@ -41,7 +43,10 @@ export class AccessGuard implements CanActivate {
         if (principal.viaCookie && !SAFE_METHODS.has(request.method)) {
           const header = request.headers['x-csrf-token'];
           if (typeof header !== 'string' || !sameSecret(header, principal.csrfToken)) {
-            throw new AppError('CSRF_TOKEN_INVALID', 'Send the X-CSRF-Token header with the value of the enroll_csrf cookie.');
+            throw new AppError(
+              'CSRF_TOKEN_INVALID',
+              'Send the X-CSRF-Token header with the value of the enroll_csrf cookie.',
+            );
           }
         }
         if (!access.roles.includes(principal.actor.role)) {
@@ -52,11 +57,16 @@ export class AccessGuard implements CanActivate {
     }
   }
 
+  /**
+   * A strategy's own refusal (AppError) or passport's (an HttpException) is a 401 or 403. Anything
+   * else is not about the credential, and goes to the filter as it is: a database that cannot be
+   * reached is a 503, so that a client never throws a valid token away because of an outage.
+   */
   private async authenticate(guard: CanActivate, context: ExecutionContext): Promise<void> {
     try {
       await guard.canActivate(context);
     } catch (error) {
-      if (error instanceof AppError) {
+      if (error instanceof AppError || !(error instanceof HttpException)) {
         throw error;
       }
       throw new AppError('UNAUTHENTICATED', 'Authentication is required.');

@@ -23,6 +23,12 @@ export type AppErrorCode =
   | 'ORGANIZATION_UNKNOWN'
   | 'CERTIFICATE_NOT_READY'
   | 'RATE_LIMITED'
+  | 'ACCOUNT_DISABLED'
+  | 'CERTIFICATE_SIGN_IN_REQUIRED'
+  | 'NOT_A_USER_CERTIFICATE'
+  | 'CERTIFICATE_ALREADY_REVOKED'
+  | 'CANNOT_DISABLE_SELF'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_ERROR';
 
 /** A refusal by the API with a stable code; the global filter turns it into problem+json. */

@@ -3,6 +3,10 @@ import type { Request, Response } from 'express';
 import { isDomainError, type DomainErrorCode } from '@enroll/domain';
 import { isPkiError, type PkiErrorCode } from '@enroll/pki';
 import { AppError, type AppErrorCode } from './app-error';
+import { databaseUnavailable, dataException, loggableDatabaseError, transactionConflict } from './database-errors';
+
+/** Seconds a client should wait before repeating a request the database could not serve. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 /** An RFC 9457 problem document with Enroll's stable `code`. */
 export interface Problem {
@@ -28,8 +32,13 @@ function appStatus(code: AppErrorCode): number {
     case 'CERTIFICATE_NOT_YET_VALID':
       return 401;
     case 'CERTIFICATE_REVOKED':
+    case 'ACCOUNT_DISABLED':
+    case 'CERTIFICATE_SIGN_IN_REQUIRED':
+    case 'NOT_A_USER_CERTIFICATE':
       return 403;
     case 'NOT_A_DEVICE_CERTIFICATE':
+    case 'CERTIFICATE_ALREADY_REVOKED':
+    case 'CANNOT_DISABLE_SELF':
       return 409;
     case 'CSRF_TOKEN_INVALID':
     case 'FORBIDDEN':
@@ -52,6 +61,8 @@ function appStatus(code: AppErrorCode): number {
       return 429;
     case 'INTERNAL_ERROR':
       return 500;
+    case 'SERVICE_UNAVAILABLE':
+      return 503;
   }
 }
 
@@ -66,6 +77,7 @@ function pkiStatus(code: PkiErrorCode): number {
     case 'CSR_SIGNATURE_INVALID':
     case 'SIGNATURE_ALGORITHM_UNSUPPORTED':
     case 'KEY_ALGORITHM_UNSUPPORTED':
+    case 'KEY_ENCODING_UNSUPPORTED':
     case 'KEY_TOO_WEAK':
     case 'KEY_SIZE_UNSUPPORTED':
     case 'KEY_EXPONENT_UNSUPPORTED':
@@ -78,6 +90,7 @@ function pkiStatus(code: PkiErrorCode): number {
       return 422;
     case 'CA_KEY_INVALID':
     case 'ISSUANCE_SELF_CHECK_FAILED':
+    case 'CERTIFICATE_LINT_FAILED':
       return 500;
   }
 }
@@ -100,9 +113,18 @@ function domainStatus(code: DomainErrorCode): number {
 }
 
 const TITLES: Readonly<Record<number, string>> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
-  413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 function httpCode(status: number): AppErrorCode {
@@ -146,6 +168,18 @@ function bodyParserProblem(error: unknown): { code: AppErrorCode; detail: string
   }
 }
 
+/**
+ * Errors of Express and its middleware that carry a 4xx status (http-errors style: a parameter
+ * that cannot be decoded, a body-parser type not listed above): the client's fault. Their
+ * message may quote the input, so the detail is generic.
+ */
+function clientHttpError(error: unknown): number | undefined {
+  const e = error as { status?: unknown; statusCode?: unknown } | null;
+  const status =
+    typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+  return status !== undefined && status >= 400 && status < 500 ? status : undefined;
+}
+
 /** Maps any thrown value to a problem document. Unknown errors become a 500 without details. */
 export function toProblem(error: unknown): Problem {
   let status: number;
@@ -153,7 +187,8 @@ export function toProblem(error: unknown): Problem {
   let detail: string;
   let extensions: Record<string, unknown> = {};
   // Nest wraps body-parser's errors in an HttpException and keeps the original as the cause.
-  const parser = bodyParserProblem(error) ?? (error instanceof HttpException ? bodyParserProblem(error.cause) : undefined);
+  const parser =
+    bodyParserProblem(error) ?? (error instanceof HttpException ? bodyParserProblem(error.cause) : undefined);
   if (error instanceof AppError) {
     status = appStatus(error.code);
     ({ code, message: detail } = error);
@@ -169,19 +204,39 @@ export function toProblem(error: unknown): Problem {
   } else if (parser) {
     ({ code, detail } = parser);
     status = appStatus(parser.code);
+  } else if (databaseUnavailable(error) || transactionConflict(error)) {
+    status = 503;
+    code = 'SERVICE_UNAVAILABLE';
+    detail = 'The database cannot be reached at the moment: try again shortly.';
+    extensions = { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS };
+  } else if (dataException(error)) {
+    status = 400;
+    code = 'VALIDATION_FAILED';
+    detail = 'A value of the request is out of range or not acceptable.';
   } else if (error instanceof HttpException) {
     status = error.getStatus();
     code = httpCode(status);
     const response = error.getResponse();
     const message = typeof response === 'object' ? (response as { message?: unknown }).message : response;
     detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
+  } else if (clientHttpError(error) !== undefined) {
+    status = clientHttpError(error) ?? 400;
+    code = httpCode(status);
+    detail = 'The request could not be read.';
   } else {
     status = 500;
     code = 'INTERNAL_ERROR';
     detail = 'An unexpected error occurred. It has been logged.';
   }
   // Extensions never override the RFC 9457 members.
-  return { ...extensions, type: `urn:enroll:problem:${code.toLowerCase().replace(/_/g, '-')}`, title: TITLES[status] ?? 'Error', status, detail, code };
+  return {
+    ...extensions,
+    type: `urn:enroll:problem:${code.toLowerCase().replace(/_/g, '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+  };
 }
 
 /** The one place where errors become HTTP responses (application/problem+json). */
@@ -194,16 +249,32 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
     const problem = toProblem(error);
-    if (problem.status >= 500) {
-      this.logger.error({ err: error, method: request.method, url: request.originalUrl }, 'request failed');
-    }
+    logProblem(this.logger, problem, error, request);
     sendProblem(response, problem);
+  }
+}
+
+/**
+ * Failures are logged without the values of the request: a database error keeps its SQLSTATE
+ * and statement, not its bound parameters. An unreachable database and a value the database
+ * refused are warnings; anything else that became a 5xx is an error, with its stack.
+ */
+export function logProblem(logger: Logger, problem: Problem, error: unknown, request: Request): void {
+  const database = loggableDatabaseError(error);
+  const where = { method: request.method, url: request.path };
+  if (problem.code === 'SERVICE_UNAVAILABLE' || (problem.status < 500 && database)) {
+    logger.warn({ ...where, err: database ?? { message: (error as Error | undefined)?.message } }, problem.detail);
+  } else if (problem.status >= 500) {
+    logger.error({ ...where, err: database ?? error }, 'request failed');
   }
 }
 
 export function sendProblem(response: Response, problem: Problem): void {
   if (response.headersSent) {
     return;
+  }
+  if ((problem.status === 503 || problem.status === 429) && typeof problem.retryAfterSeconds === 'number') {
+    response.setHeader('retry-after', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
   }
   response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
 }

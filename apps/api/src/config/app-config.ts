@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /** The API's whole configuration, read once from the environment and checked (fail fast). */
@@ -14,11 +15,32 @@ export interface AppConfig {
   /** Passphrase of the CA keys; undefined means generate one into dataDir (with a warning). */
   readonly caPassphrase: string | undefined;
   readonly caKeyAlgorithm: 'RSA-2048' | 'RSA-3072' | 'RSA-4096' | 'EC-P256' | 'EC-P384';
+  /**
+   * The root CA's key file: written at bootstrap, read only by ceremonies (`npm run ca`), never by
+   * the running API. Default under dataDir, with a warning: production moves it offline.
+   */
+  readonly rootKeyFile: string;
+  /** Passphrase of the root key file; undefined means the CA passphrase (with a warning). */
+  readonly rootPassphrase: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Folder of the built portal served at `/`, if it exists. */
   readonly portalDir: string | undefined;
   readonly sessionHours: number;
+  /**
+   * Proxies whose X-Forwarded-For is believed (addresses, CIDRs, or proxy-addr's `loopback`,
+   * `linklocal`, `uniquelocal`); empty: none, the socket's address is the client's.
+   */
+  readonly trustProxy: readonly string[];
+  /**
+   * How managers sign in: `password` (or their certificate, on the mTLS port),
+   * `certificate-and-password` (their certificate on the mTLS port plus their password), or
+   * `certificate` (their certificate alone). Administrators may always use their password.
+   */
+  readonly managerSignIn: ManagerSignIn;
 }
+
+export const MANAGER_SIGN_IN = ['password', 'certificate-and-password', 'certificate'] as const;
+export type ManagerSignIn = (typeof MANAGER_SIGN_IN)[number];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -47,6 +69,31 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: 
   return raw as T;
 }
 
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** ENROLL_TRUST_PROXY: `none` (the default) or a comma-separated list of addresses and CIDRs. */
+function trustProxy(raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === '' || raw.trim() === 'none') {
+    return [];
+  }
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of entries) {
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const validPrefix =
+      prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (!PROXY_KEYWORDS.has(entry) && (family === 0 || !validPrefix || rest.length > 0)) {
+      throw new ConfigError(
+        `ENROLL_TRUST_PROXY must be "none" or a comma-separated list of addresses or CIDRs (or loopback, linklocal, uniquelocal), not ${JSON.stringify(entry)}.`,
+      );
+    }
+  }
+  return entries;
+}
+
 /** Reads and validates the environment. This is the only place that reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
@@ -66,24 +113,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (caPassphrase !== undefined && caPassphrase.length < 12) {
     throw new ConfigError('ENROLL_CA_PASSPHRASE must have at least 12 characters.');
   }
+  const rootPassphrase = env.ENROLL_ROOT_PASSPHRASE === '' ? undefined : env.ENROLL_ROOT_PASSPHRASE;
+  if (rootPassphrase !== undefined && rootPassphrase.length < 12) {
+    throw new ConfigError('ENROLL_ROOT_PASSPHRASE must have at least 12 characters.');
+  }
   const adminPassword = env.ENROLL_ADMIN_PASSWORD === '' ? undefined : env.ENROLL_ADMIN_PASSWORD;
   if (adminPassword !== undefined && adminPassword.length < 12) {
     throw new ConfigError('ENROLL_ADMIN_PASSWORD must have at least 12 characters.');
   }
   const portalDir = env.ENROLL_PORTAL_DIR ?? resolve(__dirname, '../../../portal/dist');
+  const dataDir = resolve(env.ENROLL_DATA_DIR ?? './data');
   return {
     databaseUrl,
-    dataDir: resolve(env.ENROLL_DATA_DIR ?? './data'),
+    dataDir,
     port: port(env, 'PORT', 3000),
     host: env.HOST ?? '0.0.0.0',
     mtlsPort: port(env, 'ENROLL_MTLS_PORT', 3443),
     publicUrl,
     adminPassword,
     caPassphrase,
-    caKeyAlgorithm: oneOf(env, 'ENROLL_CA_KEY_ALGORITHM', ['RSA-2048', 'RSA-3072', 'RSA-4096', 'EC-P256', 'EC-P384'] as const, 'RSA-3072'),
+    caKeyAlgorithm: oneOf(
+      env,
+      'ENROLL_CA_KEY_ALGORITHM',
+      ['RSA-2048', 'RSA-3072', 'RSA-4096', 'EC-P256', 'EC-P384'] as const,
+      'RSA-3072',
+    ),
+    rootKeyFile: resolve(env.ENROLL_ROOT_KEY_FILE || resolve(dataDir, 'root-ca', 'root-ca.key')),
+    rootPassphrase,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     portalDir: existsSync(portalDir) ? portalDir : undefined,
     sessionHours: 12,
+    trustProxy: trustProxy(env.ENROLL_TRUST_PROXY),
+    managerSignIn: oneOf(env, 'ENROLL_MANAGER_SIGN_IN', MANAGER_SIGN_IN, 'password'),
   };
 }
 

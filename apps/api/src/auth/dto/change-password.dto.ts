@@ -1,0 +1,14 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+
+export class ChangePasswordDto {
+  @ApiProperty()
+  @IsString()
+  @Length(1, 256)
+  currentPassword!: string;
+
+  @ApiProperty({ minLength: 12 })
+  @IsString()
+  @Length(12, 256, { message: 'newPassword must have 12 to 256 characters' })
+  newPassword!: string;
+}
