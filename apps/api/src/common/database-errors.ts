@@ -1,10 +1,20 @@
 /** The PostgreSQL error under TypeORM's QueryFailedError (driverError), or the error itself. */
-function driverError(error: unknown): { code?: unknown; constraint?: unknown; message?: unknown } | undefined {
-  const e = error as { driverError?: unknown } | null | undefined;
-  if (e === null || typeof e !== 'object') {
+interface DriverError {
+  code?: unknown;
+  constraint?: unknown;
+  message?: unknown;
+  severity?: unknown;
+  table?: unknown;
+  column?: unknown;
+  routine?: unknown;
+}
+
+function driverError(error: unknown): DriverError | undefined {
+  const e = error as { driverError?: DriverError } | null | undefined;
+  if (e === null || e === undefined || typeof e !== 'object') {
     return undefined;
   }
-  return e.driverError ?? e;
+  return e.driverError ?? (e as DriverError);
 }
 
 /** The name of the unique constraint a PostgreSQL error violated, if it is one (SQLSTATE 23505). */
