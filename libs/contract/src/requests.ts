@@ -21,6 +21,15 @@ export interface RequestView {
   renewalOf: number | null;
 }
 
+/** `GET /api/v1/requests`: a queue row, with what approvers recognise a request by. */
+export interface QueueView extends RequestView {
+  /** What the requester wrote (a purpose, a UNC path...). */
+  description: string | null;
+  /** From the device details: the workstation's name, and the server's or device's FQDN. */
+  machineName: string | null;
+  fqdn: string | null;
+}
+
 /** The device a request was made on (external requests: the other server). */
 export interface DeviceDetails {
   machineName?: string;
@@ -87,5 +96,8 @@ export interface LineageEntry {
   renewalOf: number | null;
 }
 
-/** `GET /api/v1/requests/counts`: requests per status in the reader's scope. */
+/**
+ * `GET /api/v1/requests/counts`: requests per status in the reader's scope, under the queue's
+ * filters when given (kind, organization, decider, search); a filtered count stops at 10,000.
+ */
 export type RequestCounts = Partial<Record<RequestStatus, number>>;

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 /** Where the pg driver finds the embedded database: a unix socket folder and port. */
@@ -36,7 +37,8 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
     // A socket left by a process that died would make listen() fail.
     rmSync(socketPath);
   }
-  const db = await PGlite.create(pgdata);
+  // pg_trgm backs the queue's search by fragment (migration 1764000000020).
+  const db = await PGlite.create(pgdata, { extensions: { pg_trgm } });
   const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 4 });
   await server.start();
   return {

@@ -5,9 +5,9 @@ import { CertificatesRepository } from '../authority';
 import { notFound } from '../common/app-error';
 import type { Page } from '../common/paging';
 import { personScope } from './decisions.service';
-import { requestView, type RequestRow, type RequestView } from './request-row';
+import { requestView, type RequestRow } from './request-row';
 import { RequestsRepository, type QueueFilter, type RequestExtras } from './requests.repository';
-import type { RequestDetail } from '@enroll/contract';
+import type { QueueView, RequestDetail } from '@enroll/contract';
 
 /** What managers and administrators read: the queue, counts, and a request in full. */
 @Injectable()
@@ -17,12 +17,12 @@ export class QueueService {
     private readonly certificates: CertificatesRepository,
   ) {}
 
-  list(actor: Actor, filter: QueueFilter): Promise<Page<RequestView>> {
+  list(actor: Actor, filter: QueueFilter): Promise<Page<QueueView>> {
     return this.requests.list(personScope(actor), filter);
   }
 
-  counts(actor: Actor): Promise<Record<string, number>> {
-    return this.requests.counts(personScope(actor));
+  counts(actor: Actor, filter: QueueFilter = {}): Promise<Record<string, number>> {
+    return this.requests.filteredCounts(personScope(actor), filter);
   }
 
   async detail(actor: Actor, id: number): Promise<RequestDetail> {
@@ -60,9 +60,22 @@ export class QueueService {
       device: extra?.device ?? {},
       phone: extra?.phone ?? null,
       description: extra?.description ?? null,
-      ...(certificate ? { certificate: { serialNumber: certificate.serial, notBefore: certificate.not_before, notAfter: certificate.not_after, status: certificate.status } } : {}),
+      ...(certificate
+        ? {
+            certificate: {
+              serialNumber: certificate.serial,
+              notBefore: certificate.not_before,
+              notAfter: certificate.not_after,
+              status: certificate.status,
+            },
+          }
+        : {}),
       history,
-      profile: { name: row.kind, keyUsage: [...profile.keyUsage(csr.publicKey)], extendedKeyUsage: [...profile.extendedKeyUsage] },
+      profile: {
+        name: row.kind,
+        keyUsage: [...profile.keyUsage(csr.publicKey)],
+        extendedKeyUsage: [...profile.extendedKeyUsage],
+      },
       canDecide: canDecide(actor, row.kind),
       lineage: lineage.map((l) => ({
         id: Number(l.id),
@@ -88,8 +101,18 @@ interface CsrView {
 function csrOf(extra: RequestExtras | undefined): CsrView {
   if (extra?.csr_facts) {
     const { subject, signatureAlgorithm } = extra.csr_facts;
-    return { subject, signatureAlgorithm, publicKey: extra.public_key, requestedExtensions: extra.requested_extensions };
+    return {
+      subject,
+      signatureAlgorithm,
+      publicKey: extra.public_key,
+      requestedExtensions: extra.requested_extensions,
+    };
   }
   const csr = parseCsr(extra?.csr_der ?? Buffer.alloc(0));
-  return { subject: toRfc4514(csr.subject), signatureAlgorithm: csr.signatureAlgorithm, publicKey: csr.publicKey, requestedExtensions: csr.requestedExtensions };
+  return {
+    subject: toRfc4514(csr.subject),
+    signatureAlgorithm: csr.signatureAlgorithm,
+    publicKey: csr.publicKey,
+    requestedExtensions: csr.requestedExtensions,
+  };
 }

@@ -6,7 +6,7 @@ import type { AuthenticatedRequest, UserPrincipal } from '../common/principal';
 import { DecisionsService, personActor, personScope } from './decisions.service';
 import { QueueService } from './queue.service';
 import { ApproveDto, RejectDto, RevokeDto } from './dto/decisions.dto';
-import { QueueQuery } from './dto/request-queries.dto';
+import { QueueCountsQuery, QueueQuery } from './dto/request-queries.dto';
 
 const actorOf = (request: AuthenticatedRequest) => (request.user as UserPrincipal).actor;
 
@@ -27,8 +27,8 @@ export class RequestsController {
   }
 
   @Get('counts')
-  counts(@Req() request: AuthenticatedRequest) {
-    return this.queue.counts(actorOf(request));
+  counts(@Req() request: AuthenticatedRequest, @Query() query: QueueCountsQuery) {
+    return this.queue.counts(actorOf(request), query);
   }
 
   @Get(':id')
@@ -52,6 +52,9 @@ export class RequestsController {
   @HttpCode(200)
   async revoke(@Req() request: AuthenticatedRequest, @Param('id', RequestIdPipe) id: number, @Body() body: RevokeDto) {
     const actor = actorOf(request);
-    return this.queue.detailOf(actor, await this.decisions.revoke(personActor(actor), personScope(actor), id, body.reason));
+    return this.queue.detailOf(
+      actor,
+      await this.decisions.revoke(personActor(actor), personScope(actor), id, body.reason),
+    );
   }
 }

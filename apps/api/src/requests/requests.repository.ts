@@ -1,32 +1,89 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CertificateStore, Channel, RenewalMode, RequestKind, RequestStatus } from '@enroll/domain';
-import type { DeviceDetails } from '@enroll/contract';
+import {
+  decidableKinds,
+  REQUEST_KINDS,
+  REQUEST_STATUSES,
+  type CertificateStore,
+  type Channel,
+  type RenewalMode,
+  type RequestKind,
+  type RequestStatus,
+} from '@enroll/domain';
+import type { DeviceDetails, QueueView } from '@enroll/contract';
 import type { PublicKeyInfo, RequestedExtensions } from '@enroll/pki';
 import { decodeCursor, DEFAULT_LIMIT, toPage, type Page } from '../common/paging';
 import { Batcher } from '../common/batcher';
 import { one, organizationIs, pool, rows, SqlFilter, type Queryable } from '../common/sql';
-import { REQUEST_COLUMNS, requestView, type RequestRow, type RequestView } from './request-row';
+import { REQUEST_COLUMNS, requestView, type RequestRow } from './request-row';
 import type { CsrFacts } from './request-transitions';
 
 /** A request with what a decision on it needs: the key and subject fields kept at submission, or the CSR of an older one. */
-export type DecisionRow = RequestRow & { csr_der: Buffer; spki_der: Buffer | null; csr_facts: CsrFacts | null; public_key: PublicKeyInfo };
+export type DecisionRow = RequestRow & {
+  csr_der: Buffer;
+  spki_der: Buffer | null;
+  csr_facts: CsrFacts | null;
+  public_key: PublicKeyInfo;
+};
 
 const DECISION_COLUMNS = `${REQUEST_COLUMNS}, r.csr_der, r.spki_der, r.csr_facts, r.public_key`;
 
-export const QUEUE_SORTS = ['newest', 'oldest'] as const;
+export const QUEUE_SORTS = ['newest', 'oldest', 'commonName', '-commonName', 'requestedBy', '-requestedBy'] as const;
 export type QueueSort = (typeof QUEUE_SORTS)[number];
+
+/** Who decides a request's kind: its organization's manager, or only the centre (server, external). */
+export const QUEUE_DECIDERS = ['organization', 'centre'] as const;
+export type QueueDecider = (typeof QUEUE_DECIDERS)[number];
+
+/**
+ * The text the queue's search looks into, exactly as migration 1764000000020 indexes it with
+ * pg_trgm: a fragment anywhere in it (`jdupont` in `LAPOSTE\jdupont`) is found through the index.
+ */
+export const SEARCH_TEXT = `lower(r.common_name || ' ' || r.requested_by || ' ' || coalesce(r.description, '') || ' ' || coalesce(r.device->>'machineName', '') || ' ' || coalesce(r.device->>'fqdn', ''))`;
+
+/** Trigrams need three characters: a shorter fragment searches the starts of the name and requester. */
+const TRIGRAM = 3;
+
+/** Filtered counts stop here: past it the portal says "10,000+" rather than count a million rows. */
+export const COUNT_CAP = 10_000;
+
+const SORT_KEYS: Record<Exclude<QueueSort, 'newest' | 'oldest'>, string> = {
+  commonName: 'lower(r.common_name)',
+  '-commonName': 'lower(r.common_name)',
+  requestedBy: 'lower(r.requested_by)',
+  '-requestedBy': 'lower(r.requested_by)',
+};
+
+/** A queue row: the request, and what people recognise it by (the description, the machine). */
+export type QueueRow = RequestRow & {
+  description: string | null;
+  machine_name: string | null;
+  fqdn: string | null;
+  sort_key?: string;
+};
 
 export interface QueueFilter {
   readonly status?: RequestStatus;
   readonly kind?: RequestKind;
   readonly organizationCode?: string;
   readonly q?: string;
-  /** `newest` (the default) or `oldest` first: both walk the id index, so paging stays keyset. */
+  /** Only the kinds this decider decides (see decidableKinds in @enroll/domain). */
+  readonly decider?: QueueDecider;
+  /**
+   * `newest` (the default) or `oldest` first walk the id index; by common name or requester
+   * (`-` for descending) the key is (value, id), so paging stays keyset either way.
+   */
   readonly sort?: QueueSort;
   readonly limit?: number;
   readonly cursor?: string;
 }
+
+const queueView = (r: QueueRow): QueueView => ({
+  ...requestView(r),
+  description: r.description,
+  machineName: r.machine_name,
+  fqdn: r.fqdn,
+});
 
 /** Who may see what: an organization (managers), a package (clients), or everything (administrators). */
 export type Scope = { readonly organizationCode?: string; readonly packageId?: string };
@@ -81,20 +138,65 @@ export interface RequestExtras {
 export class RequestsRepository {
   constructor(readonly db: DataSource) {}
 
-  /** The queue, newest (or oldest) first, with keyset paging on the id. */
-  async list(scope: Scope, filter: QueueFilter & { requestedBy?: string }): Promise<Page<RequestView>> {
+  /** The queue in the chosen order, with keyset paging on (sort key, id). */
+  async list(scope: Scope, filter: QueueFilter & { requestedBy?: string }): Promise<Page<QueueView>> {
     const limit = filter.limit ?? DEFAULT_LIMIT;
-    const where = scoped(scope, new SqlFilter(limit + 1));
-    const oldestFirst = filter.sort === 'oldest';
-    const after = decodeCursor(filter.cursor, 1);
-    if (after) {
-      where.add((p) => (oldestFirst ? `r.id > ${p}` : `r.id < ${p}`), after[0]);
+    const where = this.filtered(scope, filter, new SqlFilter(limit + 1));
+    const sort = filter.sort ?? 'newest';
+    const descending = sort === 'newest' || sort.startsWith('-');
+    const key = sort === 'newest' || sort === 'oldest' ? undefined : SORT_KEYS[sort];
+    const cmp = descending ? '<' : '>';
+    const after = decodeCursor(filter.cursor, key ? 2 : 1);
+    if (after && key) {
+      const [value, id] = [where.bind(after[0]), where.bind(after[1])];
+      where.addCondition(`(${key}, r.id) ${cmp} (${value}, ${id})`);
+    } else if (after) {
+      where.add((p) => `r.id ${cmp} ${p}`, after[0]);
     }
+    const direction = descending ? 'DESC' : 'ASC';
+    const found = await rows<QueueRow>(
+      this.db,
+      `SELECT ${REQUEST_COLUMNS}, r.description, r.device->>'machineName' AS machine_name, r.device->>'fqdn' AS fqdn${key ? `, ${key} AS sort_key` : ''}
+         FROM requests r JOIN organizations o ON o.id = r.organization_id
+        ${where.where} ORDER BY ${key ? `${key} ${direction}, ` : ''}r.id ${direction} LIMIT $1`,
+      where.params,
+    );
+    return toPage(found, limit, queueView, (r) => (key ? [r.sort_key ?? '', r.id] : [r.id]));
+  }
+
+  /**
+   * Requests per status under the queue's filters (all but the status). Without a filter beyond
+   * the organization the triggers' counters answer; otherwise each status is counted up to
+   * COUNT_CAP through the same indexes as the list.
+   */
+  async filteredCounts(scope: Scope, filter: QueueFilter): Promise<Record<string, number>> {
+    if (!filter.kind && !filter.q && !filter.decider) {
+      return this.counts({ organizationCode: scope.organizationCode ?? filter.organizationCode });
+    }
+    const where = this.filtered(scope, { ...filter, status: undefined }, new SqlFilter(REQUEST_STATUSES, COUNT_CAP));
+    where.addCondition('r.status = s.status');
+    const found = await rows<{ status: string; count: number }>(
+      this.db,
+      `SELECT s.status, (SELECT count(*)::int FROM (SELECT 1 FROM requests r ${where.where} LIMIT $2) capped) AS count
+         FROM unnest($1::text[]) AS s(status)`,
+      where.params,
+    );
+    return Object.fromEntries(found.filter((r) => r.count > 0).map((r) => [r.status, r.count]));
+  }
+
+  /** The queue's conditions: scope, status, kind, organization, decider, requester, search. */
+  private filtered(scope: Scope, filter: QueueFilter & { requestedBy?: string }, where: SqlFilter): SqlFilter {
+    scoped(scope, where);
     if (filter.status) {
       where.add((p) => `r.status = ${p}`, filter.status);
     }
     if (filter.kind) {
       where.add((p) => `r.kind = ${p}`, filter.kind);
+    }
+    if (filter.decider) {
+      const managers = decidableKinds('manager');
+      const kinds = filter.decider === 'organization' ? managers : REQUEST_KINDS.filter((k) => !managers.includes(k));
+      where.add((p) => `r.kind = ANY(${p}::text[])`, kinds);
     }
     if (filter.organizationCode) {
       where.add(requestOrganizationIs, filter.organizationCode);
@@ -102,18 +204,18 @@ export class RequestsRepository {
     if (filter.requestedBy) {
       where.add((p) => `r.requested_by = ${p}`, filter.requestedBy);
     }
-    if (filter.q) {
-      const prefix = where.bind(`${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      const byId = /^\d{1,15}$/.test(filter.q) ? ` OR r.id = ${where.bind(Number(filter.q))}` : '';
-      where.addCondition(`(lower(r.common_name) LIKE ${prefix} OR lower(r.requested_by) LIKE ${prefix}${byId})`);
+    const q = filter.q?.trim().toLowerCase();
+    if (q) {
+      const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
+      const byId = /^\d{1,15}$/.test(q) ? ` OR r.id = ${where.bind(Number(q))}` : '';
+      if (q.length >= TRIGRAM) {
+        where.addCondition(`(${SEARCH_TEXT} LIKE ${where.bind(`%${escaped}%`)}${byId})`);
+      } else {
+        const prefix = where.bind(`${escaped}%`);
+        where.addCondition(`(lower(r.common_name) LIKE ${prefix} OR lower(r.requested_by) LIKE ${prefix}${byId})`);
+      }
     }
-    const found = await rows<RequestRow>(
-      this.db,
-      `SELECT ${REQUEST_COLUMNS} FROM requests r JOIN organizations o ON o.id = r.organization_id
-        ${where.where} ORDER BY r.id ${oldestFirst ? 'ASC' : 'DESC'} LIMIT $1`,
-      where.params,
-    );
-    return toPage(found, limit, requestView, (r) => [r.id]);
+    return where;
   }
 
   /**
@@ -191,7 +293,11 @@ export class RequestsRepository {
 
   /** What the detail page shows beyond the row: the CSR as kept at submission, the device, phone and description. */
   async details(id: string): Promise<RequestExtras | undefined> {
-    return one(this.db, `SELECT csr_der, csr_facts, public_key, requested_extensions, device, phone, description FROM requests WHERE id = $1`, [id]);
+    return one(
+      this.db,
+      `SELECT csr_der, csr_facts, public_key, requested_extensions, device, phone, description FROM requests WHERE id = $1`,
+      [id],
+    );
   }
 
   /**
@@ -217,7 +323,13 @@ export class RequestsRepository {
     );
   }
 
-  async history(id: string): Promise<{ status: RequestStatus; at: Date; actor: string; actorType: string; reason: string | null }[]> {
-    return rows(this.db, `SELECT status, at, actor, actor_type AS "actorType", reason FROM request_history WHERE request_id = $1 ORDER BY id`, [id]);
+  async history(
+    id: string,
+  ): Promise<{ status: RequestStatus; at: Date; actor: string; actorType: string; reason: string | null }[]> {
+    return rows(
+      this.db,
+      `SELECT status, at, actor, actor_type AS "actorType", reason FROM request_history WHERE request_id = $1 ORDER BY id`,
+      [id],
+    );
   }
 }
