@@ -1,6 +1,19 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import { PkiError } from './errors';
-import { explicit, encode, raw, seq, smallInteger, time, unsignedInteger, bitString, oid, nullValue, type Asn1 } from './der';
+import {
+  explicit,
+  encode,
+  raw,
+  seq,
+  smallInteger,
+  time,
+  tlv,
+  unsignedInteger,
+  oid,
+  nullValue,
+  Type,
+  type Asn1,
+} from './der';
 import { extensionToAsn1, type Extension } from './extensions';
 import type { Signer } from './signer';
 
@@ -26,7 +39,23 @@ export function signatureAlgorithmIdentifier(algorithmOid: string): Asn1 {
  * the OCSP BasicOCSPResponse adds its certificates to the same shape, the CRL writes it as bytes).
  */
 export const signedStructure = (tbsDer: Buffer, algorithmOid: string, signature: Buffer): Buffer =>
-  encode(seq([raw(tbsDer), signatureAlgorithmIdentifier(algorithmOid), bitString(signature)]));
+  // Written as bytes around the TBS: wrapping it as a node would parse it all again.
+  tlv(
+    Type.SEQUENCE | 0x20,
+    tbsDer,
+    algorithmIdentifierDer(algorithmOid),
+    tlv(Type.BITSTRING, Buffer.from([0]), signature),
+  );
+
+const algorithmIdentifiers = new Map<string, Buffer>();
+function algorithmIdentifierDer(algorithmOid: string): Buffer {
+  let der = algorithmIdentifiers.get(algorithmOid);
+  if (!der) {
+    der = encode(signatureAlgorithmIdentifier(algorithmOid));
+    algorithmIdentifiers.set(algorithmOid, der);
+  }
+  return der;
+}
 
 /** Signs a to-be-signed structure with the signer and wraps it (see `signedStructure`). */
 export async function signStructure(tbs: Asn1, signer: Signer): Promise<Buffer> {
@@ -34,22 +63,33 @@ export async function signStructure(tbs: Asn1, signer: Signer): Promise<Buffer> 
   return signedStructure(tbsDer, signer.algorithmOid, await signer.sign(tbsDer));
 }
 
-/** Builds the TBSCertificate (v3) with the SPKI inserted as it came, and signs it. */
-export function signCertificate(template: CertificateTemplate, signer: Signer): Promise<Buffer> {
+/** Encodes the TBSCertificate (v3) of a template, with the SPKI inserted as given, for a signature algorithm. */
+export function tbsCertificate(template: CertificateTemplate, algorithmOid: string): Buffer {
   if (template.notAfter.getTime() <= template.notBefore.getTime()) {
     throw new PkiError('PROFILE_INPUT_INVALID', 'The validity period is empty.');
   }
-  const tbs = seq([
-    explicit(0, smallInteger(2)),
-    unsignedInteger(template.serial),
-    signatureAlgorithmIdentifier(signer.algorithmOid),
-    raw(template.issuerName),
-    seq([time(template.notBefore), time(template.notAfter)]),
-    raw(template.subjectName),
-    raw(template.spki),
-    explicit(3, seq(template.extensions.map(extensionToAsn1))),
-  ]);
-  return signStructure(tbs, signer);
+  return encode(
+    seq([
+      explicit(0, smallInteger(2)),
+      unsignedInteger(template.serial),
+      signatureAlgorithmIdentifier(algorithmOid),
+      raw(template.issuerName),
+      seq([time(template.notBefore), time(template.notAfter)]),
+      raw(template.subjectName),
+      raw(template.spki),
+      explicit(3, seq(template.extensions.map(extensionToAsn1))),
+    ]),
+  );
+}
+
+/** The certificate a TBS will become, with an empty signature: what the linter reads before anything is signed. */
+export const unsignedCertificate = (tbsDer: Buffer, algorithmOid: string): Buffer =>
+  signedStructure(tbsDer, algorithmOid, Buffer.alloc(0));
+
+/** Builds the TBSCertificate (v3) with the SPKI inserted as it came, and signs it. */
+export async function signCertificate(template: CertificateTemplate, signer: Signer): Promise<Buffer> {
+  const tbs = tbsCertificate(template, signer.algorithmOid);
+  return signedStructure(tbs, signer.algorithmOid, await signer.sign(tbs));
 }
 
 /**
@@ -65,9 +105,13 @@ export function selfCheck(
   try {
     parsed = new X509Certificate(der);
   } catch (error) {
-    throw new PkiError('ISSUANCE_SELF_CHECK_FAILED', `The issued certificate does not parse: ${(error as Error).message}`);
+    throw new PkiError(
+      'ISSUANCE_SELF_CHECK_FAILED',
+      `The issued certificate does not parse: ${(error as Error).message}`,
+    );
   }
-  const sameSecond = (a: string, b: Date): boolean => Math.floor(Date.parse(a) / 1000) === Math.floor(b.getTime() / 1000);
+  const sameSecond = (a: string, b: Date): boolean =>
+    Math.floor(Date.parse(a) / 1000) === Math.floor(b.getTime() / 1000);
   if (
     !parsed.verify(issuer?.publicKey ?? parsed.publicKey) ||
     (issuer !== undefined && !parsed.checkIssued(issuer.certificate)) ||
@@ -78,4 +122,3 @@ export function selfCheck(
   }
   return parsed;
 }
-

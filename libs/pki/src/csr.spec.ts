@@ -1,6 +1,15 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { bool, Class, encode, node, octets, oid, raw, seq, set, smallInteger, Type } from './der';
-import { isPkiError, parseCsr, signCsrInfo, PkiError, decodeSinglePem, OID, nameValue, type PkiErrorCode } from './index';
+import { bool, Class, encode, node, octets, oid, raw, seq, set, smallInteger, Type, type Asn1 } from './der';
+import {
+  isPkiError,
+  parseCsr,
+  signCsrInfo,
+  PkiError,
+  decodeSinglePem,
+  OID,
+  nameValue,
+  type PkiErrorCode,
+} from './index';
 import { fixture } from '../test/support';
 
 const der = (name: string): Buffer => decodeSinglePem(fixture(name), ['CERTIFICATE REQUEST'], 'CSR_MALFORMED', 'csr');
@@ -27,8 +36,46 @@ describe('parseCsr accepts what openssl req makes', () => {
     expect(nameValue(csr.subject, OID.commonName)).toBe('api.example.org');
     expect(nameValue(csr.subject, OID.organizationName)).toBe('J1CFRA');
     expect(csr.subject.map((a) => a.oid)).toEqual([
-      OID.countryName, OID.stateOrProvinceName, OID.localityName, OID.organizationName, OID.organizationalUnitName, OID.commonName,
+      OID.countryName,
+      OID.stateOrProvinceName,
+      OID.localityName,
+      OID.organizationName,
+      OID.organizationalUnitName,
+      OID.commonName,
     ]);
+  });
+
+  it.each([
+    ['openssl req -text', 'rsa2048-text.csr', 'rsa2048.csr'],
+    ['certtool --generate-request', 'p256-certtool.csr', 'p256.csr'],
+  ])('reads the request that %s writes, with its text around the PEM block', (_tool, name, sameKey) => {
+    expect(fixture(name)).toMatch(/^(Certificate Request:|PKCS #10 Certificate Request Information:)/);
+    const csr = parseCsr(fixture(name));
+    expect(nameValue(csr.subject, OID.commonName)).toBe('api.example.org');
+    expect(csr.spki.equals(parseCsr(fixture(sameKey)).spki)).toBe(true);
+    expect(parseCsr(`${fixture(name)}\nmore text after the block\n`).der.equals(csr.der)).toBe(true);
+  });
+
+  it('says plainly when the input holds no PEM block at all', () => {
+    expect(() => parseCsr('Certificate Request:\n    Data: ...\n')).toThrow(
+      /holds no PEM certificate request: expected a block starting with -----BEGIN CERTIFICATE REQUEST-----/,
+    );
+    expect(() => parseCsr(fixture('p256.key'))).toThrow(/holds a PEM PRIVATE KEY, not a certificate request/);
+  });
+
+  it('accepts a compressed EC point and gives the canonical (uncompressed) key beside the one sent', () => {
+    const compressed = parseCsr(fixture('p256-compressed.csr'));
+    const plain = parseCsr(fixture('p256.csr'));
+    expect(compressed.publicKey).toEqual({ algorithm: 'EC', curve: 'P-256' });
+    expect(compressed.spki.length).toBe(59);
+    expect(compressed.canonicalSpki.equals(plain.spki)).toBe(true);
+    expect(plain.canonicalSpki.equals(plain.spki)).toBe(true);
+    expect(parseCsr(fixture('rsa2048.csr')).canonicalSpki.equals(parseCsr(fixture('rsa2048.csr')).spki)).toBe(true);
+  });
+
+  it('refuses explicit parameters and hybrid points with a message that says how to re-encode', () => {
+    expect(() => parseCsr(fixture('p256-explicit.csr'))).toThrow(/name the curve|naming the curve/);
+    expect(() => parseCsr(fixture('p256-hybrid.csr'))).toThrow(/hybrid point encoding/);
   });
 
   it('reads DER as well as PEM, with the same result', () => {
@@ -69,10 +116,22 @@ describe('parseCsr refuses with a stable code', () => {
     ['P-224', () => parseCsr(fixture('p224.csr')), 'CURVE_UNSUPPORTED'],
     ['SHA-1 signature', () => parseCsr(fixture('rsa2048-sha1.csr')), 'SIGNATURE_ALGORITHM_UNSUPPORTED'],
     ['tampered signature', () => parseCsr(tamper(5)), 'CSR_SIGNATURE_INVALID'],
-    ['tampered subject', () => parseCsr(Buffer.from(der('rsa2048.csr').toString('latin1').replace('Paris', 'Parix'), 'latin1')), 'CSR_SIGNATURE_INVALID'],
+    [
+      'tampered subject',
+      () => parseCsr(Buffer.from(der('rsa2048.csr').toString('latin1').replace('Paris', 'Parix'), 'latin1')),
+      'CSR_SIGNATURE_INVALID',
+    ],
     ['two PEM blocks', () => parseCsr(pem + fixture('p256.csr')), 'CSR_MULTIPLE_BLOCKS'],
     ['trailing bytes', () => parseCsr(Buffer.concat([der('rsa2048.csr'), Buffer.from([0, 0])])), 'CSR_MALFORMED'],
-    ['text after the PEM block', () => parseCsr(`${pem}trailing text`), 'CSR_MALFORMED'],
+    ['a private key pasted before the request', () => parseCsr(fixture('p256.key') + pem), 'CSR_MULTIPLE_BLOCKS'],
+    [
+      'text with no PEM block',
+      () => parseCsr('Certificate Request:\n    Data:\n        Version: 1 (0x0)\n'),
+      'CSR_MALFORMED',
+    ],
+    ['a BEGIN line without its END line', () => parseCsr(pem.replace(/-----END[^\n]*\n/, '')), 'CSR_MALFORMED'],
+    ['EC key with explicit curve parameters', () => parseCsr(fixture('p256-explicit.csr')), 'KEY_ENCODING_UNSUPPORTED'],
+    ['EC key with a hybrid point', () => parseCsr(fixture('p256-hybrid.csr')), 'KEY_ENCODING_UNSUPPORTED'],
     ['a certificate instead', () => parseCsr(pem.replace(/CERTIFICATE REQUEST/g, 'CERTIFICATE')), 'CSR_MALFORMED'],
     ['bad base64', () => parseCsr(pem.replace(/\n[A-Za-z]/, '\n!')), 'CSR_MALFORMED'],
     ['a 1 MB body', () => parseCsr('A'.repeat(1024 * 1024)), 'CSR_TOO_LARGE'],
@@ -94,14 +153,43 @@ describe('parseCsr refuses with a stable code', () => {
   it.each([
     ['a CN over 64 characters', Type.UTF8, 'a'.repeat(65)],
     ['a control character', Type.UTF8, 'api\u0007.example.org'],
+    ['a right-to-left override', Type.UTF8, 'api.example.org\u202egro'],
+    ['a zero-width space', Type.UTF8, 'api\u200b.example.org'],
     ['a T61String value', 20, 'api.example.org'],
     ['a PrintableString with "@"', Type.PRINTABLESTRING, 'me@example.org'],
   ])('a correctly signed subject with %s', (_name, type, value) => {
     // openssl will not make these, so the request is built by hand and signed with a real key.
     const key = createPrivateKey(fixture('p256.key'));
     const cn = node(Class.UNIVERSAL, type, false, Buffer.from(value, 'utf8').toString('binary'));
-    const info = seq([smallInteger(0), seq([set([seq([oid(OID.commonName), cn])])]), raw(createPublicKey(key).export({ format: 'der', type: 'spki' })), node(Class.CONTEXT_SPECIFIC, 0, true, [])]);
+    const info = seq([
+      smallInteger(0),
+      seq([set([seq([oid(OID.commonName), cn])])]),
+      raw(createPublicKey(key).export({ format: 'der', type: 'spki' })),
+      node(Class.CONTEXT_SPECIFIC, 0, true, []),
+    ]);
     expect(codeOf(() => parseCsr(signCsrInfo(info, key)))).toBe('SUBJECT_INVALID');
+  });
+
+  it.each([
+    [OID.localityName, Type.UTF8, 'Paris\u202e', /Subject L contains a bidirectional control character.*U\+202E/],
+    [OID.stateOrProvinceName, Type.UTF8, 'Ile\u200d-de-France', /Subject ST contains a zero-width character.*U\+200D/],
+    [OID.emailAddress, Type.IA5STRING, 'a@b.example,CN=admin', /Subject emailAddress must be one e-mail address/],
+  ])('a correctly signed subject whose %s is %j, naming the attribute', (attribute, type, value, message) => {
+    const key = createPrivateKey(fixture('p256.key'));
+    const rdn = (o: string, v: Asn1): Asn1 => set([seq([oid(o), v])]);
+    const subject = seq([
+      rdn(OID.commonName, node(Class.UNIVERSAL, Type.UTF8, false, 'api.example.org')),
+      rdn(attribute, node(Class.UNIVERSAL, type, false, Buffer.from(value, 'utf8').toString('binary'))),
+    ]);
+    const info = seq([
+      smallInteger(0),
+      subject,
+      raw(createPublicKey(key).export({ format: 'der', type: 'spki' })),
+      node(Class.CONTEXT_SPECIFIC, 0, true, []),
+    ]);
+    expect(() => parseCsr(signCsrInfo(info, key))).toThrow(
+      expect.objectContaining({ code: 'SUBJECT_INVALID', message: expect.stringMatching(message) }),
+    );
   });
 
   it('refuses integers too large to read (version, path length) with a code, not an untyped error', () => {
@@ -113,7 +201,9 @@ describe('parseCsr refuses with a stable code', () => {
     const hugeVersion = seq([hugeInteger, name, spki, node(Class.CONTEXT_SPECIFIC, 0, true, [])]);
     expect(codeOf(() => parseCsr(signCsrInfo(hugeVersion, key)))).toBe('CSR_MALFORMED');
     const constraints = seq([oid(OID.basicConstraints), octets(encode(seq([bool(true), hugeInteger])))]);
-    const attributes = node(Class.CONTEXT_SPECIFIC, 0, true, [seq([oid(OID.extensionRequest), set([seq([constraints])])])]);
+    const attributes = node(Class.CONTEXT_SPECIFIC, 0, true, [
+      seq([oid(OID.extensionRequest), set([seq([constraints])])]),
+    ]);
     const hugePathLength = seq([smallInteger(0), name, spki, attributes]);
     expect(codeOf(() => parseCsr(signCsrInfo(hugePathLength, key)))).toBe('EXTENSION_INVALID');
   });

@@ -14,8 +14,13 @@ export interface ParsedCsr {
   readonly der: Buffer;
   readonly subject: DistinguishedName;
   readonly publicKey: PublicKeyInfo;
-  /** The SubjectPublicKeyInfo exactly as the requester sent it. */
+  /** The SubjectPublicKeyInfo exactly as the requester sent it (what the request's signature covers). */
   readonly spki: Buffer;
+  /**
+   * The same key in its one canonical encoding (`canonicalSpki`): what the certificate carries, and
+   * what key comparisons (key compromise, renewal with the same key) must hash.
+   */
+  readonly canonicalSpki: Buffer;
   readonly key: KeyObject;
   readonly signatureAlgorithm: string;
   readonly requestedExtensions: RequestedExtensions;
@@ -31,7 +36,12 @@ export const DEFAULT_CSR_MAX_BYTES = 64 * 1024;
 
 function toDer(input: string | Uint8Array): Buffer {
   if (typeof input === 'string') {
-    return decodeSinglePem(input, ['CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST'], 'CSR_MALFORMED', 'certificate request');
+    return decodeSinglePem(
+      input,
+      ['CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST'],
+      'CSR_MALFORMED',
+      'certificate request',
+    );
   }
   const bytes = Buffer.from(input);
   // A byte array that starts like text is PEM; DER always starts with SEQUENCE (0x30).
@@ -53,9 +63,19 @@ export function parseCsr(input: string | Uint8Array, options: ParseCsrOptions = 
   const [info, algorithm, signature] = children(root);
   const [version, subjectNode, spkiNode, attributes] = children(info);
   if (
-    children(root).length !== 3 || !info || !algorithm || !signature || signature.type !== Type.BITSTRING ||
-    !version || version.type !== Type.INTEGER || !subjectNode || !spkiNode ||
-    !attributes || attributes.tagClass !== Class.CONTEXT_SPECIFIC || tagOf(attributes) !== 0 || children(info).length !== 4
+    children(root).length !== 3 ||
+    !info ||
+    !algorithm ||
+    !signature ||
+    signature.type !== Type.BITSTRING ||
+    !version ||
+    version.type !== Type.INTEGER ||
+    !subjectNode ||
+    !spkiNode ||
+    !attributes ||
+    attributes.tagClass !== Class.CONTEXT_SPECIFIC ||
+    tagOf(attributes) !== 0 ||
+    children(info).length !== 4
   ) {
     throw new PkiError('CSR_MALFORMED', 'The certificate request does not have the PKCS #10 structure.');
   }
@@ -89,6 +109,7 @@ export function parseCsr(input: string | Uint8Array, options: ParseCsrOptions = 
     subject: readName(subjectNode),
     publicKey: checked.info,
     spki,
+    canonicalSpki: checked.canonicalSpki,
     key: checked.key,
     signatureAlgorithm,
     requestedExtensions: readAttributes(children(attributes)),
@@ -104,7 +125,10 @@ function readAttributes(attributes: ReturnType<typeof children>): RequestedExten
     if (type === OID.extensionRequest) {
       const extensions = children(values)[0];
       if (!extensions || children(values).length !== 1) {
-        throw new PkiError('EXTENSION_INVALID', 'The extensionRequest attribute must hold exactly one Extensions value.');
+        throw new PkiError(
+          'EXTENSION_INVALID',
+          'The extensionRequest attribute must hold exactly one Extensions value.',
+        );
       }
       requested = readRequestedExtensions(extensions);
     }

@@ -6,6 +6,7 @@ export type PkiErrorCode =
   | 'CSR_SIGNATURE_INVALID'
   | 'SIGNATURE_ALGORITHM_UNSUPPORTED'
   | 'KEY_ALGORITHM_UNSUPPORTED'
+  | 'KEY_ENCODING_UNSUPPORTED'
   | 'KEY_TOO_WEAK'
   | 'KEY_SIZE_UNSUPPORTED'
   | 'KEY_EXPONENT_UNSUPPORTED'
@@ -17,7 +18,8 @@ export type PkiErrorCode =
   | 'PROFILE_INPUT_INVALID'
   | 'OCSP_REQUEST_MALFORMED'
   | 'CA_KEY_INVALID'
-  | 'ISSUANCE_SELF_CHECK_FAILED';
+  | 'ISSUANCE_SELF_CHECK_FAILED'
+  | 'CERTIFICATE_LINT_FAILED';
 
 /** A refusal by the CA library: `code` is stable, `message` says what to do about it. */
 export class PkiError extends Error {

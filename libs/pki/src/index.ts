@@ -16,6 +16,7 @@ export * from './serial';
 export * from './profile';
 export * from './certificate';
 export { signCertificate, selfCheck } from './certificate-builder';
+export * from './lint';
 export * from './issuer';
 export * from './ca';
 export * from './revocation-reason';

@@ -1,5 +1,14 @@
 import { X509Certificate } from 'node:crypto';
-import { checkRequestedUsages, isPkiError, parseCsr, PROFILES, toRfc4514, toWindowsStyle, type PkiErrorCode, type ProfileName } from './index';
+import {
+  checkRequestedUsages,
+  isPkiError,
+  parseCsr,
+  PROFILES,
+  toRfc4514,
+  toWindowsStyle,
+  type PkiErrorCode,
+  type ProfileName,
+} from './index';
 import { certPem, fixture, issueFor, NOW, openssl, opensslText, scratch, testCa, URLS } from '../test/support';
 
 const work = scratch();
@@ -10,7 +19,16 @@ async function verifyWithOpenssl(leafPem: string, purpose?: string): Promise<{ s
   const root = work.write('root.pem', certPem(ca.root.der));
   const untrusted = work.write('issuing.pem', certPem(ca.issuing.der));
   const leaf = work.write(`leaf-${Math.random()}.pem`, leafPem);
-  const args = ['verify', '-x509_strict', '-attime', String(Math.floor(NOW.getTime() / 1000)), '-CAfile', root, '-untrusted', untrusted];
+  const args = [
+    'verify',
+    '-x509_strict',
+    '-attime',
+    String(Math.floor(NOW.getTime() / 1000)),
+    '-CAfile',
+    root,
+    '-untrusted',
+    untrusted,
+  ];
   const result = openssl([...args, ...(purpose ? ['-purpose', purpose] : []), leaf]);
   return { status: result.status, out: result.stdout + result.stderr };
 }
@@ -49,7 +67,9 @@ describe('issueCertificate', () => {
     expect(text).toMatch(/X509v3 Subject Key Identifier/);
     expect(text).toMatch(/X509v3 Authority Key Identifier/);
     expect(text).toMatch(/Signature Algorithm: sha256WithRSAEncryption/);
-    expect(text).toMatch(/Subject: C = FR, ST = Ile-de-France, L = Paris, O = J1CFRA, OU = Server, CN = api.example.org/);
+    expect(text).toMatch(
+      /Subject: C = FR, ST = Ile-de-France, L = Paris, O = J1CFRA, OU = Server, CN = api.example.org/,
+    );
   });
 
   it('gives EC keys no encipherment usages (RFC 8813)', async () => {
@@ -67,13 +87,22 @@ describe('issueCertificate', () => {
     expect(text).not.toMatch(/example\.com|bank\.example|evil@/);
     expect(text).not.toMatch(/Name Constraints/);
     const ca = await testCa();
-    const bogusCa = openssl(['verify', '-CAfile', work.write('r.pem', certPem(ca.root.der)), '-untrusted', work.write('i.pem', certPem(ca.issuing.der) + certPem(issued.der)), work.write('fake.pem', certPem(ca.issuing.der))]);
+    const bogusCa = openssl([
+      'verify',
+      '-CAfile',
+      work.write('r.pem', certPem(ca.root.der)),
+      '-untrusted',
+      work.write('i.pem', certPem(ca.issuing.der) + certPem(issued.der)),
+      work.write('fake.pem', certPem(ca.issuing.der)),
+    ]);
     expect(bogusCa.status).toBe(0);
   });
 
   it('uses a fresh random positive 128-bit serial every time', async () => {
     const ca = await testCa();
-    const serials = await Promise.all(Array.from({ length: 20 }, () => issueFor(ca, 'p256.csr', 'server').then((c) => c.serialNumber)));
+    const serials = await Promise.all(
+      Array.from({ length: 20 }, () => issueFor(ca, 'p256.csr', 'server').then((c) => c.serialNumber)),
+    );
     expect(new Set(serials).size).toBe(20);
     for (const serial of serials) {
       expect(serial.length).toBeGreaterThanOrEqual(28);
@@ -91,8 +120,14 @@ describe('issueCertificate', () => {
   it('names the subject in RFC 4514 and Windows style', async () => {
     const issued = await issueFor(await testCa(), 'p256.csr', 'server', { email: 'ops@example.org' });
     const rfc = openssl(['x509', '-noout', '-subject', '-nameopt', 'RFC2253'], certPem(issued.der)).stdout.trim();
-    expect(rfc.replace(/^subject=/, '').replace('emailAddress=ops@example.org', '1.2.840.113549.1.9.1=#160f6f7073406578616d706c652e6f7267')).toBe(toRfc4514(issued.subject));
-    expect(toWindowsStyle(issued.subject)).toBe('E=ops@example.org, CN=api.example.org, OU=Server, O=J1CFRA, L=Paris, S=Ile-de-France, C=FR');
+    expect(
+      rfc
+        .replace(/^subject=/, '')
+        .replace('emailAddress=ops@example.org', '1.2.840.113549.1.9.1=#160f6f7073406578616d706c652e6f7267'),
+    ).toBe(toRfc4514(issued.subject));
+    expect(toWindowsStyle(issued.subject)).toBe(
+      'E=ops@example.org, CN=api.example.org, OU=Server, O=J1CFRA, L=Paris, S=Ile-de-France, C=FR',
+    );
   });
 
   it.each<[ProfileName, string, PkiErrorCode]>([
@@ -100,9 +135,45 @@ describe('issueCertificate', () => {
     ['server', '*.example.org', 'SUBJECT_INVALID'],
     ['workstation', 'a1b2c3d4', 'SUBJECT_INVALID'],
     ['external', 'localhost', 'SUBJECT_INVALID'],
+    ['server', '127.0.0.1', 'SUBJECT_INVALID'],
+    ['external', '10.0.0.1', 'SUBJECT_INVALID'],
+    ['server', '10.1', 'SUBJECT_INVALID'],
+    ['server', '::1', 'SUBJECT_INVALID'],
+    ['external', '2001:db8::1', 'SUBJECT_INVALID'],
+    ['server', 'host.123', 'SUBJECT_INVALID'],
   ])('refuses a %s common name %j', async (profile, commonName, code) => {
     const error: unknown = await issueFor(await testCa(), 'p256.csr', profile, { commonName }).catch((e: unknown) => e);
     expect(isPkiError(error) && error.code).toBe(code);
+  });
+
+  it.each(['a@b.example,CN=admin', 'a b@example.org', '"a"@example.org', 'a@b@example.org'])(
+    'refuses a manager e-mail %j that is not one address',
+    async (email) => {
+      await expect(issueFor(await testCa(), 'p256.csr', 'manager', { commonName: 'jdupont', email })).rejects.toThrow(
+        expect.objectContaining({
+          code: 'SUBJECT_INVALID',
+          message: expect.stringContaining('emailAddress must be one e-mail address'),
+        }),
+      );
+    },
+  );
+
+  it('says that an IP address is not a DNS name', async () => {
+    await expect(issueFor(await testCa(), 'p256.csr', 'server', { commonName: '127.0.0.1' })).rejects.toThrow(
+      /must be a DNS name, not an IP address: "127.0.0.1"/,
+    );
+  });
+
+  it('certifies a compressed EC point in its canonical, uncompressed form, which openssl and node read as the same key', async () => {
+    const ca = await testCa();
+    const issued = await issueFor(ca, 'p256-compressed.csr', 'server');
+    const sent = parseCsr(fixture('p256-compressed.csr'));
+    expect(issued.spki.equals(sent.canonicalSpki)).toBe(true);
+    const x509 = new X509Certificate(issued.der);
+    expect(x509.publicKey.export({ format: 'der', type: 'spki' }).equals(sent.canonicalSpki)).toBe(true);
+    expect(x509.publicKey.equals(sent.key)).toBe(true);
+    expect(opensslText(certPem(issued.der))).toMatch(/pub:\s+04:/);
+    expect((await verifyWithOpenssl(certPem(issued.der), 'sslclient')).status).toBe(0);
   });
 });
 
@@ -114,17 +185,25 @@ describe('checkRequestedUsages (external)', () => {
 
   it('refuses one without serverAuth, naming the expected values', () => {
     expect(() => checkRequestedUsages(PROFILES.external, parseCsr(fixture('external-no-eku.csr')))).toThrow(
-      expect.objectContaining({ code: 'EKU_MISMATCH', message: expect.stringContaining('serverAuth (it asks for clientAuth)') }),
+      expect.objectContaining({
+        code: 'EKU_MISMATCH',
+        message: expect.stringContaining('serverAuth (it asks for clientAuth)'),
+      }),
     );
   });
 
   it('refuses one without key usages, naming them', () => {
     expect(() => checkRequestedUsages(PROFILES.external, parseCsr(fixture('rsa2048.csr')))).toThrow(
-      expect.objectContaining({ code: 'KEY_USAGE_MISMATCH', message: expect.stringContaining('dataEncipherment, digitalSignature, keyEncipherment') }),
+      expect.objectContaining({
+        code: 'KEY_USAGE_MISMATCH',
+        message: expect.stringContaining('dataEncipherment, digitalSignature, keyEncipherment'),
+      }),
     );
   });
 
   it('refuses one that asks for more', () => {
-    expect(() => checkRequestedUsages(PROFILES.external, parseCsr(fixture('hostile.csr')))).toThrow(expect.objectContaining({ code: 'KEY_USAGE_MISMATCH' }));
+    expect(() => checkRequestedUsages(PROFILES.external, parseCsr(fixture('hostile.csr')))).toThrow(
+      expect.objectContaining({ code: 'KEY_USAGE_MISMATCH' }),
+    );
   });
 });

@@ -22,17 +22,25 @@ describe('names', () => {
   });
 
   it('escapes RFC 4514 specials and quotes Windows values that need it', () => {
-    const tricky = name([[OID.organizationName, '#Acme, Inc. "Q" '], [OID.commonName, 'a+b;c<d>e\\f']]);
+    const tricky = name([
+      [OID.organizationName, '#Acme, Inc. "Q" '],
+      [OID.commonName, 'a+b;c<d>e\\f'],
+    ]);
     expect(toRfc4514(tricky)).toBe('CN=a\\+b\\;c\\<d\\>e\\\\f,O=\\#Acme\\, Inc. \\"Q\\"\\ ');
     expect(toWindowsStyle(tricky)).toBe('CN="a+b;c<d>e\\f", O="#Acme, Inc. ""Q"" "');
   });
 
   it('writes emailAddress as a dotted OID with its DER value, as RFC 4514 requires', () => {
-    expect(toRfc4514(name([[OID.emailAddress, 'a@b.c']]))).toBe('1.2.840.113549.1.9.1=#1605614062e2e63'.replace('e2e63', '2e63'));
+    expect(toRfc4514(name([[OID.emailAddress, 'a@b.c']]))).toBe(
+      '1.2.840.113549.1.9.1=#1605614062e2e63'.replace('e2e63', '2e63'),
+    );
   });
 
   it('round-trips through DER with C as PrintableString and UTF-8 elsewhere', () => {
-    const withAccents = name([[OID.countryName, 'FR'], [OID.localityName, 'Orléans']]);
+    const withAccents = name([
+      [OID.countryName, 'FR'],
+      [OID.localityName, 'Orléans'],
+    ]);
     const der = nameToDer(withAccents);
     expect(der.includes(Buffer.from([0x13, 0x02, 0x46, 0x52]))).toBe(true);
     expect(readName(fromDer(toBinary(der)))).toEqual(withAccents);
@@ -44,7 +52,49 @@ describe('names', () => {
     [OID.commonName, ''],
     [OID.commonName, 'x'.repeat(65)],
     [OID.localityName, 'line\nbreak'],
+    [OID.localityName, 'Paris\u0085'],
+    [OID.localityName, 'Paris\u202e'],
+    [OID.stateOrProvinceName, '\u202aIle-de-France\u202c'],
+    [OID.organizationName, 'Acme\u2066Corp\u2069'],
+    [OID.organizationalUnitName, 'Server\u200e'],
+    [OID.commonName, 'api\u200f.example.org'],
+    [OID.commonName, 'api\u061c.example.org'],
+    [OID.commonName, 'api\u200b.example.org'],
+    [OID.commonName, 'api\u200c.example.org'],
+    [OID.commonName, 'api\u200d.example.org'],
+    [OID.commonName, 'api\u2060.example.org'],
+    [OID.commonName, '\ufeffapi.example.org'],
+    [OID.emailAddress, 'a@b.example,CN=admin'],
+    [OID.emailAddress, 'a@b@c.example'],
+    [OID.emailAddress, 'a b@c.example'],
+    [OID.emailAddress, '"a"@c.example'],
+    [OID.emailAddress, 'ops@example.org '],
+    [OID.emailAddress, 'Admin <a@c.example>'],
+    [OID.emailAddress, 'a..b@c.example'],
+    [OID.emailAddress, '.a@c.example'],
+    [OID.emailAddress, 'a@c'],
+    [OID.emailAddress, 'a@-c.example'],
+    [OID.emailAddress, `${'a'.repeat(65)}@c.example`],
   ])('refuses %s = %j', (oid, value) => {
     expect(() => checkAttribute({ oid, value })).toThrow(expect.objectContaining({ code: 'SUBJECT_INVALID' }));
+  });
+
+  it.each(['jdupont@example.org', 'ops+pki@mail.example.org', "o'brien@example.ie", 'a_b-c.d@sub.example.co.uk'])(
+    'accepts the e-mail address %j',
+    (value) => {
+      expect(() => checkAttribute({ oid: OID.emailAddress, value })).not.toThrow();
+    },
+  );
+
+  it('says which attribute is wrong and why', () => {
+    expect(() => checkAttribute({ oid: OID.localityName, value: 'Paris\u202e' })).toThrow(
+      'Subject L contains a bidirectional control character, which can make the name read differently from its bytes (U+202E).',
+    );
+    expect(() => checkAttribute({ oid: OID.stateOrProvinceName, value: 'Ile\u200b' })).toThrow(
+      /^Subject ST contains a zero-width character.*\(U\+200B\)\.$/,
+    );
+    expect(() => checkAttribute({ oid: OID.emailAddress, value: 'a@b.example,CN=admin' })).toThrow(
+      /^Subject emailAddress must be one e-mail address/,
+    );
   });
 });

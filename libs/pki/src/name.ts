@@ -34,10 +34,52 @@ const WINDOWS_NAMES: Readonly<Record<string, string>> = {
   [OID.surname]: 'SN',
 };
 
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
-const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
-const UPPER_BOUNDS: Readonly<Record<string, number>> = {
+/**
+ * Characters no subject value may hold, each with the reason a person reads in the refusal:
+ * C0/C1 controls; Unicode's Bidi_Control characters (U+061C, U+200E/F, U+202A-U+202E,
+ * U+2066-U+2069), which make a displayed name read differently from its bytes; and zero-width
+ * characters (U+200B-U+200D, U+2060, U+FEFF), which make two different names look the same.
+ */
+const FORBIDDEN_CHARACTERS: readonly (readonly [RegExp, string])[] = [
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  [/[\u0000-\u001f\u007f-\u009f]/u, 'a control character'],
+  [
+    /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u,
+    'a bidirectional control character, which can make the name read differently from its bytes',
+  ],
+  [/[\u200b-\u200d\u2060\ufeff]/u, 'a zero-width character, which can make two different names look the same'],
+];
+
+/** Characters as RFC 5280's upper bounds count them: code points, not UTF-16 code units. */
+export const characterCount = (value: string): number =>
+  value.length - (value.match(/[\ud800-\udbff][\udc00-\udfff]/g)?.length ?? 0);
+
+/** Why a value holds a character that no subject attribute may carry (with its code point), or undefined. */
+export function forbiddenCharacter(value: string): string | undefined {
+  for (const [pattern, reason] of FORBIDDEN_CHARACTERS) {
+    const found = pattern.exec(value);
+    if (found) {
+      const codePoint = (found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+      return `${reason} (U+${codePoint})`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * One e-mail address as RFC 5321/5322 write it without quoting or comments: a dot-atom local part
+ * of at most 64 characters, '@', and a DNS domain of at least two labels. Anything else (a second
+ * '@', a comma and more RDN text, spaces, quotes, angle brackets) is not one address.
+ */
+const EMAIL_ADDRESS =
+  /^(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(?:\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))+$/;
+
+/** Whether a string is exactly one e-mail address (see EMAIL_ADDRESS). */
+export const isEmailAddress = (value: string): boolean => EMAIL_ADDRESS.test(value);
+/** The PrintableString alphabet (X.680 41.4). */
+export const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+/** RFC 5280 appendix A upper bounds, in characters. */
+export const UPPER_BOUNDS: Readonly<Record<string, number>> = {
   [OID.commonName]: 64,
   [OID.localityName]: 128,
   [OID.stateOrProvinceName]: 128,
@@ -53,15 +95,22 @@ export function checkAttribute(attribute: NameAttribute): void {
   if (attribute.value.length === 0) {
     throw new PkiError('SUBJECT_INVALID', `Subject ${label} is empty.`);
   }
-  if (CONTROL.test(attribute.value)) {
-    throw new PkiError('SUBJECT_INVALID', `Subject ${label} contains control characters.`);
+  const forbidden = forbiddenCharacter(attribute.value);
+  if (forbidden !== undefined) {
+    throw new PkiError('SUBJECT_INVALID', `Subject ${label} contains ${forbidden}.`);
   }
   const bound = UPPER_BOUNDS[attribute.oid];
-  if (bound !== undefined && attribute.value.length > bound) {
+  if (bound !== undefined && characterCount(attribute.value) > bound) {
     throw new PkiError('SUBJECT_INVALID', `Subject ${label} is longer than ${bound} characters.`);
   }
   if (attribute.oid === OID.countryName && !/^[A-Z]{2}$/.test(attribute.value)) {
     throw new PkiError('SUBJECT_INVALID', 'Subject C must be an ISO 3166 two-letter code in capitals.');
+  }
+  if (attribute.oid === OID.emailAddress && !isEmailAddress(attribute.value)) {
+    throw new PkiError(
+      'SUBJECT_INVALID',
+      `Subject emailAddress must be one e-mail address (local-part@domain, no spaces, quotes, commas or second '@'): ${JSON.stringify(attribute.value)}.`,
+    );
   }
 }
 
@@ -91,7 +140,8 @@ export function readName(node: Asn1): DistinguishedName {
       throw new PkiError('SUBJECT_INVALID', 'Subject values must be UTF8String or PrintableString.');
     }
     const bytes = Buffer.from(valueNode.value as string, 'binary');
-    const value = valueNode.type === Type.UTF8 ? new TextDecoder('utf-8', { fatal: true }).decode(bytes) : bytes.toString('latin1');
+    const value =
+      valueNode.type === Type.UTF8 ? new TextDecoder('utf-8', { fatal: true }).decode(bytes) : bytes.toString('latin1');
     if (valueNode.type === Type.PRINTABLESTRING && !PRINTABLE.test(value)) {
       throw new PkiError('SUBJECT_INVALID', 'A PrintableString subject value holds characters outside its alphabet.');
     }

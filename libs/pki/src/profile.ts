@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { PkiError } from './errors';
 import { OID } from './oids';
 import type { DistinguishedName, NameAttribute } from './name';
@@ -6,7 +7,8 @@ import type { ParsedCsr } from './csr';
 import { ekuName, type GeneralName, type KeyUsage, type ExtendedKeyUsage, EXTENDED_KEY_USAGES } from './extensions';
 
 /** The certificate profiles of the product (docs/design.md, "Request kinds and certificate profiles"), plus the CA's own service certificates. */
-export type ProfileName = 'workstation' | 'server' | 'external' | 'mobile' | 'manager' | 'tls-server' | 'ocsp-responder';
+export type ProfileName =
+  'workstation' | 'server' | 'external' | 'mobile' | 'manager' | 'tls-server' | 'ocsp-responder';
 
 /** What the caller (the API) knows about the subject; the profile decides the rest. */
 export interface ProfileInput {
@@ -35,16 +37,31 @@ export interface Profile {
   subjectAltNames(input: ProfileInput): readonly GeneralName[];
   /** Whether the CA marks the certificate with id-pkix-ocsp-nocheck (delegated OCSP signers). */
   readonly ocspNoCheck: boolean;
+  /** Whether the common name is a host's DNS name, which must then be among the subjectAltName's dNSNames. */
+  readonly dnsCommonName: boolean;
 }
 
 const DNS_NAME = /^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))+$/;
 
 const endEntityUsage = (key: PublicKeyInfo): readonly KeyUsage[] =>
-  key.algorithm === 'RSA' ? ['digitalSignature', 'keyEncipherment', 'dataEncipherment'] : ['digitalSignature', 'keyAgreement'];
+  key.algorithm === 'RSA'
+    ? ['digitalSignature', 'keyEncipherment', 'dataEncipherment']
+    : ['digitalSignature', 'keyAgreement'];
 
 function checkDnsName(commonName: string): void {
+  // 127.0.0.1 and 10.1 (inet_aton's short form) are LDH strings too: a last label of digits only
+  // never ends a host name (RFC 3696 section 2), and an IPv6 address is not one either.
+  if (isIP(commonName) !== 0 || /(?:^|\.)[0-9]+\.?$/.test(commonName)) {
+    throw new PkiError(
+      'SUBJECT_INVALID',
+      `The common name must be a DNS name, not an IP address: ${JSON.stringify(commonName)} (a server certificate names its host by DNS).`,
+    );
+  }
   if (!DNS_NAME.test(commonName)) {
-    throw new PkiError('SUBJECT_INVALID', `The common name must be a fully qualified DNS name (no wildcard): ${JSON.stringify(commonName)}.`);
+    throw new PkiError(
+      'SUBJECT_INVALID',
+      `The common name must be a fully qualified DNS name (no wildcard): ${JSON.stringify(commonName)}.`,
+    );
   }
 }
 
@@ -57,9 +74,11 @@ function checkDeviceId(pattern: RegExp, description: string): (commonName: strin
 }
 
 const none = (): readonly GeneralName[] => [];
-const dnsFromCn = (input: ProfileInput): readonly GeneralName[] => [{ type: 'dns', value: input.commonName.toLowerCase() }];
+const dnsFromCn = (input: ProfileInput): readonly GeneralName[] => [
+  { type: 'dns', value: input.commonName.toLowerCase() },
+];
 
-const base = { ocspNoCheck: false, keyUsage: endEntityUsage } as const;
+const base = { ocspNoCheck: false, dnsCommonName: false, keyUsage: endEntityUsage } as const;
 
 /** Every profile by name. Validity: devices 2 years, servers 397 days (the public-TLS ceiling), users 1 year. */
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
@@ -74,6 +93,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   },
   server: {
     ...base,
+    dnsCommonName: true,
     name: 'server',
     validityDays: 397,
     organizationalUnit: 'Server',
@@ -83,6 +103,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   },
   external: {
     ...base,
+    dnsCommonName: true,
     name: 'external',
     validityDays: 397,
     organizationalUnit: 'Server',
@@ -96,7 +117,10 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     validityDays: 730,
     organizationalUnit: 'Mobile',
     extendedKeyUsage: ['clientAuth'],
-    checkCommonName: checkDeviceId(/^[A-Za-z0-9._:-]{4,64}$/, 'a device identifier of 4 to 64 letters, digits, dots, colons, hyphens or underscores'),
+    checkCommonName: checkDeviceId(
+      /^[A-Za-z0-9._:-]{4,64}$/,
+      'a device identifier of 4 to 64 letters, digits, dots, colons, hyphens or underscores',
+    ),
     subjectAltNames: none,
   },
   manager: {
@@ -111,6 +135,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   },
   'tls-server': {
     ...base,
+    dnsCommonName: true,
     name: 'tls-server',
     validityDays: 397,
     extendedKeyUsage: ['serverAuth'],
@@ -121,7 +146,9 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
       }
     },
     subjectAltNames: (input) => [
-      ...[input.commonName, ...(input.dnsNames ?? [])].filter((v, i, all) => all.indexOf(v) === i).map((value): GeneralName => ({ type: 'dns', value })),
+      ...[input.commonName, ...(input.dnsNames ?? [])]
+        .filter((v, i, all) => all.indexOf(v) === i)
+        .map((value): GeneralName => ({ type: 'dns', value })),
       ...(input.ipAddresses ?? []).map((value): GeneralName => ({ type: 'ip', value })),
     ],
   },

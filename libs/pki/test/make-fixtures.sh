@@ -40,3 +40,16 @@ openssl req -new -key rsa2048.key -config cp.cnf -sha256 -out challenge.csr
 # A multi-valued RDN.
 openssl req -new -key rsa2048.key -subj '/O=J1CFRA/CN=api.example.org+OU=Server' -multivalue-rdn -sha256 -out multivalue.csr
 rm -f cp.cnf
+# The same P-256 key in other encodings of its point and curve (canonicalSpki, KEY_ENCODING_UNSUPPORTED).
+for form in compressed hybrid; do
+  openssl ec -in p256.key -conv_form "$form" -out "p256-$form.key" 2>/dev/null
+  mk "p256-$form" "p256-$form.key"
+done
+openssl ec -in p256.key -param_enc explicit -out p256-explicit.key 2>/dev/null
+mk p256-explicit p256-explicit.key
+rm -f p256-compressed.key p256-hybrid.key p256-explicit.key
+# Requests with text around the PEM block, as `openssl req -text` and GnuTLS's certtool print them.
+mk rsa2048-text rsa2048.key -text
+printf 'organization = "J1CFRA"\nunit = "Server"\ncountry = FR\nstate = "Ile-de-France"\nlocality = "Paris"\ncn = "api.example.org"\n' > certtool.tmpl
+certtool --generate-request --load-privkey p256.key --template certtool.tmpl --outfile p256-certtool.csr 2>/dev/null
+rm -f certtool.tmpl

@@ -77,6 +77,7 @@ function pkiStatus(code: PkiErrorCode): number {
     case 'CSR_SIGNATURE_INVALID':
     case 'SIGNATURE_ALGORITHM_UNSUPPORTED':
     case 'KEY_ALGORITHM_UNSUPPORTED':
+    case 'KEY_ENCODING_UNSUPPORTED':
     case 'KEY_TOO_WEAK':
     case 'KEY_SIZE_UNSUPPORTED':
     case 'KEY_EXPONENT_UNSUPPORTED':
@@ -89,6 +90,7 @@ function pkiStatus(code: PkiErrorCode): number {
       return 422;
     case 'CA_KEY_INVALID':
     case 'ISSUANCE_SELF_CHECK_FAILED':
+    case 'CERTIFICATE_LINT_FAILED':
       return 500;
   }
 }
