@@ -16,6 +16,7 @@ import {
 } from './der';
 import { extensionToAsn1, type Extension } from './extensions';
 import type { Signer } from './signer';
+import { assertCertificateLint, type LintOptions } from './lint';
 
 export interface CertificateTemplate {
   readonly serial: Buffer;
@@ -86,9 +87,21 @@ export function tbsCertificate(template: CertificateTemplate, algorithmOid: stri
 export const unsignedCertificate = (tbsDer: Buffer, algorithmOid: string): Buffer =>
   signedStructure(tbsDer, algorithmOid, Buffer.alloc(0));
 
-/** Builds the TBSCertificate (v3) with the SPKI inserted as it came, and signs it. */
-export async function signCertificate(template: CertificateTemplate, signer: Signer): Promise<Buffer> {
+/**
+ * Builds the TBSCertificate (v3) with the SPKI inserted as given, and signs it. With `lint`, the
+ * to-be-signed certificate is linted first (lint.ts) and nothing is signed when it breaks a rule
+ * (CERTIFICATE_LINT_FAILED): `{}` for a self-signed root, `{ issuer }` for a subordinate CA,
+ * `{ issuer, profile }` for an end entity.
+ */
+export async function signCertificate(
+  template: CertificateTemplate,
+  signer: Signer,
+  lint?: LintOptions,
+): Promise<Buffer> {
   const tbs = tbsCertificate(template, signer.algorithmOid);
+  if (lint) {
+    assertCertificateLint(unsignedCertificate(tbs, signer.algorithmOid), lint);
+  }
   return signedStructure(tbs, signer.algorithmOid, await signer.sign(tbs));
 }
 

@@ -6,8 +6,7 @@ import { canonicalSpki, type PublicKeyInfo } from './public-key';
 import type { Signer } from './signer';
 import { buildSubject, type Profile, type ProfileInput } from './profile';
 import { randomSerial, serialToHex } from './serial';
-import { selfCheck, signedStructure, tbsCertificate, unsignedCertificate } from './certificate-builder';
-import { assertCertificateLint } from './lint';
+import { selfCheck, signCertificate } from './certificate-builder';
 import {
   authorityInfoAccessExtension,
   authorityKeyIdentifierExtension,
@@ -127,8 +126,7 @@ export async function issueCertificate(request: IssueRequest): Promise<IssuedCer
   }
   const serial = request.serial ?? randomSerial();
   const spki = subjectSpki(request);
-  const { algorithmOid } = authority.signer;
-  const tbs = tbsCertificate(
+  const der = await signCertificate(
     {
       serial,
       issuerName: authority.subjectName,
@@ -138,10 +136,9 @@ export async function issueCertificate(request: IssueRequest): Promise<IssuedCer
       spki,
       extensions: profileExtensions(request, spki),
     },
-    algorithmOid,
+    authority.signer,
+    { issuer: authority.certificate, profile },
   );
-  assertCertificateLint(unsignedCertificate(tbs, algorithmOid), { issuer: authority.certificate, profile });
-  const der = signedStructure(tbs, algorithmOid, await authority.signer.sign(tbs));
   selfCheck(der, authority, { notBefore, notAfter });
   return { der, spki, serialNumber: serialToHex(serial), subject, notBefore, notAfter };
 }

@@ -40,6 +40,7 @@ import {
   parseCsr,
   PROFILES,
   profileExtensions,
+  signCertificate,
   subjectAltNameExtension,
   subjectKeyIdentifierExtension,
   type CertificateAuthority,
@@ -440,6 +441,42 @@ describe('lintCertificate: one negative fixture per rule', () => {
     });
     await expect(issue).rejects.toThrow(/RFC 8813/);
     expect(signatures).toHaveLength(0);
+  });
+
+  it('signCertificate lints first when asked (the seam for CA certificates): a root passes, a subordinate without CDP is not signed', async () => {
+    const signatures: Buffer[] = [];
+    const spy: Signer = {
+      ...rsa.authority.signer,
+      sign: (data) => {
+        signatures.push(data);
+        return rsa.authority.signer.sign(data);
+      },
+    };
+    const spki = rsa.authority.signer.spki;
+    const name = nameToDer([{ oid: OID.commonName, value: 'Lint Root' }]);
+    const rootTemplate: CertificateTemplate = {
+      ...template(rsa),
+      issuerName: name,
+      subjectName: name,
+      spki,
+      notBefore: NOW,
+      notAfter: new Date(NOW.getTime() + 365 * DAY),
+      extensions: [
+        basicConstraintsExtension(true),
+        keyUsageExtension(['keyCertSign', 'cRLSign']),
+        subjectKeyIdentifierExtension(keyIdentifier(spki)),
+      ],
+    };
+    const root = await signCertificate(rootTemplate, spy, {});
+    expect(lintCertificate(root)).toEqual([]);
+    expect(signatures).toHaveLength(1);
+    const subordinate = caTemplate(rsa, keyUsageExtension(['digitalSignature', 'keyCertSign', 'cRLSign']));
+    await expect(
+      signCertificate({ ...subordinate, extensions: without(subordinate.extensions, OID.crlDistributionPoints) }, spy, {
+        issuer: rsa.issuing.x509,
+      }),
+    ).rejects.toMatchObject({ code: 'CERTIFICATE_LINT_FAILED', details: { rules: ['crl-distribution-points'] } });
+    expect(signatures).toHaveLength(1);
   });
 
   it('the fixtures are real certificates: openssl parses the signed ones', async () => {
