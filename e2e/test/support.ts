@@ -88,10 +88,10 @@ export async function api<T>(base: string, method: string, path: string, token: 
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/** Runs the built enroll binary. */
-export function enroll(home: string, args: string[]): { status: number; stdout: string; stderr: string } {
+/** Runs the built enroll binary with its client folder in `home` (and more of its environment in `env`). */
+export function enroll(home: string, args: string[], env: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [join(ROOT, 'apps/client/dist/main.js'), ...args], {
-    env: { ...process.env, ENROLL_HOME: home },
+    env: { ...process.env, ENROLL_HOME: home, ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });

@@ -1,6 +1,7 @@
-import type { ClientConfig, RequestKind } from './client-config';
+import type { RequestKind } from '@enroll/domain';
+import type { ClientConfig } from './client-config';
 import { ApiError, describeNetworkFailure, NetworkError, OperationError } from './errors';
-import { readPage, readProblem, readRequest, type RequestSummary, type SubmittedRequest } from './api-model';
+import { readPage, readProblem, readRequest, type RequestSummary } from './api-model';
 import type { DeviceInfo } from './fingerprint';
 import type { FetchFunction } from './http-fetch';
 
@@ -33,7 +34,7 @@ export class ApiClient {
     private readonly timeoutMs: number,
   ) {}
 
-  async submit(body: SubmitBody): Promise<SubmittedRequest> {
+  async submit(body: SubmitBody): Promise<RequestSummary> {
     const url = this.config.urls.request;
     return readRequest(await this.json('POST', url, body), url);
   }
@@ -61,7 +62,7 @@ export class ApiClient {
     return items;
   }
 
-  async getRequest(id: number): Promise<SubmittedRequest> {
+  async getRequest(id: number): Promise<RequestSummary> {
     const url = this.requestUrl(id);
     return readRequest(await this.json('GET', url), url);
   }

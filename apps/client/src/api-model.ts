@@ -1,110 +1,129 @@
-import { OperationError } from './errors';
+import type { ConnectionTestResult, Page, RequestView, Wire } from '@enroll/contract';
+import { isRequestKind, REQUEST_STATUSES, type EnrollmentType, type RequestStatus } from '@enroll/domain';
+import { OperationError, type ApiProblem } from './errors';
 
-/** A request as the client endpoints list it (docs/api.md, "Client endpoints (package token)"). */
-export interface RequestSummary {
-  readonly id: number;
-  readonly status: string;
-  readonly commonName: string;
-  readonly submittedAt: string | null;
-  readonly requestedBy: string;
-  readonly downloadedAt: string | null;
-  readonly downloadedBy: string | null;
-  /** `Machine`, `User` or `External`. */
-  readonly enrollmentType: string;
-  /** Not in the list contract; read when the API sends it. */
-  readonly kind?: string;
-  /** Why a request is Rejected or Cancelled, when the API says. */
-  readonly reason?: string;
-}
-
-/** The 201 answer to a submission. */
-export interface SubmittedRequest extends RequestSummary {
-  readonly subject?: string;
-}
+/**
+ * A request as the client endpoints answer it (docs/api.md, "Client endpoints (package token)"):
+ * the fields of `RequestView` of @enroll/contract that the client reads, as JSON makes them.
+ * `rejectionReason` also carries why a request was Cancelled.
+ */
+export type RequestSummary = Pick<
+  Wire<RequestView>,
+  | 'id'
+  | 'status'
+  | 'kind'
+  | 'commonName'
+  | 'subject'
+  | 'submittedAt'
+  | 'requestedBy'
+  | 'downloadedAt'
+  | 'downloadedBy'
+  | 'enrollmentType'
+  | 'rejectionReason'
+>;
 
 /** The 200 answer of the mTLS test service. */
-export interface TestAnswer {
-  readonly message: string;
-  readonly subject?: string;
-  readonly serialNumber?: string;
-  readonly notAfter?: string;
-}
+export type TestAnswer = Wire<ConnectionTestResult>;
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+// A record lists every member of the union, so that a new enrollment type fails to compile here.
+const ENROLLMENT_TYPES: Readonly<Record<EnrollmentType, true>> = { Machine: true, User: true, External: true };
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const unexpected = (url: string, what: string): OperationError =>
-  new OperationError('UNEXPECTED_RESPONSE', `The service at ${url} answered with an unexpected body (${what}): is the URL right and the API current?`);
+  new OperationError(
+    'UNEXPECTED_RESPONSE',
+    `The service at ${url} answered with an unexpected body (${what}): is the URL right and the API current?`,
+  );
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const isStatus = (value: unknown): value is RequestStatus => REQUEST_STATUSES.some((status) => status === value);
+const isEnrollmentType = (value: unknown): value is EnrollmentType =>
+  typeof value === 'string' && Object.hasOwn(ENROLLMENT_TYPES, value);
+const isText = (value: unknown): value is string => typeof value === 'string';
+const isTextOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string';
 
-/** The last reason in a request's history, for APIs that keep reasons there only. */
-function historyReason(value: unknown): string | undefined {
-  if (!Array.isArray(value)) {
-    return undefined;
-  }
-  const reasons = value.filter(isRecord).map((entry) => text(entry.reason));
-  return reasons.filter((r): r is string => r !== undefined).at(-1);
-}
-
-/** Reads one request object; the id may come as a number or a numeric string. */
-export function readRequest(value: unknown, url: string): SubmittedRequest {
+/**
+ * Reads one request object. The types say what the API promises; this checks that the body keeps
+ * that promise, so that a wrong URL (another JSON service, a proxy's page) says so instead of
+ * installing nonsense.
+ */
+export function readRequest(value: unknown, url: string): RequestSummary {
   if (!isRecord(value)) {
     throw unexpected(url, 'not a request object');
   }
-  const id = typeof value.id === 'string' && /^\d+$/.test(value.id) ? Number(value.id) : value.id;
-  if (typeof id !== 'number' || !Number.isSafeInteger(id) || typeof value.status !== 'string') {
-    throw unexpected(url, 'a request without an integer id or a status');
+  const {
+    id,
+    status,
+    kind,
+    commonName,
+    subject,
+    submittedAt,
+    requestedBy,
+    downloadedAt,
+    downloadedBy,
+    enrollmentType,
+    rejectionReason,
+  } = value;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || !isStatus(status)) {
+    throw unexpected(url, 'a request without an integer id or a known status');
   }
-  const reason =
-    text(value.rejectionReason) ?? text(value.cancellationReason) ?? text(value.statusReason) ?? text(value.reason) ?? historyReason(value.history);
-  const kind = text(value.kind);
-  const subject = text(value.subject);
+  if (!isRequestKind(kind) || !isEnrollmentType(enrollmentType)) {
+    throw unexpected(url, `request ${id} has no known kind or enrollment type`);
+  }
+  if (!isText(commonName) || !isText(subject) || !isText(submittedAt) || !isText(requestedBy)) {
+    throw unexpected(url, `request ${id} lacks its common name, subject, submission date or requester`);
+  }
+  if (!isTextOrNull(downloadedAt) || !isTextOrNull(downloadedBy) || !isTextOrNull(rejectionReason)) {
+    throw unexpected(url, `request ${id} has a download or rejection field that is neither text nor null`);
+  }
   return {
     id,
-    status: value.status,
-    commonName: text(value.commonName) ?? '',
-    submittedAt: text(value.submittedAt) ?? null,
-    requestedBy: text(value.requestedBy) ?? '',
-    downloadedAt: text(value.downloadedAt) ?? null,
-    downloadedBy: text(value.downloadedBy) ?? null,
-    enrollmentType: text(value.enrollmentType) ?? '',
-    ...(kind === undefined ? {} : { kind }),
-    ...(reason === undefined ? {} : { reason }),
-    ...(subject === undefined ? {} : { subject }),
+    status,
+    kind,
+    commonName,
+    subject,
+    submittedAt,
+    requestedBy,
+    downloadedAt,
+    downloadedBy,
+    enrollmentType,
+    rejectionReason,
   };
 }
 
-/** Reads one page of a list: `{ items, nextCursor }` (a bare array is accepted too). */
-export function readPage(value: unknown, url: string): { items: RequestSummary[]; nextCursor: string | null } {
-  if (Array.isArray(value)) {
-    return { items: value.map((item) => readRequest(item, url)), nextCursor: null };
-  }
-  if (!isRecord(value) || !Array.isArray(value.items)) {
+/** Reads one page of a list: `{ items, nextCursor }`. */
+export function readPage(value: unknown, url: string): Page<RequestSummary> {
+  if (!isRecord(value) || !Array.isArray(value.items) || !isTextOrNull(value.nextCursor)) {
     throw unexpected(url, 'not a list of requests');
   }
-  return { items: value.items.map((item) => readRequest(item, url)), nextCursor: text(value.nextCursor) ?? null };
+  return { items: value.items.map((item) => readRequest(item, url)), nextCursor: value.nextCursor };
 }
 
 export function readTestAnswer(value: unknown, url: string): TestAnswer {
-  if (!isRecord(value) || typeof value.message !== 'string') {
-    throw unexpected(url, 'no message');
+  if (
+    !isRecord(value) ||
+    !isText(value.message) ||
+    !isText(value.subject) ||
+    !isText(value.serialNumber) ||
+    !isText(value.notAfter)
+  ) {
+    throw unexpected(url, 'not the answer of the test connection service');
   }
-  const subject = text(value.subject);
-  const serialNumber = text(value.serialNumber);
-  const notAfter = text(value.notAfter);
-  return {
-    message: value.message,
-    ...(subject === undefined ? {} : { subject }),
-    ...(serialNumber === undefined ? {} : { serialNumber }),
-    ...(notAfter === undefined ? {} : { notAfter }),
-  };
+  return { message: value.message, subject: value.subject, serialNumber: value.serialNumber, notAfter: value.notAfter };
 }
 
 /** Whether a request is an external one (its key is elsewhere; it is saved, not installed). */
-export const isExternal = (request: RequestSummary): boolean => request.enrollmentType === 'External' || request.kind === 'external';
+export const isExternal = (request: RequestSummary): boolean => request.kind === 'external';
 
-/** Reads a problem+json body; anything else becomes a problem with the HTTP status and a snippet. */
-export function readProblem(status: number, statusText: string, body: string): { status: number; code?: string; title?: string; detail?: string } {
+const nonEmpty = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+/**
+ * Reads a problem+json body (docs/api.md: `type`, `title`, `status`, `detail`, `code`). Anything else,
+ * such as a proxy's error page, becomes a problem with the HTTP status and a snippet of the body.
+ */
+export function readProblem(status: number, statusText: string, body: string): ApiProblem {
   let value: unknown;
   try {
     value = JSON.parse(body);
@@ -112,11 +131,12 @@ export function readProblem(status: number, statusText: string, body: string): {
     value = undefined;
   }
   if (isRecord(value)) {
-    const code = text(value.code);
-    const title = text(value.title) ?? text(value.error);
-    const detailValue = Array.isArray(value.message) ? value.message.join('; ') : value.message;
-    const detail = text(value.detail) ?? text(detailValue);
-    return { status, ...(code ? { code } : {}), ...(title ? { title } : {}), ...(detail ? { detail } : {}) };
+    const code = nonEmpty(value.code);
+    const title = nonEmpty(value.title);
+    const detail = nonEmpty(value.detail);
+    if (code !== undefined || title !== undefined || detail !== undefined) {
+      return { status, ...(code ? { code } : {}), ...(title ? { title } : {}), ...(detail ? { detail } : {}) };
+    }
   }
   const snippet = body.replace(/\s+/g, ' ').trim().slice(0, 200);
   return { status, title: statusText || `HTTP ${status}`, ...(snippet ? { detail: snippet } : {}) };

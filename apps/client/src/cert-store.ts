@@ -1,6 +1,7 @@
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CertificateStore } from '@enroll/domain';
 import { certificatesToPem, toPkcs12 } from '@enroll/pki';
 import { ensureDir, PRIVATE_DIR, PRIVATE_FILE, PUBLIC_DIR, PUBLIC_FILE, readTextIfExists, writeFileAtomic } from './fs-util';
 import { installFolder } from './paths';
@@ -39,7 +40,7 @@ export function filesIn(folder: string): InstalledFiles {
 
 export interface InstallInput {
   readonly storeDir: string;
-  readonly store: 'machine' | 'user';
+  readonly store: CertificateStore;
   readonly requestId: number;
   readonly keyPem: string;
   readonly leaf: Buffer;

@@ -4,7 +4,7 @@ import type { ApiClient } from './api-client';
 import type { RequestSummary } from './api-model';
 import { installCertificate } from './cert-store';
 import { issuedByCaChain, readBundle } from './certificate-checks';
-import { REQUEST_KINDS, type ClientConfig, type RequestKind } from './client-config';
+import type { ClientConfig } from './client-config';
 import type { Context } from './context';
 import { OperationError } from './errors';
 import { ensureDir, PRIVATE_DIR, PUBLIC_FILE, writeFileAtomic } from './fs-util';
@@ -26,16 +26,13 @@ export type InstallResult =
   | { readonly action: 'installed'; readonly folder: string; readonly serialNumber: string; readonly notAfter: string; readonly confirmed: boolean }
   | { readonly action: 'key-elsewhere' };
 
-const kindOf = (request: RequestSummary, record: LocalRequest | undefined): RequestKind =>
-  record?.kind ?? REQUEST_KINDS.find((k) => k === request.kind) ?? (request.enrollmentType === 'External' ? 'external' : 'workstation');
-
 const baseRecord = (pickup: Pickup, request: RequestSummary, record: LocalRequest | undefined): LocalRequest =>
   record ?? {
     id: request.id,
     packageId: pickup.config.packageId,
-    kind: kindOf(request, record),
+    kind: request.kind,
     commonName: request.commonName,
-    submittedAt: request.submittedAt ?? '',
+    submittedAt: request.submittedAt,
     requestedBy: request.requestedBy,
   };
 

@@ -1,10 +1,11 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { API_REVOCATION_REASONS } from '@enroll/domain';
 import { externalCommand, type ExternalOptions } from './commands/external';
 import { getCommand, type GetOptions } from './commands/get';
 import { infoCommand, type InfoOptions } from './commands/info';
 import { initCommand, type InitOptions } from './commands/init';
 import { logCommand } from './commands/log';
-import { DEVICE_REVOCATION_REASONS, revokeCommand, type RevokeOptions } from './commands/revoke';
+import { revokeCommand, type RevokeOptions } from './commands/revoke';
 import { statusCommand, type StatusOptions } from './commands/status';
 import { subjectCommand, type SubjectOptions } from './commands/subject';
 import { submitCommand, type SubmitOptions } from './commands/submit';
@@ -118,7 +119,7 @@ function buildProgram(options: RunOptions, execute: Execute): Command {
     .action((opts: ExternalOptions, cmd: Command) => execute(cmd, (ctx) => externalCommand(ctx, opts)));
 
   command('revoke', "revoke this device's certificate over mutual TLS")
-    .addOption(new Option('--reason <reason>', 'RFC 5280 reason').choices([...DEVICE_REVOCATION_REASONS]).makeOptionMandatory())
+    .addOption(new Option('--reason <reason>', 'RFC 5280 reason').choices([...API_REVOCATION_REASONS]).makeOptionMandatory())
     .option('--request <id>', 'the request whose certificate to revoke (default the latest installed)', requestId)
     .action((opts: RevokeOptions, cmd: Command) => execute(cmd, (ctx) => revokeCommand(ctx, opts)));
 

@@ -36,6 +36,12 @@ describe('client config validation', () => {
     expect(parseClientConfig(`\uFEFF${JSON.stringify(valid())}`, 'pkg.json')).toEqual(valid());
   });
 
+  it('accepts a newer file naming a URL this client does not call (urls.renew), and keeps it', () => {
+    const newer = { ...valid(), urls: { ...valid().urls, renew: 'https://localhost:3443/api/v1/enrollment/renew' } };
+    expect(clientConfigProblems(newer)).toEqual([]);
+    expect(parseClientConfig(JSON.stringify(newer), 'pkg.json')).toEqual(newer);
+  });
+
   it.each<[string, unknown, RegExp]>([
     ['format', 'enroll-client-config/2', /format must be "enroll-client-config\/1"/],
     ['packageId', 'pkg-1', /packageId must be a UUID/],

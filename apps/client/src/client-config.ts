@@ -1,28 +1,20 @@
+import type { ClientConfig as ContractClientConfig } from '@enroll/contract';
+import { CERTIFICATE_STORES, REQUEST_KINDS, type RequestKind } from '@enroll/domain';
 import { errorMessage, UsageError } from './errors';
 
-/** The request kinds a package may allow (docs/design.md, "Request kinds and certificate profiles"). */
-export const REQUEST_KINDS = ['workstation', 'server', 'mobile', 'external'] as const;
-export type RequestKind = (typeof REQUEST_KINDS)[number];
+export const CLIENT_CONFIG_FORMAT: ContractClientConfig['format'] = 'enroll-client-config/1';
 
-export const CLIENT_CONFIG_FORMAT = 'enroll-client-config/1';
+/** The services the client calls. Newer package files name more (`renew`): they are kept, not read. */
+type ClientUrls = Pick<ContractClientConfig['urls'], 'api' | 'request' | 'revoke' | 'test' | 'caChain'>;
 
-/** The enrollment package file exported by the portal: the contract between the API and the client. */
-export interface ClientConfig {
-  readonly format: typeof CLIENT_CONFIG_FORMAT;
-  readonly packageId: string;
-  readonly organization: { readonly code: string; readonly name: string; readonly country: string };
-  readonly environment: string;
-  readonly store: 'machine' | 'user';
-  readonly kinds: readonly RequestKind[];
-  readonly urls: {
-    readonly api: string;
-    readonly request: string;
-    readonly revoke: string;
-    readonly test: string;
-    readonly caChain: string;
-  };
-  readonly token: string;
-}
+/**
+ * The enrollment package file exported by the portal (`clientConfig` of @enroll/contract), as far
+ * as the client reads and checks it: files exported before the API named a new URL stay valid.
+ * Read-only here: the client never changes it.
+ */
+export type ClientConfig = DeepReadonly<Omit<ContractClientConfig, 'urls'> & { urls: ClientUrls }>;
+
+type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // The environment becomes a folder name (config/<environment>/): no separators, no dot-dot tricks.
@@ -75,8 +67,8 @@ export function clientConfigProblems(value: unknown): string[] {
     errors.push('organization must be an object with code, name and country');
   }
   checkString(errors, 'environment', value.environment, ENVIRONMENT, 'an environment name of letters, digits, spaces, dots, dashes or underscores');
-  if (value.store !== 'machine' && value.store !== 'user') {
-    errors.push(`store must be "machine" or "user", not ${JSON.stringify(value.store)}`);
+  if (!CERTIFICATE_STORES.some((store) => store === value.store)) {
+    errors.push(`store must be ${CERTIFICATE_STORES.map((store) => `"${store}"`).join(' or ')}, not ${JSON.stringify(value.store)}`);
   }
   const kinds = value.kinds;
   if (!Array.isArray(kinds) || kinds.length === 0) {

@@ -1,3 +1,5 @@
+import type { Problem } from '@enroll/contract';
+
 /**
  * Exit codes that scripts can trust. They are part of the command line's contract (printed by
  * `enroll --help`): change one only with a new major version.
@@ -56,13 +58,11 @@ export class NetworkError extends CliError {
   }
 }
 
-/** The body of an application/problem+json answer (RFC 9457), as far as the client reads it. */
-export interface Problem {
-  readonly status: number;
-  readonly code?: string;
-  readonly title?: string;
-  readonly detail?: string;
-}
+/**
+ * A refusal as far as the client could read it: the API's problem+json (`Problem` of
+ * @enroll/contract), or only the status and a snippet when something else answered.
+ */
+export type ApiProblem = Pick<Problem, 'status'> & Partial<Pick<Problem, 'code' | 'title' | 'detail'>>;
 
 /** The service answered, and refused (exit 1). */
 export class ApiError extends CliError {
@@ -70,7 +70,7 @@ export class ApiError extends CliError {
 
   constructor(
     readonly url: string,
-    readonly problem: Problem,
+    readonly problem: ApiProblem,
   ) {
     const what = problem.detail ?? problem.title ?? `HTTP ${problem.status}`;
     super(EXIT.failed, problem.code ?? `HTTP_${problem.status}`, `The service refused the call to ${url} (${problem.status}${problem.code ? ` ${problem.code}` : ''}): ${what}`);

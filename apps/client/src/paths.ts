@@ -1,4 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
+import type { CertificateStore } from '@enroll/domain';
 
 /** The environment as the client reads it (passed in, so that tests and e2e runs can set it). */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -34,7 +35,7 @@ export function clientPaths(env: Env, homedir: string): ClientPaths {
 }
 
 /** The store folder a package installs into. */
-export const storeFolder = (paths: ClientPaths, store: 'machine' | 'user'): string => (store === 'machine' ? paths.machineStore : paths.userStore);
+export const storeFolder = (paths: ClientPaths, store: CertificateStore): string => (store === 'machine' ? paths.machineStore : paths.userStore);
 
 /**
  * A request's own folder (key, CSR, certificate, record). Request ids are only unique within one

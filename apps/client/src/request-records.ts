@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CertificateStore, RequestKind } from '@enroll/domain';
 import type { KeyAlgorithm } from '@enroll/pki';
-import type { RequestKind } from './client-config';
 import { ensureDir, exists, PRIVATE_DIR, PRIVATE_FILE, PUBLIC_FILE, readTextIfExists, writeFileAtomic } from './fs-util';
 import { requestFolder, requestsFolder, type ClientPaths } from './paths';
 
@@ -23,7 +23,7 @@ export interface LocalRequest {
 
 export interface InstallRecord {
   readonly at: string;
-  readonly store: 'machine' | 'user';
+  readonly store: CertificateStore;
   readonly folder: string;
   readonly serialNumber: string;
   readonly notAfter: string;

@@ -5,19 +5,22 @@ import { formatDate, renderFields, renderTable } from './table';
 const request = (overrides: Partial<RequestSummary>): RequestSummary => ({
   id: 7,
   status: 'Pending',
+  kind: 'workstation',
   commonName: '0123456789ABCDEF0123456789ABCDEF',
+  subject: 'CN=0123456789ABCDEF0123456789ABCDEF,OU=Workstation,O=J1CFRA,C=FR',
   submittedAt: '2026-11-24T09:05:00.000Z',
   requestedBy: 'WS-0042\\alice',
   downloadedAt: null,
   downloadedBy: null,
   enrollmentType: 'Machine',
+  rejectionReason: null,
   ...overrides,
 });
 
 describe('the status table', () => {
   it('has the columns of the original client, aligned, ids right-aligned, dates in UTC', () => {
     const table = renderStatusTable([
-      request({ id: 12, status: 'Downloaded', commonName: 'api.laposte.example', enrollmentType: 'External', downloadedAt: '2026-11-25T17:45:30Z', downloadedBy: 'WS-0042\\bob' }),
+      request({ id: 12, status: 'Downloaded', kind: 'external', commonName: 'api.laposte.example', enrollmentType: 'External', downloadedAt: '2026-11-25T17:45:30Z', downloadedBy: 'WS-0042\\bob' }),
       request({}),
     ]);
     expect(table).toBe(

@@ -86,14 +86,14 @@ export async function externalCommand(ctx: Context, options: ExternalOptions): P
     packageId: config.packageId,
     kind: 'external',
     commonName: view.commonName,
-    submittedAt: submitted.submittedAt ?? ctx.now().toISOString(),
+    submittedAt: submitted.submittedAt,
     requestedBy: requester,
   });
   const rejected = submitted.status === 'Rejected';
   await ctx.log(rejected ? 'submitted-rejected' : 'submitted', `Submitted an external request for ${view.commonName} from ${source}; status ${submitted.status}.`, submitted.id);
   ctx.out.result({ sent: true, request: submitted, csr: view, device, requestedBy: requester });
   if (rejected) {
-    ctx.out.text(`The request was recorded but rejected for request Id ${submitted.id}: ${submitted.reason ?? 'no reason given'}.`);
+    ctx.out.text(`The request was recorded but rejected for request Id ${submitted.id}: ${submitted.rejectionReason ?? 'no reason given'}.`);
     return EXIT.failed;
   }
   ctx.out.text(`The new certificate request has been submitted successfully for request Id ${submitted.id}.`);

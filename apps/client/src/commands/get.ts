@@ -21,14 +21,11 @@ export type Outcome =
   | { readonly id: number; readonly action: 'rejected' | 'cancelled'; readonly reason: string }
   | { readonly id: number; readonly action: 'failed'; readonly code: string; readonly error: string };
 
-/** Reasons missing from the list are fetched one by one; this caps the calls for a long history. */
-const MAX_REASON_LOOKUPS = 20;
-
 async function localInstallPresent(record: LocalRequest | undefined, store: string): Promise<boolean> {
   return record?.installed !== undefined && (await exists(installedFiles(store, record.id).certificate));
 }
 
-async function pickUp(pickup: Pickup, request: RequestSummary, record: LocalRequest | undefined, lookups: { count: number }): Promise<Outcome> {
+async function pickUp(pickup: Pickup, request: RequestSummary, record: LocalRequest | undefined): Promise<Outcome> {
   const { ctx, config } = pickup;
   const id = request.id;
   const status = request.status;
@@ -45,12 +42,8 @@ async function pickUp(pickup: Pickup, request: RequestSummary, record: LocalRequ
     return { id, action: status === 'Installed' ? 'up-to-date' : 'key-elsewhere', status };
   }
   if (status === 'Rejected' || status === 'Cancelled') {
-    let reason = request.reason;
-    if (reason === undefined && lookups.count < MAX_REASON_LOOKUPS) {
-      lookups.count++;
-      reason = (await pickup.api.getRequest(id)).reason;
-    }
-    return { id, action: status === 'Rejected' ? 'rejected' : 'cancelled', reason: reason ?? 'no reason given' };
+    // The API keeps a cancellation's reason (the newer request's id) where it keeps a rejection's.
+    return { id, action: status === 'Rejected' ? 'rejected' : 'cancelled', reason: request.rejectionReason ?? 'no reason given' };
   }
   if (status === 'Requested' || status === 'Pending') {
     return { id, action: 'pending', status };
@@ -112,12 +105,11 @@ export async function getCommand(ctx: Context, options: GetOptions): Promise<Exi
   }
   const caChain = await ensureCaChain(ctx.paths, () => api.fetchCaChain());
   const pickup: Pickup = { ctx, config, api, caChain, requester, pkcs12Password: options.p12Password ?? ctx.env.ENROLL_P12_PASSWORD };
-  const lookups = { count: 0 };
   const outcomes: Outcome[] = [];
   for (const request of [...listed, ...extra].sort((a, b) => a.id - b.id)) {
     let outcome: Outcome;
     try {
-      outcome = await pickUp(pickup, request, records.get(request.id), lookups);
+      outcome = await pickUp(pickup, request, records.get(request.id));
     } catch (error) {
       // A network failure stops everything (exit 3); a refusal or a bad certificate spoils one request only.
       if (!(error instanceof CliError) || error.exitCode === EXIT.network) {

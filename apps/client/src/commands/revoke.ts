@@ -1,3 +1,4 @@
+import type { ApiRevocationReason } from '@enroll/domain';
 import { readProblem } from '../api-model';
 import type { Context } from '../context';
 import { ApiError, describeNetworkFailure, EXIT, NetworkError, OperationError, type ExitCode } from '../errors';
@@ -6,12 +7,8 @@ import { findInstalled } from '../installed-certificate';
 import { classifyTlsFailure, mtlsRequest, MtlsTransportError } from '../mtls-client';
 import { saveRecord } from '../request-records';
 
-/** The RFC 5280 reasons a device may give for its own certificate (docs/api.md, "Device endpoints (mTLS port)"). */
-export const DEVICE_REVOCATION_REASONS = ['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation'] as const;
-export type DeviceRevocationReason = (typeof DEVICE_REVOCATION_REASONS)[number];
-
 export interface RevokeOptions {
-  readonly reason: DeviceRevocationReason;
+  readonly reason: ApiRevocationReason;
   readonly request?: number;
 }
 

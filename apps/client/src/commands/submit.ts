@@ -117,13 +117,13 @@ export async function submitCommand(ctx: Context, options: SubmitOptions): Promi
     kind,
     commonName,
     keyAlgorithm: algorithm,
-    submittedAt: submitted.submittedAt ?? ctx.now().toISOString(),
+    submittedAt: submitted.submittedAt,
     requestedBy: requester,
   });
   const rejected = submitted.status === 'Rejected';
   await ctx.log(
     rejected ? 'submitted-rejected' : 'submitted',
-    `Submitted a ${kind} request for ${commonName} (${algorithm} key made on the device); status ${submitted.status}${submitted.reason ? `: ${submitted.reason}` : ''}.`,
+    `Submitted a ${kind} request for ${commonName} (${algorithm} key made on the device); status ${submitted.status}${submitted.rejectionReason ? `: ${submitted.rejectionReason}` : ''}.`,
     submitted.id,
   );
 
@@ -145,7 +145,7 @@ export async function submitCommand(ctx: Context, options: SubmitOptions): Promi
     ]),
   );
   if (rejected) {
-    ctx.out.text(`The request was recorded but rejected for request Id ${submitted.id}: ${submitted.reason ?? 'no reason given'}.`);
+    ctx.out.text(`The request was recorded but rejected for request Id ${submitted.id}: ${submitted.rejectionReason ?? 'no reason given'}.`);
     return EXIT.failed;
   }
   ctx.out.text(`The new certificate request has been submitted successfully for request Id ${submitted.id}.`);

@@ -1,9 +1,10 @@
 import { X509Certificate } from 'node:crypto';
+import type { DeviceCertificateProblemCode } from '@enroll/contract';
 import { readProblem, readTestAnswer } from '../api-model';
 import { localCertificateCheck, type LocalCheck } from '../certificate-checks';
 import { ensureCaChain } from '../config-store';
 import type { Context } from '../context';
-import { EXIT, OperationError, type ExitCode, type Problem } from '../errors';
+import { EXIT, OperationError, type ApiProblem, type ExitCode } from '../errors';
 import { findInstalled } from '../installed-certificate';
 import { classifyTlsFailure, mtlsRequest, MtlsTransportError, type TlsFailureKind } from '../mtls-client';
 
@@ -22,22 +23,26 @@ function parseJson(body: string, url: string): unknown {
   }
 }
 
-/** Which check a refusal of the test service names, from its problem code and text. */
-export function checkFromProblem(problem: Problem): TestCheck {
-  const text = `${problem.code ?? ''} ${problem.title ?? ''} ${problem.detail ?? ''}`;
-  if (/revoked/i.test(text)) {
-    return 'revoked';
-  }
-  if (/not[ _-]?yet[ _-]?valid/i.test(text)) {
-    return 'not-yet-valid';
-  }
-  if (/expired/i.test(text)) {
-    return 'expired';
-  }
-  if (/unknown[ _-]?(issuer|ca)|not[ _-]issued|issuer/i.test(text)) {
-    return 'unknown-issuer';
-  }
-  return 'refused';
+// Every code of the contract has its check (a new code fails to compile here); the service's
+// CERTIFICATE_REQUIRED and UNKNOWN_CERTIFICATE have no local counterpart: a plain refusal.
+const CHECK_OF_CODE: Readonly<Record<DeviceCertificateProblemCode, TestCheck>> = {
+  CERTIFICATE_REQUIRED: 'refused',
+  UNKNOWN_ISSUER: 'unknown-issuer',
+  CERTIFICATE_NOT_YET_VALID: 'not-yet-valid',
+  CERTIFICATE_EXPIRED: 'expired',
+  UNKNOWN_CERTIFICATE: 'refused',
+  CERTIFICATE_REVOKED: 'revoked',
+};
+
+const isDeviceCertificateCode = (code: string | undefined): code is DeviceCertificateProblemCode => code !== undefined && Object.hasOwn(CHECK_OF_CODE, code);
+
+/**
+ * Which check a refusal of the test service names, by its stable `code` (docs/api.md, "Device
+ * endpoints (mTLS port)"): the detail is for people and may change wording any day. A code this
+ * client does not know is a plain refusal.
+ */
+export function checkFromProblem(problem: ApiProblem): TestCheck {
+  return isDeviceCertificateCode(problem.code) ? CHECK_OF_CODE[problem.code] : 'refused';
 }
 
 const localMessage = (check: Exclude<LocalCheck, 'ok'>, id: number, folder: string, caFile: string, notBefore: string, notAfter: string): string => {

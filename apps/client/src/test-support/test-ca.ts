@@ -1,10 +1,10 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
-  checkPublicKey, createCertificateAuthority, generatePrivateKey, issueCertificate, loadCertificateAuthority, pkiUrls, PROFILES, toPem,
+  checkPublicKey, createCertificateAuthority, issueCertificate, loadCertificateAuthority, pkiUrls, PROFILES, toPem,
   type CertificateAuthority, type ProfileInput, type ProfileName,
 } from '@enroll/pki';
 
-const PASSPHRASE = 'test passphrase for the stub CA';
+const PASSPHRASE = 'test passphrase for the unit tests CA';
 
 /** A real CA from the CA library (EC P-256: fast to make), created a day in the past. */
 export async function makeTestCa(): Promise<CertificateAuthority> {
@@ -30,11 +30,4 @@ export async function issueFor(
     now,
   });
   return { der: issued.der, pem: toPem('CERTIFICATE', issued.der), serialNumber: issued.serialNumber };
-}
-
-/** The TLS server certificate of the stub's mTLS port: localhost and 127.0.0.1. */
-export async function tlsServerCredentials(ca: CertificateAuthority): Promise<{ key: string; cert: string }> {
-  const key = await generatePrivateKey('EC-P256');
-  const issued = await issueFor(ca, 'tls-server', key, { commonName: 'localhost', ipAddresses: ['127.0.0.1'] });
-  return { key: key.export({ type: 'pkcs8', format: 'pem' }).toString(), cert: issued.pem + ca.chainPem };
 }
