@@ -20,3 +20,21 @@ export interface CertificateView {
 
 /** The download formats of certificates: PEM (leaf then chain), DER (leaf), PKCS#7 (leaf and chain). */
 export type CertificateFormat = 'pem' | 'der' | 'p7b';
+
+/** What a certificate's DER says, as node's X509Certificate reads it. */
+export interface DecodedCertificate {
+  /** The issuer's distinguished name, most significant attribute last (RFC 4514 order). */
+  issuer: string;
+  /** As OpenSSL prints it: `DNS:host, IP Address:10.0.0.1`; null without the extension. */
+  subjectAltName: string | null;
+  /** The extended key usage OIDs. */
+  extendedKeyUsage: string[];
+  publicKey: { algorithm: string; size?: number; curve?: string };
+  /** SHA-256 of the DER, colon-separated hex. */
+  fingerprintSha256: string;
+}
+
+/** `GET /api/v1/certificates/{serial}`: the certificate as listed, and decoded. */
+export interface CertificateDetail extends CertificateView {
+  decoded?: DecodedCertificate;
+}

@@ -71,6 +71,10 @@ export interface CertificateFilter {
   readonly organization?: string;
   readonly status?: 'valid' | 'expired' | 'revoked';
   readonly expiringBefore?: Date;
+  /** The profile (a request kind, `manager` for people's certificates). */
+  readonly profile?: string;
+  /** The start of the serial (hex), or a fragment of the common name. */
+  readonly q?: string;
   readonly cursor?: string;
   readonly limit: number;
   readonly now: Date;
@@ -143,6 +147,15 @@ export class CertificatesRepository {
     }
     if (filter.expiringBefore) {
       where.add((p) => `c.not_after < ${p}`, filter.expiringBefore);
+    }
+    if (filter.profile) {
+      where.add((p) => `c.profile = ${p}`, filter.profile);
+    }
+    if (filter.q) {
+      const text = filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+      // Serials are stored in upper-case hex (serialToHex); people paste them with colons.
+      const serial = /^[0-9a-f:]+$/.test(text) ? ` OR c.serial LIKE ${where.bind(`${text.replace(/:/g, '').toUpperCase()}%`)}` : '';
+      where.addCondition(`(lower(c.common_name) LIKE ${where.bind(`%${text}%`)}${serial})`);
     }
     const after = decodeCursor(filter.cursor, 2);
     if (after) {

@@ -7,7 +7,25 @@ import { DEFAULT_LIMIT, toPage, type Page } from '../common/paging';
 import { CaService, CertificatesRepository, type CertificateRow } from '../authority';
 import { renderCertificate, type RenderedCertificate } from './certificate-format';
 import type { CertificateListQuery } from './dto/certificate-queries.dto';
-import type { CertificateView } from '@enroll/contract';
+import { X509Certificate } from 'node:crypto';
+import type { CertificateDetail, CertificateView, DecodedCertificate } from '@enroll/contract';
+
+function decode(der: Buffer): DecodedCertificate {
+  const x = new X509Certificate(der);
+  const key = x.publicKey.asymmetricKeyDetails;
+  // Typed as always present, but undefined for a certificate without the extension.
+  return {
+    issuer: x.issuer.split('\n').reverse().join(', '),
+    subjectAltName: x.subjectAltName ?? null,
+    extendedKeyUsage: Array.isArray(x.keyUsage) ? x.keyUsage : [],
+    publicKey: {
+      algorithm: x.publicKey.asymmetricKeyType ?? 'unknown',
+      ...(key?.modulusLength ? { size: key.modulusLength } : {}),
+      ...(key?.namedCurve ? { curve: key.namedCurve } : {}),
+    },
+    fingerprintSha256: x.fingerprint256,
+  };
+}
 
 @Injectable()
 export class CertificatesService {
@@ -26,15 +44,25 @@ export class CertificatesService {
       ...(query.organizationCode ? { organization: query.organizationCode } : {}),
       ...(query.status ? { status: query.status } : {}),
       ...(query.expiringBefore ? { expiringBefore: new Date(query.expiringBefore) } : {}),
+      ...(query.kind ? { profile: query.kind } : {}),
+      ...(query.q?.trim() ? { q: query.q.trim() } : {}),
       ...(query.cursor ? { cursor: query.cursor } : {}),
       limit,
       now,
     });
-    return toPage(found, limit, (r) => this.view(r, now), (r) => [r.created_at.toISOString(), r.serial]);
+    return toPage(
+      found,
+      limit,
+      (r) => this.view(r, now),
+      (r) => [r.created_at.toISOString(), r.serial],
+    );
   }
 
-  async get(actor: Actor, serial: string): Promise<CertificateView> {
-    return this.view(await this.find(actor, serial), this.clock.now());
+  /** One certificate, with what its DER says (read by node's X509Certificate, not by our own parser). */
+  async get(actor: Actor, serial: string): Promise<CertificateDetail> {
+    const found = await this.find(actor, serial);
+    const der = await this.certificates.derOf(found.serial);
+    return { ...this.view(found, this.clock.now()), ...(der ? { decoded: decode(der) } : {}) };
   }
 
   async download(actor: Actor, serial: string, format: string | undefined): Promise<RenderedCertificate> {
@@ -61,8 +89,17 @@ export class CertificatesService {
   private view(r: CertificateRow, now: Date): CertificateView {
     const status = r.status === 'revoked' ? 'revoked' : r.not_after.getTime() <= now.getTime() ? 'expired' : 'valid';
     return {
-      serialNumber: r.serial, requestId: r.request_id === null ? null : Number(r.request_id), organizationCode: r.organization_code, profile: r.profile,
-      subject: r.subject, commonName: r.common_name, notBefore: r.not_before, notAfter: r.not_after, status, revokedAt: r.revoked_at, revocationReason: r.reason,
+      serialNumber: r.serial,
+      requestId: r.request_id === null ? null : Number(r.request_id),
+      organizationCode: r.organization_code,
+      profile: r.profile,
+      subject: r.subject,
+      commonName: r.common_name,
+      notBefore: r.not_before,
+      notAfter: r.not_after,
+      status,
+      revokedAt: r.revoked_at,
+      revocationReason: r.reason,
       supersededBy: r.superseded_by,
     };
   }
