@@ -6,7 +6,7 @@ import { AccessGuard } from './common/access.guard';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { DATABASE_TARGET, dataSourceOptions, type DatabaseTarget } from './database/database-options';
 import {
-  AuditModule, AuthModule, CertificatesModule, CoreModule, HealthModule, MtlsModule, OrganizationsModule, PackagesModule, PkiModule, RequestsModule, UsersModule,
+  AuditModule, AuthModule, CertificatesModule, CoreModule, DashboardModule, HealthModule, MtlsModule, OrganizationsModule, PackagesModule, PkiModule, RequestsModule, UsersModule,
 } from './modules';
 
 @Module({})
@@ -33,6 +33,7 @@ export class AppModule {
         CertificatesModule,
         MtlsModule,
         AuditModule,
+        DashboardModule,
         HealthModule,
       ],
       providers: [

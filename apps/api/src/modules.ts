@@ -11,6 +11,9 @@ import { SessionsRepository } from './auth/sessions.repository';
 import { CertificatesController } from './certificates/certificates.controller';
 import { CertificatesService } from './certificates/certificates.service';
 import { Clock } from './common/clock';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { DashboardRepository } from './dashboard/dashboard.repository';
+import { DashboardService } from './dashboard/dashboard.service';
 import { DatabaseMaintenance } from './database/maintenance.service';
 import { HealthController } from './health/health.controller';
 import { OrganizationsController } from './organizations/organizations.controller';
@@ -89,3 +92,7 @@ export class AuditModule {}
 
 @Module({ controllers: [HealthController] })
 export class HealthModule {}
+
+/** The overview: aggregates of requests and certificates, read-only. */
+@Module({ providers: [DashboardService, DashboardRepository], controllers: [DashboardController] })
+export class DashboardModule {}

@@ -41,6 +41,8 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/packages': 'user:admin',
   'POST /api/v1/packages/:id/disable': 'user:admin',
   'GET /api/v1/audit': 'user:admin',
+  'GET /api/v1/audit/export.csv': 'user:admin',
+  'GET /api/v1/dashboard': 'user:admin+manager',
   'POST /api/v1/enrollment/requests': 'package',
   'GET /api/v1/enrollment/requests': 'package',
   'GET /api/v1/enrollment/requests/:id': 'package',

@@ -101,3 +101,23 @@ export interface LineageEntry {
  * filters when given (kind, organization, decider, search); a filtered count stops at 10,000.
  */
 export type RequestCounts = Partial<Record<RequestStatus, number>>;
+
+/** `GET /api/v1/dashboard`: the overview in the reader's scope (days and months in UTC). */
+export interface DashboardView {
+  generatedAt: Date;
+  /** Pending requests per organization and kind, largest first. */
+  pendingByOrganization: { organizationCode: string; kind: RequestKind; count: number }[];
+  /** The five pending requests that have waited longest. */
+  oldestPending: {
+    id: number;
+    commonName: string;
+    requestedBy: string;
+    organizationCode: string;
+    kind: RequestKind;
+    submittedAt: Date;
+  }[];
+  /** Requests submitted per day over the last 30 days (days without any are absent). */
+  requestsPerDay: { day: string; count: number }[];
+  /** Valid certificates expiring per month over the next 12 months (YYYY-MM). */
+  expiringPerMonth: { month: string; count: number }[];
+}
