@@ -1,7 +1,10 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, type ReactNode } from 'react';
+import { I18nextProvider, useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { i18n } from '../i18n';
 import { ApiError } from '../shared/api/http';
+import { useTitle } from '../shared/hooks/useTitle';
 import { LoginPage } from '../modules/auth/components/LoginPage';
 import { SessionProvider, useSession } from '../modules/auth/hooks/session';
 import { QueuePage } from '../modules/requests/components/QueuePage';
@@ -15,6 +18,7 @@ const OrganizationsPage = lazy(() => import('../modules/organizations/components
 const ManagersPage = lazy(() => import('../modules/users/components/ManagersPage'));
 const PackagesPage = lazy(() => import('../modules/packages/components/PackagesPage'));
 const AuditPage = lazy(() => import('../modules/audit/components/AuditPage'));
+const DashboardPage = lazy(() => import('../modules/dashboard/components/DashboardPage'));
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -30,29 +34,47 @@ export function createQueryClient(): QueryClient {
 }
 
 function RequireSession({ children, admin = false }: { children: ReactNode; admin?: boolean }) {
+  const { t } = useTranslation();
   const { me, loading, reason } = useSession();
   const location = useLocation();
   if (loading) {
-    return <p className="muted boot">Loading…</p>;
+    return <p className="muted boot">{t('app.loading')}</p>;
   }
   if (!me) {
     // After signing out, the next person starts afresh; after an expiry, the same person comes back here.
-    return <Navigate to="/login" replace state={reason === 'signed-out' ? null : { from: location.pathname + location.search }} />;
+    return (
+      <Navigate
+        to="/login"
+        replace
+        state={reason === 'signed-out' ? null : { from: location.pathname + location.search }}
+      />
+    );
   }
   if (admin && me.role !== 'admin') {
     return (
       <div className="card" role="alert">
-        <h1>Administrators only</h1>
-        <p>This page is for centre administrators.</p>
+        <h1>{t('app.adminOnlyTitle')}</h1>
+        <p>{t('app.adminOnly')}</p>
       </div>
     );
   }
   return <>{children}</>;
 }
 
+function Loading() {
+  const { t } = useTranslation();
+  return <p className="muted">{t('app.loading')}</p>;
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  useTitle(t('title.notFound'));
+  return <p role="alert">{t('app.notFound')}</p>;
+}
+
 const page = (node: ReactNode, admin = false) => (
   <RequireSession admin={admin}>
-    <Suspense fallback={<p className="muted">Loading…</p>}>{node}</Suspense>
+    <Suspense fallback={<Loading />}>{node}</Suspense>
   </RequireSession>
 );
 
@@ -63,13 +85,14 @@ export function AppRoutes() {
       <Route element={page(<Layout />)}>
         <Route index element={<QueuePage />} />
         <Route path="requests/:id" element={<RequestDetailPage />} />
+        <Route path="dashboard" element={page(<DashboardPage />)} />
         <Route path="certificates" element={page(<CertificatesPage />)} />
         <Route path="certificates/:serial" element={page(<CertificateDetailPage />)} />
         <Route path="organizations" element={page(<OrganizationsPage />, true)} />
         <Route path="managers" element={page(<ManagersPage />, true)} />
         <Route path="packages" element={page(<PackagesPage />, true)} />
         <Route path="audit" element={page(<AuditPage />, true)} />
-        <Route path="*" element={<p role="alert">This page does not exist.</p>} />
+        <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>
   );
@@ -77,12 +100,14 @@ export function AppRoutes() {
 
 export function App({ client = createQueryClient() }: { client?: QueryClient }) {
   return (
-    <QueryClientProvider client={client}>
-      <SessionProvider>
-        <BrowserRouter>
-          <AppRoutes />
-        </BrowserRouter>
-      </SessionProvider>
-    </QueryClientProvider>
+    <I18nextProvider i18n={i18n}>
+      <QueryClientProvider client={client}>
+        <SessionProvider>
+          <BrowserRouter>
+            <AppRoutes />
+          </BrowserRouter>
+        </SessionProvider>
+      </QueryClientProvider>
+    </I18nextProvider>
   );
 }

@@ -1,46 +1,76 @@
+import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet } from 'react-router';
+import { chooseLanguage, LANGUAGES, type Language } from '../i18n';
 import { useMe, useSession } from '../modules/auth/hooks/session';
+import { queueHref } from '../modules/requests/hooks/queueMemory';
 
-/** The frame of every signed-in page: where to go, who is signed in, and the way out. */
+/** The language switch: each language named in itself. */
+export function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  return (
+    <label className="language">
+      <span className="visually-hidden">{t('app.language')}</span>
+      <select
+        value={i18n.language}
+        onChange={(e) => void chooseLanguage(e.target.value as Language)}
+        aria-label={t('app.language')}
+      >
+        {LANGUAGES.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {l === 'fr' ? 'Français' : 'English'}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The frame of every signed-in page: where to go, who is signed in, the language, and the way out. */
 export function Layout() {
+  const { t } = useTranslation();
   const me = useMe();
   const { signOut } = useSession();
   const links: [string, string][] = [
-    ['/', 'Review queue'],
-    ['/certificates', 'Certificates'],
+    [queueHref(), t('nav.queue')],
+    ['/dashboard', t('nav.dashboard')],
+    ['/certificates', t('nav.certificates')],
     ...(me.role === 'admin'
       ? ([
-          ['/organizations', 'Organizations'],
-          ['/managers', 'Managers'],
-          ['/packages', 'Packages'],
-          ['/audit', 'Audit log'],
+          ['/organizations', t('nav.organizations')],
+          ['/managers', t('nav.managers')],
+          ['/packages', t('nav.packages')],
+          ['/audit', t('nav.audit')],
         ] as [string, string][])
       : []),
   ];
   return (
     <div className="shell">
       <a href="#main" className="skip-link">
-        Skip to content
+        {t('app.skip')}
       </a>
       <header className="topbar">
-        <span className="brand">Enroll</span>
-        <nav aria-label="Main">
+        <span className="brand">{t('app.name')}</span>
+        <nav aria-label={t('app.mainNav')}>
           <ul>
-            {links.map(([to, label]) => (
-              <li key={to}>
-                <NavLink to={to} end={to === '/'}>
+            {links.map(([to, label], i) => (
+              <li key={label}>
+                <NavLink to={to} end={i === 0}>
                   {label}
                 </NavLink>
               </li>
             ))}
           </ul>
         </nav>
-        <div className="whoami" aria-label="Signed in">
+        <div className="whoami" aria-label={t('app.signedIn')}>
           <span>
-            {me.username} · {me.role === 'admin' ? 'Centre administrator' : `Manager of ${me.organizationCode ?? '?'}`}
+            {me.username} ·{' '}
+            {me.role === 'admin'
+              ? t('app.administrator')
+              : t('app.managerOf', { organization: me.organizationCode ?? '?' })}
           </span>
+          <LanguageSwitch />
           <button type="button" onClick={() => void signOut()}>
-            Sign out
+            {t('app.signOut')}
           </button>
         </div>
       </header>

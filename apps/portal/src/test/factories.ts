@@ -1,10 +1,15 @@
-import type { Me, RequestDetail, RequestView, Wire } from '@enroll/contract';
+import type { Me, QueueView, RequestDetail, Wire } from '@enroll/contract';
 
-export const managerOf = (organizationCode: string): Me => ({ id: '11', username: `mgr-${organizationCode.toLowerCase()}`, role: 'manager', organizationCode });
+export const managerOf = (organizationCode: string): Me => ({
+  id: '11',
+  username: `mgr-${organizationCode.toLowerCase()}`,
+  role: 'manager',
+  organizationCode,
+});
 export const administrator: Me = { id: '1', username: 'admin', role: 'admin', organizationCode: null };
 
 let next = 100;
-export function queueItem(overrides: Partial<Wire<RequestView>> = {}): Wire<RequestView> {
+export function queueItem(overrides: Partial<Wire<QueueView>> = {}): Wire<QueueView> {
   const id = overrides.id ?? next++;
   return {
     id,
@@ -22,27 +27,55 @@ export function queueItem(overrides: Partial<Wire<RequestView>> = {}): Wire<Requ
     rejectionReason: null,
     certificateSerial: null,
     renewalOf: null,
+    description: 'Front desk PC',
+    machineName: `PC-${id}`,
+    fqdn: null,
     ...overrides,
   };
 }
 
 export function requestDetail(overrides: Partial<Wire<RequestDetail>> = {}): Wire<RequestDetail> {
-  const base = queueItem(overrides);
+  const item: Partial<Wire<QueueView>> = queueItem(overrides);
+  delete item.description;
+  delete item.machineName;
+  delete item.fqdn;
+  const base = item as Wire<QueueView>;
   return {
     ...base,
     csr: {
       subject: base.subject,
       publicKey: { algorithm: 'RSA', size: 2048 },
       signatureAlgorithm: 'sha256WithRSAEncryption',
-      requestedExtensions: { keyUsage: ['digitalSignature', 'keyEncipherment'], extendedKeyUsage: ['clientAuth'], oids: ['2.5.29.15', '2.5.29.37'] },
+      requestedExtensions: {
+        keyUsage: ['digitalSignature', 'keyEncipherment'],
+        extendedKeyUsage: ['clientAuth'],
+        oids: ['2.5.29.15', '2.5.29.37'],
+      },
     },
     device: { machineName: 'PC-FRONT-01', macAddress: '00:11:22:33:44:55', osVersion: 'Windows 11', osType: '64' },
     phone: '+33 1 00 00 00 00',
     description: 'Front desk PC',
-    history: [{ status: 'Pending', at: '2026-11-20T10:00:00.000Z', actor: 'LAPOSTE\\jdupont', actorType: 'package', reason: null }],
+    history: [
+      {
+        status: 'Pending',
+        at: '2026-11-20T10:00:00.000Z',
+        actor: 'LAPOSTE\\jdupont',
+        actorType: 'package',
+        reason: null,
+      },
+    ],
     profile: { name: base.kind, keyUsage: ['digitalSignature', 'keyEncipherment'], extendedKeyUsage: ['clientAuth'] },
     canDecide: true,
-    lineage: [{ id: base.id, status: base.status, channel: base.channel, submittedAt: base.submittedAt, certificateSerial: base.certificateSerial, renewalOf: base.renewalOf }],
+    lineage: [
+      {
+        id: base.id,
+        status: base.status,
+        channel: base.channel,
+        submittedAt: base.submittedAt,
+        certificateSerial: base.certificateSerial,
+        renewalOf: base.renewalOf,
+      },
+    ],
     ...overrides,
   };
 }

@@ -1,8 +1,12 @@
 import { useMutation } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router';
 import { ApiError } from '../../../shared/api/http';
+import { LanguageSwitch } from '../../../app/Layout';
 import { Field } from '../../../shared/components/Field';
+import { useProblemText } from '../../../shared/components/ProblemAlert';
+import { useTitle } from '../../../shared/hooks/useTitle';
 import { login } from '../api/auth';
 import { useSession } from '../hooks/session';
 
@@ -11,13 +15,12 @@ interface Credentials {
   password: string;
 }
 
-const REASONS = {
-  expired: 'Your session has expired. Please sign in again.',
-  'signed-out': 'You have signed out.',
-  none: null,
-} as const;
+const REASONS = { expired: 'login.expired', 'signed-out': 'login.signedOut', none: null } as const;
 
 export function LoginPage() {
+  const { t } = useTranslation();
+  const problemText = useProblemText();
+  useTitle(t('title.login'));
   const session = useSession();
   const location = useLocation();
   // Back to where the session ran out (RequireSession records no place after a sign-out).
@@ -32,23 +35,49 @@ export function LoginPage() {
     return <Navigate to={from} replace />;
   }
   const notice = REASONS[session.reason];
-  const failure = signIn.error instanceof ApiError && signIn.error.status === 401 ? 'The username or password is not right.' : signIn.error?.message;
+  const failure = signIn.error
+    ? signIn.error instanceof ApiError && signIn.error.status === 401
+      ? t('login.wrong')
+      : problemText(signIn.error)
+    : undefined;
 
   return (
     <main className="login">
-      <form className="card login-card" onSubmit={(e) => void form.handleSubmit((c) => signIn.mutate(c))(e)} noValidate aria-labelledby="login-title">
-        <h1 id="login-title">Enroll</h1>
-        <p className="muted">Certificate enrollment portal</p>
+      <form
+        className="card login-card"
+        onSubmit={(e) => void form.handleSubmit((c) => signIn.mutate(c))(e)}
+        noValidate
+        aria-labelledby="login-title"
+      >
+        <div className="login-head">
+          <h1 id="login-title">{t('app.name')}</h1>
+          <LanguageSwitch />
+        </div>
+        <p className="muted">{t('app.tagline')}</p>
         {notice && (
           <p className="notice" role="status">
-            {notice}
+            {t(notice)}
           </p>
         )}
-        <Field label="Username" error={form.formState.errors.username?.message}>
-          {(props) => <input {...props} autoComplete="username" autoFocus {...form.register('username', { required: 'Enter your username.' })} />}
+        <Field label={t('login.username')} error={form.formState.errors.username?.message}>
+          {(props) => (
+            <input
+              {...props}
+              autoComplete="username"
+              autoFocus
+              {...form.register('username', { required: t('login.usernameRequired') })}
+            />
+          )}
         </Field>
-        <Field label="Password" error={form.formState.errors.password?.message}>
-          {(props) => <input {...props} type="password" autoComplete="current-password" {...form.register('password', { required: 'Enter your password.' })} />}
+        <Field label={t('login.password')} error={form.formState.errors.password?.message}>
+          {(props) => (
+            <input
+              {...props}
+              type="password"
+              autoComplete="current-password"
+              {...form.register('password', { required: t('login.passwordRequired') })}
+            />
+          )}
         </Field>
         {failure && (
           <p className="error" role="alert">
@@ -56,7 +85,7 @@ export function LoginPage() {
           </p>
         )}
         <button type="submit" className="primary" disabled={signIn.isPending}>
-          {signIn.isPending ? 'Signing in…' : 'Sign in'}
+          {signIn.isPending ? t('login.submitting') : t('login.submit')}
         </button>
       </form>
     </main>

@@ -1,25 +1,43 @@
-import type { CertificateStatus, CertificateView, Page, Wire } from '@enroll/contract';
+import type { CertificateDetail, CertificateStatus, CertificateView, Page, Wire } from '@enroll/contract';
 import { getJson, query } from '../../../shared/api/http';
 
 export type Certificate = Wire<CertificateView>;
+export type CertificateFull = Wire<CertificateDetail>;
+
+/** The profiles a list can be filtered by: the request kinds, and managers' own certificates. */
+export const CERTIFICATE_KINDS = ['workstation', 'server', 'mobile', 'external', 'manager'] as const;
+export type CertificateKind = (typeof CERTIFICATE_KINDS)[number];
 
 export interface CertificateFilter {
   status?: CertificateStatus | undefined;
   organizationCode?: string | undefined;
+  kind?: CertificateKind | undefined;
+  q?: string | undefined;
   /** Expiring within this many days from now. */
   expiringWithinDays?: number | undefined;
 }
 
 export const certificateKeys = {
-  list: (filter: CertificateFilter, cursor: string | undefined) => ['certificates', 'list', filter, cursor ?? null] as const,
+  list: (filter: CertificateFilter, cursor: string | undefined) =>
+    ['certificates', 'list', filter, cursor ?? null] as const,
   one: (serial: string) => ['certificates', 'one', serial] as const,
 };
 
 const DAY = 86_400_000;
 
-export function fetchCertificates(filter: CertificateFilter, cursor: string | undefined, now: number, signal?: AbortSignal): Promise<Wire<Page<CertificateView>>> {
-  const expiringBefore = filter.expiringWithinDays === undefined ? undefined : new Date(now + filter.expiringWithinDays * DAY).toISOString();
-  return getJson(`/api/v1/certificates${query({ status: filter.status, organizationCode: filter.organizationCode, expiringBefore, limit: 100, cursor })}`, signal);
+export function fetchCertificates(
+  filter: CertificateFilter,
+  cursor: string | undefined,
+  now: number,
+  signal?: AbortSignal,
+): Promise<Wire<Page<CertificateView>>> {
+  const expiringBefore =
+    filter.expiringWithinDays === undefined ? undefined : new Date(now + filter.expiringWithinDays * DAY).toISOString();
+  return getJson(
+    `/api/v1/certificates${query({ status: filter.status, organizationCode: filter.organizationCode, kind: filter.kind, q: filter.q, expiringBefore, limit: 100, cursor })}`,
+    signal,
+  );
 }
 
-export const fetchCertificate = (serial: string, signal?: AbortSignal): Promise<Certificate> => getJson(`/api/v1/certificates/${encodeURIComponent(serial)}`, signal);
+export const fetchCertificate = (serial: string, signal?: AbortSignal): Promise<CertificateFull> =>
+  getJson(`/api/v1/certificates/${encodeURIComponent(serial)}`, signal);

@@ -1,21 +1,18 @@
 import type { CertificateFormat } from '@enroll/contract';
+import { useTranslation } from 'react-i18next';
 
-const FORMATS: readonly { format: CertificateFormat; label: string; hint: string }[] = [
-  { format: 'pem', label: 'PEM', hint: 'certificate and chain' },
-  { format: 'der', label: 'DER', hint: 'certificate only' },
-  { format: 'p7b', label: 'P7B', hint: 'PKCS #7 with chain' },
-];
+const FORMATS: readonly CertificateFormat[] = ['pem', 'der', 'p7b'];
 
 /** Plain links: the session cookie authorizes a GET, and the browser saves the file. */
 export function DownloadLinks({ serial }: { serial: string }) {
+  const { t } = useTranslation();
   return (
-    <ul className="downloads" aria-label="Download the certificate">
-      {FORMATS.map(({ format, label, hint }) => (
+    <ul className="downloads" aria-label={t('certificates.downloads')}>
+      {FORMATS.map((format) => (
         <li key={format}>
           <a href={`/api/v1/certificates/${serial}/download?format=${format}`} download>
-            Download {label}
-          </a>{' '}
-          <small className="muted">({hint})</small>
+            {t(`downloads.${format}`)}
+          </a>
         </li>
       ))}
     </ul>

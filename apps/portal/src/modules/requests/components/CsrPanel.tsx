@@ -1,3 +1,5 @@
+import { useTranslation } from 'react-i18next';
+import { formatDn } from '../../../shared/format';
 import type { Detail } from '../api/requests';
 
 /** Signature algorithms by OID (RFC 5758, RFC 4055), for people; an unknown one shows its OID. */
@@ -12,7 +14,16 @@ const SIGNATURES: Readonly<Record<string, string>> = {
 };
 
 /** One requested list (key usages, EKUs) set against what the profile gives. */
-function UsageRow({ label, requested, profile }: { label: string; requested: readonly string[] | undefined; profile: readonly string[] }) {
+function UsageRow({
+  label,
+  requested,
+  profile,
+}: {
+  label: string;
+  requested: readonly string[] | undefined;
+  profile: readonly string[];
+}) {
+  const { t } = useTranslation();
   const asked = requested ?? [];
   const extra = asked.filter((u) => !profile.includes(u));
   const missing = asked.length > 0 ? profile.filter((u) => !asked.includes(u)) : [];
@@ -21,17 +32,25 @@ function UsageRow({ label, requested, profile }: { label: string; requested: rea
     <>
       <dt>{label}</dt>
       <dd className={differs ? 'differs' : undefined}>
-        {asked.length === 0 ? <span className="muted">not requested</span> : asked.map((u) => (
-          <span key={u} className={extra.includes(u) ? 'tag tag-differs' : 'tag'} title={extra.includes(u) ? 'Not in the profile' : undefined}>
-            {u}
-            {extra.includes(u) && <span className="visually-hidden"> (not in the profile)</span>}
-          </span>
-        ))}
+        {asked.length === 0 ? (
+          <span className="muted">{t('csr.notRequested')}</span>
+        ) : (
+          asked.map((u) => (
+            <span
+              key={u}
+              className={extra.includes(u) ? 'tag tag-differs' : 'tag'}
+              title={extra.includes(u) ? t('csr.notInProfile') : undefined}
+            >
+              {u}
+              {extra.includes(u) && <span className="visually-hidden"> ({t('csr.notInProfile')})</span>}
+            </span>
+          ))
+        )}
         {differs && (
           <div className="differs-note" role="note">
-            Differs from the {label.toLowerCase()} of the profile: {profile.join(', ') || 'none'}.{' '}
-            {missing.length > 0 && <>Missing: {missing.join(', ')}. </>}
-            The certificate gets the profile's.
+            {t('csr.differs', { what: label.toLowerCase(), profile: profile.join(', ') || t('csr.none') })}{' '}
+            {missing.length > 0 && <>{t('csr.missing', { list: missing.join(', ') })} </>}
+            {t('csr.profileWins')}
           </div>
         )}
       </dd>
@@ -41,6 +60,7 @@ function UsageRow({ label, requested, profile }: { label: string; requested: rea
 
 /** The decoded CSR, with what differs from the profile of the request's kind highlighted. */
 export function CsrPanel({ request }: { request: Detail }) {
+  const { t } = useTranslation();
   const { csr, profile } = request;
   const key = csr.publicKey;
   const ext = csr.requestedExtensions;
@@ -48,38 +68,44 @@ export function CsrPanel({ request }: { request: Detail }) {
   const otherOids = ext.oids.filter((o) => !knownOids.includes(o));
   return (
     <section className="card" aria-labelledby="csr-title">
-      <h2 id="csr-title">Certificate signing request</h2>
+      <h2 id="csr-title">{t('csr.title')}</h2>
       <dl className="facts">
-        <dt>Subject</dt>
-        <dd className="mono">{csr.subject}</dd>
-        <dt>Public key</dt>
+        <dt>{t('csr.subject')}</dt>
+        <dd className="mono">{formatDn(csr.subject)}</dd>
+        <dt>{t('csr.publicKey')}</dt>
         <dd>
-          {key.algorithm} {key.size ? `${key.size} bits` : key.curve}
+          {key.algorithm} {key.size ? t('csr.bits', { size: key.size }) : key.curve}
         </dd>
-        <dt>Signature</dt>
+        <dt>{t('csr.signature')}</dt>
         <dd>{SIGNATURES[csr.signatureAlgorithm] ?? csr.signatureAlgorithm}</dd>
-        <dt>Profile</dt>
-        <dd>{profile.name}</dd>
-        <UsageRow label="Key usage" requested={ext.keyUsage} profile={profile.keyUsage} />
-        <UsageRow label="Extended key usage" requested={ext.extendedKeyUsage} profile={profile.extendedKeyUsage} />
+        <dt>{t('csr.profile')}</dt>
+        <dd>{t(`kind.${request.kind}`)}</dd>
+        <UsageRow label={t('csr.keyUsage')} requested={ext.keyUsage} profile={profile.keyUsage} />
+        <UsageRow
+          label={t('csr.extendedKeyUsage')}
+          requested={ext.extendedKeyUsage}
+          profile={profile.extendedKeyUsage}
+        />
         {ext.basicConstraints && (
           <>
-            <dt>Basic constraints</dt>
+            <dt>{t('csr.basicConstraints')}</dt>
             <dd className={ext.basicConstraints.ca ? 'differs' : undefined}>
-              {ext.basicConstraints.ca ? 'CA: true (ignored: the profile issues end-entity certificates)' : 'CA: false'}
+              {ext.basicConstraints.ca ? t('csr.caTrue') : t('csr.caFalse')}
             </dd>
           </>
         )}
         {ext.subjectAltNames && (
           <>
-            <dt>Subject alternative names</dt>
+            <dt>{t('csr.san')}</dt>
             <dd>{ext.subjectAltNames.map((n) => `${n.type}:${n.value ?? `[${String(n.tag)}]`}`).join(', ')}</dd>
           </>
         )}
         {otherOids.length > 0 && (
           <>
-            <dt>Other extensions</dt>
-            <dd className="differs">{otherOids.join(', ')} (not copied to the certificate)</dd>
+            <dt>{t('csr.otherExtensions')}</dt>
+            <dd className="differs">
+              {otherOids.join(', ')} {t('csr.notCopied')}
+            </dd>
           </>
         )}
       </dl>

@@ -56,13 +56,20 @@ describe('the decision dialogs', () => {
   it("shows the API's refusal in words and stays open", async () => {
     stubApi({
       'GET /api/v1/requests/22': { body: requestDetail({ id: 22 }) },
-      'POST /api/v1/requests/22/approve': problem(409, 'INVALID_TRANSITION', 'A workstation request in state Cancelled cannot be approved.', { currentStatus: 'Cancelled' }),
+      'POST /api/v1/requests/22/approve': problem(
+        409,
+        'INVALID_TRANSITION',
+        'A workstation request in state Cancelled cannot be approved.',
+        { currentStatus: 'Cancelled' },
+      ),
     });
     renderPortal('/requests/22', managerOf('J1CFRA'));
     const { user, dialog } = await open('Approve');
     await user.type(within(dialog).getByLabelText('Comment (optional)'), 'known device');
     await user.click(within(dialog).getByRole('button', { name: 'Approve' }));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent('A workstation request in state Cancelled cannot be approved. (INVALID_TRANSITION)');
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      'This request is no longer in a state that allows this decision: someone may have decided it meanwhile. (INVALID_TRANSITION)',
+    );
     expect(screen.getByRole('dialog')).toBeInTheDocument();
   });
 });

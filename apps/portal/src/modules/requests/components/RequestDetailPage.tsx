@@ -1,127 +1,168 @@
 import type { DeviceDetails } from '@enroll/contract';
-import type { Channel } from '@enroll/domain';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
 import { LoadFailure } from '../../../shared/components/ProblemAlert';
 import { StatusBadge } from '../../../shared/components/StatusBadge';
-import { formatDateTime, formatSerial } from '../../../shared/format';
+import { formatAge, formatDateTime, formatDn, formatSerial } from '../../../shared/format';
+import { useTitle } from '../../../shared/hooks/useTitle';
 import { useMe } from '../../auth/hooks/session';
 import { DownloadLinks } from '../../certificates/components/DownloadLinks';
 import { fetchRequest, requestKeys } from '../api/requests';
-import { ACTION_LABELS, offeredDecisions, type DecisionAction } from '../hooks/decisions';
+import { offeredDecisions, type DecisionAction } from '../hooks/decisions';
+import { nextInQueue, queueHref } from '../hooks/queueMemory';
 import { CsrPanel } from './CsrPanel';
 import { DecisionDialog } from './DecisionDialog';
 
-/** How the approver reads the front door a request came through. */
-const CHANNEL_LABELS: Record<Channel, string> = {
-  client: 'enroll client',
-  est: 'EST (RFC 7030)',
-  scep: 'SCEP (RFC 8894)',
-  renewal: 'Renewal over mutual TLS',
-};
-
-const DEVICE_FIELDS: readonly [keyof DeviceDetails, string][] = [
-  ['machineName', 'Machine name'],
-  ['fqdn', 'FQDN'],
-  ['macAddress', 'MAC address'],
-  ['nicId', 'NIC id'],
-  ['processorId', 'Processor id'],
-  ['osVersion', 'OS version'],
-  ['osType', 'OS type'],
+const DEVICE_FIELDS: readonly (keyof DeviceDetails)[] = [
+  'machineName',
+  'fqdn',
+  'macAddress',
+  'nicId',
+  'processorId',
+  'osVersion',
+  'osType',
 ];
+
+/** A request number as the address gives it: a positive whole number, or nothing to load. */
+const requestId = (raw: string | undefined): number | undefined =>
+  raw && /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : undefined;
 
 /** A request in full: what was asked, by whom, on which device, what happened, and what can be done. */
 export function RequestDetailPage() {
+  const { t } = useTranslation();
   const me = useMe();
-  const id = Number(useParams().id);
-  const [action, setAction] = useState<DecisionAction | null>(null);
-  const detail = useQuery({ queryKey: requestKeys.detail(id), queryFn: ({ signal }) => fetchRequest(id, signal), enabled: Number.isSafeInteger(id) && id > 0 });
+  const navigate = useNavigate();
+  const raw = useParams().id;
+  const id = requestId(raw);
+  const [action, setAction] = useState<{ action: DecisionAction; thenNext: boolean } | null>(null);
+  const detail = useQuery({
+    queryKey: requestKeys.detail(id ?? 0),
+    queryFn: ({ signal }) => fetchRequest(id ?? 0, signal),
+    enabled: id !== undefined,
+  });
+  useTitle(id === undefined ? t('title.notFound') : t('title.request', { id }));
 
+  if (id === undefined) {
+    return (
+      <section>
+        <h1>{t('title.notFound')}</h1>
+        <p role="alert" className="card">
+          {t('request.invalidId', { id: raw ?? '' })}
+        </p>
+        <p>
+          <Link to={queueHref()}>{t('request.back')}</Link>
+        </p>
+      </section>
+    );
+  }
   if (detail.isPending) {
     return (
       <section aria-busy="true" className="skeleton-page">
-        <h1>Request {Number.isNaN(id) ? '' : id}</h1>
-        <p className="muted">Loading…</p>
+        <h1 id="request-title" tabIndex={-1}>
+          {t('request.title', { id })}
+        </h1>
+        <p className="muted">{t('app.loading')}</p>
       </section>
     );
   }
   if (detail.isError) {
     return (
       <section>
-        <h1>Request {Number.isNaN(id) ? '' : id}</h1>
-        <LoadFailure error={detail.error} what={`Request ${String(id)}`} />
+        <h1>{t('request.title', { id })}</h1>
+        <LoadFailure error={detail.error} what={t('request.title', { id })} />
         <p>
-          <Link to="/">Back to the queue</Link>
+          <Link to={queueHref()}>{t('request.back')}</Link>
         </p>
       </section>
     );
   }
   const r = detail.data;
   const offered = r.canDecide ? offeredDecisions(me, r) : [];
-  const device = DEVICE_FIELDS.filter(([key]) => r.device[key]);
+  const next = nextInQueue(r.id);
+  const device = DEVICE_FIELDS.filter((key) => r.device[key]);
 
   return (
     <section aria-labelledby="request-title">
       <header className="page-header">
-        <div>
+        <div className="min0">
           <p className="breadcrumbs">
-            <Link to="/">Review queue</Link> / Request {r.id}
+            <Link to={queueHref()}>{t('nav.queue')}</Link> / {t('request.breadcrumb', { id: r.id })}
           </p>
-          <h1 id="request-title">
-            Request {r.id} <StatusBadge status={r.status} />
+          <h1 id="request-title" tabIndex={-1}>
+            {t('request.title', { id: r.id })} <StatusBadge status={r.status} />
           </h1>
-          <p className="mono">{r.commonName}</p>
+          <p className="mono wrap">{r.commonName}</p>
         </div>
-        <div className="actions" aria-label="Decisions">
+        <div className="actions" aria-label={t('request.decisions')}>
+          {offered.includes('approve') && next !== undefined && (
+            <button type="button" className="primary" onClick={() => setAction({ action: 'approve', thenNext: true })}>
+              {t('action.approveNext')}…
+            </button>
+          )}
           {offered.map((a) => (
-            <button key={a} type="button" className={a === 'approve' ? 'primary' : 'danger'} onClick={() => setAction(a)}>
-              {ACTION_LABELS[a]}…
+            <button
+              key={a}
+              type="button"
+              className={a === 'approve' ? (next === undefined ? 'primary' : '') : 'danger'}
+              onClick={() => setAction({ action: a, thenNext: false })}
+            >
+              {t(`action.${a}`)}…
             </button>
           ))}
-          {!r.canDecide && <p className="muted">Requests of kind {r.kind} are decided by a centre administrator.</p>}
+          {!r.canDecide && <p className="muted">{t('request.centreDecides', { kind: t(`kind.${r.kind}`) })}</p>}
         </div>
       </header>
 
       <div className="grid">
         <section className="card" aria-labelledby="summary-title">
-          <h2 id="summary-title">Request</h2>
+          <h2 id="summary-title">{t('request.summary')}</h2>
           <dl className="facts">
-            <dt>Kind</dt>
-            <dd>{r.kind}</dd>
-            <dt>Enrollment type</dt>
+            <dt>{t('request.kind')}</dt>
+            <dd>{t(`kind.${r.kind}`)}</dd>
+            <dt>{t('request.enrollmentType')}</dt>
             <dd>{r.enrollmentType}</dd>
-            <dt>Channel</dt>
-            <dd>{CHANNEL_LABELS[r.channel]}</dd>
+            <dt>{t('request.channel')}</dt>
+            <dd>{t(`channel.${r.channel}`)}</dd>
             {r.renewalOf !== null && (
               <>
-                <dt>Renews</dt>
+                <dt>{t('request.renews')}</dt>
                 <dd>
-                  <Link to={`/requests/${r.renewalOf}`}>Request {r.renewalOf}</Link> (its certificate stays valid until it expires)
+                  <Link to={`/requests/${r.renewalOf}`}>{t('request.title', { id: r.renewalOf })}</Link>{' '}
+                  {t('request.renewsNote')}
                 </dd>
               </>
             )}
-            <dt>Organization</dt>
+            <dt>{t('request.organization')}</dt>
             <dd>{r.organizationCode}</dd>
-            <dt>Requested by</dt>
-            <dd>{r.requestedBy}</dd>
-            <dt>Submitted</dt>
-            <dd>{formatDateTime(r.submittedAt)}</dd>
-            <dt>Phone</dt>
+            <dt>{t('request.requestedBy')}</dt>
+            <dd className="wrap">{r.requestedBy}</dd>
+            <dt>{t('request.submitted')}</dt>
+            <dd>
+              {formatDateTime(r.submittedAt)}
+              {r.status === 'Pending' && (
+                <span className="muted">
+                  {' '}
+                  · {t('request.waiting')} {formatAge(r.submittedAt)}
+                </span>
+              )}
+            </dd>
+            <dt>{t('request.phone')}</dt>
             <dd>{r.phone ?? '—'}</dd>
-            <dt>Description</dt>
-            <dd>{r.description ?? '—'}</dd>
+            <dt>{t('request.description')}</dt>
+            <dd className="wrap">{r.description ?? '—'}</dd>
             {r.rejectionReason && (
               <>
-                <dt>Rejection reason</dt>
-                <dd>{r.rejectionReason}</dd>
+                <dt>{r.status === 'Cancelled' ? t('request.cancellationReason') : t('request.rejectionReason')}</dt>
+                <dd className="wrap">{r.rejectionReason}</dd>
               </>
             )}
             {r.downloadedAt && (
               <>
-                <dt>Downloaded</dt>
+                <dt>{t('request.downloaded')}</dt>
                 <dd>
-                  {formatDateTime(r.downloadedAt)} by {r.downloadedBy ?? '—'}
+                  {t('request.downloadedBy', { when: formatDateTime(r.downloadedAt), who: r.downloadedBy ?? '—' })}
                 </dd>
               </>
             )}
@@ -129,14 +170,14 @@ export function RequestDetailPage() {
         </section>
 
         <section className="card" aria-labelledby="device-title">
-          <h2 id="device-title">{r.kind === 'external' ? 'Server' : 'Device'}</h2>
+          <h2 id="device-title">{r.kind === 'external' ? t('request.server') : t('request.device')}</h2>
           {device.length === 0 ? (
-            <p className="muted">No device details were sent.</p>
+            <p className="muted">{t('request.noDevice')}</p>
           ) : (
             <dl className="facts">
-              {device.map(([key, label]) => (
+              {device.map((key) => (
                 <div key={key} className="fact">
-                  <dt>{label}</dt>
+                  <dt>{t(`request.deviceField.${key}`)}</dt>
                   <dd className="mono">{r.device[key]}</dd>
                 </div>
               ))}
@@ -148,19 +189,21 @@ export function RequestDetailPage() {
 
         {r.certificate && (
           <section className="card" aria-labelledby="certificate-title">
-            <h2 id="certificate-title">Certificate</h2>
+            <h2 id="certificate-title">{t('request.certificate')}</h2>
             <dl className="facts">
-              <dt>Serial number</dt>
+              <dt>{t('request.serialNumber')}</dt>
               <dd className="mono">
-                <Link to={`/certificates/${r.certificate.serialNumber}`}>{formatSerial(r.certificate.serialNumber)}</Link>
+                <Link to={`/certificates/${r.certificate.serialNumber}`}>
+                  {formatSerial(r.certificate.serialNumber)}
+                </Link>
               </dd>
-              <dt>Subject</dt>
-              <dd className="mono">{r.subject}</dd>
-              <dt>Valid from</dt>
+              <dt>{t('request.subject')}</dt>
+              <dd className="mono">{formatDn(r.subject)}</dd>
+              <dt>{t('request.validFrom')}</dt>
               <dd>{formatDateTime(r.certificate.notBefore)}</dd>
-              <dt>Valid until</dt>
+              <dt>{t('request.validUntil')}</dt>
               <dd>{formatDateTime(r.certificate.notAfter)}</dd>
-              <dt>Status</dt>
+              <dt>{t('request.status')}</dt>
               <dd>
                 <StatusBadge status={r.certificate.status} />
               </dd>
@@ -172,65 +215,93 @@ export function RequestDetailPage() {
 
       {r.lineage.length > 1 && (
         <section className="card" aria-labelledby="lineage-title">
-          <h2 id="lineage-title">Renewals of this device</h2>
-          <table>
-            <caption className="visually-hidden">The first request of this device, then each renewal</caption>
-            <thead>
-              <tr>
-                <th scope="col">Request</th>
-                <th scope="col">Status</th>
-                <th scope="col">Channel</th>
-                <th scope="col">Submitted</th>
-                <th scope="col">Certificate</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.lineage.map((l) => (
-                <tr key={l.id} aria-current={l.id === r.id ? 'page' : undefined}>
-                  <td>{l.id === r.id ? `Request ${l.id} (this one)` : <Link to={`/requests/${l.id}`}>Request {l.id}</Link>}</td>
-                  <td>
-                    <StatusBadge status={l.status} />
-                  </td>
-                  <td>{CHANNEL_LABELS[l.channel]}</td>
-                  <td>{formatDateTime(l.submittedAt)}</td>
-                  <td className="mono">{l.certificateSerial ? <Link to={`/certificates/${l.certificateSerial}`}>{formatSerial(l.certificateSerial)}</Link> : '—'}</td>
+          <h2 id="lineage-title">{t('request.lineage')}</h2>
+          <div className="table-scroll">
+            <table>
+              <caption className="visually-hidden">{t('request.lineageCaption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('request.summary')}</th>
+                  <th scope="col">{t('request.status')}</th>
+                  <th scope="col">{t('request.channel')}</th>
+                  <th scope="col">{t('request.submitted')}</th>
+                  <th scope="col">{t('request.certificate')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {r.lineage.map((l) => (
+                  <tr key={l.id} aria-current={l.id === r.id ? 'page' : undefined}>
+                    <td>
+                      {l.id === r.id ? (
+                        t('request.thisOne', { id: l.id })
+                      ) : (
+                        <Link to={`/requests/${l.id}`}>{t('request.title', { id: l.id })}</Link>
+                      )}
+                    </td>
+                    <td>
+                      <StatusBadge status={l.status} />
+                    </td>
+                    <td>{t(`channel.${l.channel}`)}</td>
+                    <td>{formatDateTime(l.submittedAt)}</td>
+                    <td className="mono">
+                      {l.certificateSerial ? (
+                        <Link to={`/certificates/${l.certificateSerial}`}>{formatSerial(l.certificateSerial)}</Link>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </section>
       )}
 
       <section className="card" aria-labelledby="history-title">
-        <h2 id="history-title">History</h2>
-        <table>
-          <caption className="visually-hidden">What happened to request {r.id}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Status</th>
-              <th scope="col">When</th>
-              <th scope="col">By</th>
-              <th scope="col">Reason</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.history.map((h, i) => (
-              <tr key={i}>
-                <td>
-                  <StatusBadge status={h.status} />
-                </td>
-                <td>{formatDateTime(h.at)}</td>
-                <td>
-                  {h.actor} <small className="muted">({h.actorType})</small>
-                </td>
-                <td>{h.reason ?? '—'}</td>
+        <h2 id="history-title">{t('request.history')}</h2>
+        <div className="table-scroll">
+          <table>
+            <caption className="visually-hidden">{t('request.historyCaption', { id: r.id })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('request.status')}</th>
+                <th scope="col">{t('request.when')}</th>
+                <th scope="col">{t('request.by')}</th>
+                <th scope="col">{t('request.reason')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {r.history.map((h, i) => (
+                <tr key={i}>
+                  <td>
+                    <StatusBadge status={h.status} />
+                  </td>
+                  <td>{formatDateTime(h.at)}</td>
+                  <td>
+                    {h.actor} <small className="muted">({h.actorType})</small>
+                  </td>
+                  <td className="wrap">{h.reason ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
 
-      {action && <DecisionDialog request={r} action={action} onClose={() => setAction(null)} />}
+      {action && (
+        <DecisionDialog
+          request={r}
+          action={action.action}
+          onClose={() => setAction(null)}
+          onDecided={() => {
+            if (action.thenNext && next !== undefined) {
+              void navigate(`/requests/${next}`);
+            }
+          }}
+          returnFocus={(decided) => (decided && action.thenNext ? document.getElementById('request-title') : null)}
+        />
+      )}
     </section>
   );
 }

@@ -9,11 +9,12 @@ export const DECISION_ACTIONS: readonly DecisionAction[] = ['approve', 'reject',
  * allows the action from its status. The same rules as the API's (from @enroll/domain); the API
  * still decides, and its refusal is shown if it comes anyway.
  */
-export function offeredDecisions(me: Pick<Me, 'role'>, request: { kind: RequestKind; status: RequestStatus }): DecisionAction[] {
+export function offeredDecisions(
+  me: Pick<Me, 'role'>,
+  request: { kind: RequestKind; status: RequestStatus },
+): DecisionAction[] {
   if (!canDecide(me, request.kind)) {
     return [];
   }
   return DECISION_ACTIONS.filter((action) => allowedFrom(action, request.kind).includes(request.status));
 }
-
-export const ACTION_LABELS: Readonly<Record<DecisionAction, string>> = { approve: 'Approve', reject: 'Reject', revoke: 'Revoke' };
