@@ -47,11 +47,13 @@ const approved = async (kind: 'workstation' | 'server' = 'workstation'): Promise
   return { id, serial: (response.body as { certificate: { serialNumber: string } }).certificate.serialNumber };
 };
 const pending = async (kind: 'workstation' | 'server' = 'workstation'): Promise<number> => (await submit(t, a, kind)).id;
+const freshUser = async (): Promise<string> =>
+  ((await t.http().post('/api/v1/users').set(...admin.auth).send({ username: `p${orgCode().toLowerCase()}`, password: 'a long password 1', role: 'manager', organizationCode: a.code }).expect(201)).body as { id: string }).id;
 
 interface Cell {
   readonly name: string;
   readonly expected: Record<Who, number>;
-  readonly call: () => Promise<{ method: 'get' | 'post'; path: string; body?: unknown }>;
+  readonly call: () => Promise<{ method: 'get' | 'post' | 'delete'; path: string; body?: unknown }>;
 }
 
 const adminOnly = (ok: number): Record<Who, number> => ({ anonymous: 401, pkgA: 401, pkgB: 401, mgrA: 403, mgrB: 403, admin: ok });
@@ -75,6 +77,13 @@ const CELLS: Cell[] = [
     },
   },
   { name: 'GET audit', expected: adminOnly(200), call: () => Promise.resolve({ method: 'get', path: '/api/v1/audit' }) },
+  { name: 'GET users/:id/certificates', expected: adminOnly(200), call: () => Promise.resolve({ method: 'get', path: `/api/v1/users/${managerAId}/certificates` }) },
+  { name: 'POST users/:id/disable', expected: adminOnly(200), call: async () => ({ method: 'post', path: `/api/v1/users/${await freshUser()}/disable` }) },
+  { name: 'POST users/:id/enable', expected: adminOnly(200), call: async () => ({ method: 'post', path: `/api/v1/users/${await freshUser()}/enable` }) },
+  { name: 'POST users/:id/password', expected: adminOnly(204), call: async () => ({ method: 'post', path: `/api/v1/users/${await freshUser()}/password`, body: { password: 'a new password 123' } }) },
+  { name: 'DELETE users/:id/sign-in-limits', expected: adminOnly(204), call: async () => ({ method: 'delete', path: `/api/v1/users/${await freshUser()}/sign-in-limits` }) },
+  { name: 'POST auth/password (too short)', expected: people(400), call: () => Promise.resolve({ method: 'post', path: '/api/v1/auth/password', body: { currentPassword: 'x', newPassword: 'short' } }) },
+  { name: 'POST auth/login/certificate (HTTP port)', expected: { anonymous: 401, pkgA: 401, pkgB: 401, mgrA: 401, mgrB: 401, admin: 401 }, call: () => Promise.resolve({ method: 'post', path: '/api/v1/auth/login/certificate', body: {} }) },
   { name: 'GET auth/me', expected: people(200), call: () => Promise.resolve({ method: 'get', path: '/api/v1/auth/me' }) },
   { name: 'GET requests', expected: people(200), call: () => Promise.resolve({ method: 'get', path: '/api/v1/requests' }) },
   { name: 'GET requests/counts', expected: people(200), call: () => Promise.resolve({ method: 'get', path: '/api/v1/requests/counts' }) },
@@ -87,6 +96,8 @@ const CELLS: Cell[] = [
   { name: 'POST revoke (server)', expected: ownOrg(200, 403), call: async () => ({ method: 'post', path: `/api/v1/requests/${(await approved('server')).id}/revoke`, body: { reason: 'superseded' } }) },
   { name: 'GET certificates', expected: people(200), call: () => Promise.resolve({ method: 'get', path: '/api/v1/certificates' }) },
   { name: 'GET certificates/:serial', expected: ownOrg(200), call: async () => ({ method: 'get', path: `/api/v1/certificates/${(await approved()).serial}` }) },
+  { name: 'POST certificates/:serial/revoke (workstation)', expected: ownOrg(200), call: async () => ({ method: 'post', path: `/api/v1/certificates/${(await approved()).serial}/revoke`, body: { reason: 'superseded' } }) },
+  { name: 'POST certificates/:serial/revoke (server)', expected: ownOrg(200, 403), call: async () => ({ method: 'post', path: `/api/v1/certificates/${(await approved('server')).serial}/revoke`, body: { reason: 'superseded' } }) },
   { name: 'GET certificates/:serial/download', expected: ownOrg(200), call: async () => ({ method: 'get', path: `/api/v1/certificates/${(await approved()).serial}/download?format=der` }) },
   { name: 'POST enrollment/requests', expected: packages(201, 201), call: async () => ({ method: 'post', path: '/api/v1/enrollment/requests', body: { kind: 'mobile', csr: await makeCsr({ cn: `IMEI-${orgCode()}` }), requestedBy: 'x' } }) },
   { name: 'GET enrollment/requests', expected: packages(200, 200), call: () => Promise.resolve({ method: 'get', path: '/api/v1/enrollment/requests' }) },
