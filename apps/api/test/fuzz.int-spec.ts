@@ -231,7 +231,17 @@ describe('a fuzz of every route', () => {
           }
           call = call.send(payload);
         }
-        const response = await call;
+        // pki/ocsp-endpoint.ts closes the connection on a body over its 16 KiB limit, without an answer.
+        const oversizedOcsp = operation.path === '/pki/ocsp' && Buffer.byteLength(payload) > 16 * 1024;
+        const response = await call.catch((error: unknown) => {
+          if (oversizedOcsp) {
+            return undefined;
+          }
+          throw error;
+        });
+        if (response === undefined) {
+          return;
+        }
         if (response.status >= 500) {
           throw new Error(
             `${operation.method.toUpperCase()} ${path} as ${caller} answered ${response.status}: ${JSON.stringify(response.body)}`,
