@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { NavLink, Outlet } from 'react-router';
+import { NavLink, Outlet, useLocation } from 'react-router';
 import { chooseLanguage, LANGUAGES, type Language } from '../i18n';
 import { useMe, useSession } from '../modules/auth/hooks/session';
 import { queueHref } from '../modules/requests/hooks/queueMemory';
@@ -30,6 +30,8 @@ export function Layout() {
   const { t } = useTranslation();
   const me = useMe();
   const { signOut } = useSession();
+  // Rendered again on each navigation, so that the queue's link carries the filters last used.
+  useLocation();
   const links: [string, string][] = [
     [queueHref(), t('nav.queue')],
     ['/dashboard', t('nav.dashboard')],

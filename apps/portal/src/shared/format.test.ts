@@ -20,5 +20,6 @@ describe('waiting times', () => {
     expect(formatAge('2026-11-29T11:00:00Z', now)).toBe('3 days');
     expect(formatAge('2026-12-02T07:00:00Z', now)).toBe('5 hours');
     expect(formatAge('2026-12-02T11:58:00Z', now)).toBe('2 minutes');
+    expect(formatAge('2026-12-02T11:59:30Z', now)).toBe('just now');
   });
 });

@@ -26,9 +26,12 @@ const UNITS: readonly [Intl.NumberFormatOptions['unit'], number][] = [
   ['minute', 60_000],
 ];
 
-/** How long something has waited, in its largest whole unit: "3 days", "5 hours", "3 jours". */
+/** How long something has waited, in its largest whole unit: "3 days", "5 hours", "3 jours"; under a minute, "just now". */
 export function formatAge(iso: string, now: number = Date.now()): string {
   const elapsed = Math.max(0, now - new Date(iso).getTime());
+  if (elapsed < 60_000) {
+    return i18n.t('time.justNow');
+  }
   for (const [unit, ms] of UNITS) {
     if (elapsed >= ms || unit === 'minute') {
       const n = Math.floor(elapsed / ms);

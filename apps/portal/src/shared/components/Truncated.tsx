@@ -25,7 +25,14 @@ export function Truncated({ value, keep = 10 }: { value: string; keep?: number }
             void (navigator.clipboard as Clipboard | undefined)?.writeText(value).then(() => setCopied(true));
           }}
         >
-          {copied ? '✓' : '⧉'}
+          {copied ? (
+            '✓'
+          ) : (
+            <svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" focusable="false">
+              <rect x="3.5" y="0.5" width="8" height="8" rx="1" fill="none" stroke="currentColor" />
+              <rect x="0.5" y="3.5" width="8" height="8" rx="1" fill="var(--card)" stroke="currentColor" />
+            </svg>
+          )}
         </button>
       )}
     </span>

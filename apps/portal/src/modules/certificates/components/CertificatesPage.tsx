@@ -64,6 +64,9 @@ export default function CertificatesPage() {
     );
   const [search, setSearch] = useState(filter.q ?? '');
   useEffect(() => {
+    if (search.trim() === (filter.q ?? '')) {
+      return;
+    }
     const timer = setTimeout(() => update({ q: search.trim() || undefined }), 300);
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps

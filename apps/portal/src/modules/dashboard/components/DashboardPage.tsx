@@ -114,13 +114,15 @@ export default function DashboardPage() {
                         </Link>
                       </td>
                       <td>{t(`kind.${p.kind}`)}</td>
-                      <td className="bar-cell">
-                        <span
-                          className="bar"
-                          style={{ width: `${Math.max(4, (p.count / max) * 100)}%` }}
-                          aria-hidden="true"
-                        />
-                        <span>{formatNumber(p.count)}</span>
+                      <td>
+                        <div className="bar-cell">
+                          <span
+                            className="bar"
+                            style={{ width: `${Math.max(4, (p.count / max) * 100)}%` }}
+                            aria-hidden="true"
+                          />
+                          <span>{formatNumber(p.count)}</span>
+                        </div>
                       </td>
                     </tr>
                   ))}

@@ -136,6 +136,8 @@ describe('the review queue', () => {
     await screen.findByText('CN-1');
     const user = userEvent.setup();
     await user.keyboard('j');
+    expect(screen.getByRole('link', { name: '1' })).toHaveFocus();
+    await user.keyboard('jjk');
     expect(screen.getByRole('link', { name: '2' })).toHaveFocus();
     await user.keyboard('a');
     const dialog = await screen.findByRole('dialog', { name: 'Approve request 2' });

@@ -48,7 +48,8 @@ export function QueuePage() {
   );
   const [help, setHelp] = useState(false);
   const [search, setSearch] = useState(filter.q ?? '');
-  const [current, setCurrent] = useState(0);
+  // The keyboard's row: none until j or k is pressed.
+  const [current, setCurrent] = useState(-1);
   const [seenNewest, setSeenNewest] = useState<number | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const tableRef = useRef<HTMLDivElement>(null);
@@ -56,14 +57,19 @@ export function QueuePage() {
   // A selection and the keyboard's place belong to the rows on screen.
   useEffect(() => {
     setSelection({});
-    setCurrent(0);
+    setCurrent(-1);
   }, [filterKey, paging.cursor]);
 
   // Search as the person types, once they pause.
+  // Only when the text differs from the address: a stray update would navigate back here from another page.
+  const searched = filter.q ?? '';
   useEffect(() => {
+    if (search.trim() === searched) {
+      return;
+    }
     const timer = setTimeout(() => update({ q: search.trim() || undefined }), 300);
     return () => clearTimeout(timer);
-  }, [search, update]);
+  }, [search, searched, update]);
 
   const items = useMemo(() => page.data?.items ?? [], [page.data]);
   useEffect(() => rememberQueueRows(items.map((r) => r.id)), [items]);
@@ -196,7 +202,7 @@ export function QueuePage() {
     const link = tableRef.current?.querySelectorAll<HTMLAnchorElement>('a.row-link')[index];
     link?.focus();
   };
-  const currentRow = items[Math.min(current, items.length - 1)];
+  const currentRow = current < 0 ? undefined : items[Math.min(current, items.length - 1)];
   const decideCurrent = (action: DecisionAction) => {
     if (currentRow && offeredDecisions(me, currentRow).includes(action)) {
       setSingle({ action, row: currentRow, nextId: items[items.indexOf(currentRow) + 1]?.id });
@@ -204,7 +210,7 @@ export function QueuePage() {
   };
   useQueueKeys({
     move: (by) => {
-      const next = Math.max(0, Math.min(items.length - 1, current + by));
+      const next = current < 0 ? 0 : Math.max(0, Math.min(items.length - 1, current + by));
       setCurrent(next);
       focusRow(next);
     },

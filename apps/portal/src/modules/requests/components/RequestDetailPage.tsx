@@ -31,7 +31,7 @@ const requestId = (raw: string | undefined): number | undefined =>
 
 /** A request in full: what was asked, by whom, on which device, what happened, and what can be done. */
 export function RequestDetailPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const me = useMe();
   const navigate = useNavigate();
   const raw = useParams().id;
@@ -79,6 +79,9 @@ export function RequestDetailPage() {
     );
   }
   const r = detail.data;
+  // A revocation's reason is an RFC 5280 code: say it in words.
+  const reasonText = (reason: string | null) =>
+    reason === null ? '—' : i18n.exists(`revocationReason.${reason}`) ? t(`revocationReason.${reason}`) : reason;
   const offered = r.canDecide ? offeredDecisions(me, r) : [];
   const next = nextInQueue(r.id);
   const device = DEVICE_FIELDS.filter((key) => r.device[key]);
@@ -281,7 +284,7 @@ export function RequestDetailPage() {
                   <td>
                     {h.actor} <small className="muted">({h.actorType})</small>
                   </td>
-                  <td className="wrap">{h.reason ?? '—'}</td>
+                  <td className="wrap">{reasonText(h.reason)}</td>
                 </tr>
               ))}
             </tbody>
