@@ -1,9 +1,19 @@
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import {
+  basicConstraintsExtension,
   checkRequestedUsages,
   isPkiError,
+  issueCertificate,
+  keyIdentifier,
+  keyUsageExtension,
+  nameToDer,
+  OID,
   parseCsr,
   PROFILES,
+  readCertificate,
+  signCertificate,
+  SoftwareSigner,
+  subjectKeyIdentifierExtension,
   toRfc4514,
   toWindowsStyle,
   type PkiErrorCode,
@@ -115,6 +125,46 @@ describe('issueCertificate', () => {
     const issued = await issueFor(await testCa(), 'p256.csr', 'server');
     expect(issued.notBefore.toISOString()).toBe('2026-11-24T11:55:00.000Z');
     expect((issued.notAfter.getTime() - NOW.getTime()) / 86_400_000).toBe(PROFILES.server.validityDays);
+  });
+
+  it("never backdates before the CA's own notBefore: a CA made this second issues at once, within its validity", async () => {
+    const signer = new SoftwareSigner(createPrivateKey(fixture('p256.key')));
+    const name = nameToDer([{ oid: OID.commonName, value: 'Fresh CA' }]);
+    const caDer = await signCertificate(
+      {
+        serial: Buffer.from('0102030405060708090a', 'hex'),
+        issuerName: name,
+        subjectName: name,
+        notBefore: NOW,
+        notAfter: new Date(NOW.getTime() + 365 * 86_400_000),
+        spki: signer.spki,
+        extensions: [
+          basicConstraintsExtension(true, 0),
+          keyUsageExtension(['keyCertSign', 'cRLSign']),
+          subjectKeyIdentifierExtension(keyIdentifier(signer.spki)),
+        ],
+      },
+      signer,
+      {},
+    );
+    const ca = readCertificate(caDer);
+    const authority = {
+      certificate: ca.x509,
+      publicKey: ca.x509.publicKey,
+      subjectName: ca.subjectName,
+      keyId: ca.keyId,
+      signer,
+    };
+    const csr = parseCsr(fixture('p256.csr'));
+    const issued = await issueCertificate({
+      profile: PROFILES.server,
+      input: { commonName: 'api.example.org' },
+      subjectKey: csr,
+      authority,
+      urls: URLS,
+      now: NOW,
+    });
+    expect(issued.notBefore.toISOString()).toBe(NOW.toISOString());
   });
 
   it('names the subject in RFC 4514 and Windows style', async () => {
