@@ -12,6 +12,7 @@ import { KeyOpenSubjectByExpression1764000000010 } from './1764000000010-KeyOpen
 import { AddRequestChannelAndKey1764000000011 } from './1764000000011-AddRequestChannelAndKey';
 import { RestateTransitionFunctions1764000000012 } from './1764000000012-RestateTransitionFunctions';
 import { AddRenewal1764000000013 } from './1764000000013-AddRenewal';
+import { TakeTheRootOffline1764000000014 } from './1764000000014-TakeTheRootOffline';
 import { IndexRequestSearchByTrigram1764000000020 } from './1764000000020-IndexRequestSearchByTrigram';
 import { AddUserDisabled1764000000030 } from './1764000000030-AddUserDisabled';
 import { AddSessionCertificate1764000000031 } from './1764000000031-AddSessionCertificate';
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   AddRequestChannelAndKey1764000000011,
   RestateTransitionFunctions1764000000012,
   AddRenewal1764000000013,
+  TakeTheRootOffline1764000000014,
   IndexRequestSearchByTrigram1764000000020,
   AddUserDisabled1764000000030,
   AddSessionCertificate1764000000031,

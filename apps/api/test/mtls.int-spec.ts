@@ -1,13 +1,16 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { connect } from 'node:tls';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCsr, createCertificateAuthority, generatePrivateKey, issueCertificate, loadCertificateAuthority, OID, pkiUrls, PROFILES, toPem } from '@enroll/pki';
+import {
+  buildCsr, createCertificateAuthority, generatePrivateKey, issueCertificate, loadCertificateAuthority, nameToDer, OID, parseCsr, pkiUrls, PROFILES, signCertificate, toPem,
+} from '@enroll/pki';
 import { startMtlsServer } from '../src/mtls/mtls-server';
-import { AuthorityService } from '../src/authority';
+import { AuthorityService, CaService } from '../src/authority';
 import { startTestApp, type TestApp } from './support/test-app';
 import { commonNameFor, createTenant, signInAdmin, type Session, type Tenant } from './support/factories';
 import { testConfig } from './support/test-config';
@@ -104,7 +107,6 @@ describe('the mTLS port and the test service', () => {
     const stranger = loadCertificateAuthority(await createCertificateAuthority({ passphrase: 'another ca passphrase', now: new Date(Date.now() - 60_000), keyAlgorithm: 'EC-P256' }), 'another ca passphrase');
     const key = await generatePrivateKey('EC-P256');
     const csr = buildCsr({ privateKey: key, subject: [{ oid: OID.commonName, value: 'A1B2C3D4E5F6A7B8' }] });
-    const { parseCsr } = await import('@enroll/pki');
     const foreign = await issueCertificate({ profile: PROFILES.workstation, input: { commonName: 'A1B2C3D4E5F6A7B8' }, subjectKey: parseCsr(csr), authority: stranger.authority, urls: pkiUrls('http://x'), now: new Date() });
     writeFileSync(join(dir, 'foreign.pem'), toPem('CERTIFICATE', foreign.der) + stranger.chainPem);
     writeFileSync(join(dir, 'foreign.key'), key.export({ format: 'pem', type: 'pkcs8' }));
@@ -117,17 +119,28 @@ describe('the mTLS port and the test service', () => {
   });
 
   it.each([
-    ['expired', -800, 'CERTIFICATE_EXPIRED'],
-    ['not yet valid', 2, 'CERTIFICATE_NOT_YET_VALID'],
-  ])('refuses a certificate of this CA that is %s', async (_name, days, code) => {
+    ['expired', -800, -70, 'CERTIFICATE_EXPIRED'],
+    ['not yet valid', 2, 400, 'CERTIFICATE_NOT_YET_VALID'],
+  ])('refuses a certificate of this CA that is %s', async (_name, fromDays, toDays, code) => {
     const key = await generatePrivateKey('EC-P256');
-    const { parseCsr } = await import('@enroll/pki');
     const csr = parseCsr(buildCsr({ privateKey: key, subject: [{ oid: OID.commonName, value: 'C0FFEE0011223344' }] }));
-    // Issued by the real issuing CA, with a clock moved by `days`: validity 730 days from then.
-    const issued = await t.app
-      .get(AuthorityService)
-      .issue('workstation', { commonName: 'C0FFEE0011223344' }, csr, {}, { name: 'test', type: 'system' }, new Date(Date.now() + days * 86_400_000));
-    writeFileSync(join(dir, `${code}.pem`), toPem('CERTIFICATE', issued.der));
+    // Signed with the real issuing key outside the issuer (whose lint keeps a leaf inside the CA's
+    // own validity, which began an hour ago): the strategy must judge the dates itself.
+    const { authority } = t.app.get(CaService).ca;
+    const day = 86_400_000;
+    const der = await signCertificate(
+      {
+        serial: Buffer.from(randomBytes(16).map((b, i) => (i === 0 ? b & 0x7f : b))),
+        issuerName: authority.subjectName,
+        subjectName: nameToDer([{ oid: OID.commonName, value: 'C0FFEE0011223344' }]),
+        notBefore: new Date(Date.now() + fromDays * day),
+        notAfter: new Date(Date.now() + toDays * day),
+        spki: csr.spki,
+        extensions: [],
+      },
+      authority.signer,
+    );
+    writeFileSync(join(dir, `${code}.pem`), toPem('CERTIFICATE', der));
     writeFileSync(join(dir, `${code}.key`), key.export({ format: 'pem', type: 'pkcs8' }));
     const refused = await curl(['--cert', join(dir, `${code}.pem`), '--key', join(dir, `${code}.key`), testUrl()]);
     expect(refused.status).toBe(401);

@@ -4,7 +4,7 @@ import { DatabaseMaintenance, MAINTAINED_TABLES } from '../src/database/maintena
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTenant, signInAdmin, submit } from './support/factories';
 import type { AddressInfo } from 'node:net';
-import { generatePrivateKey } from '@enroll/pki';
+import { generatePrivateKey, keyEncryptionIterations } from '@enroll/pki';
 import { startMtlsServer } from '../src/mtls/mtls-server';
 import { enrolledDevice, renewalCsr, renewOverMtls } from './support/devices';
 import { testConfig } from './support/test-config';
@@ -31,9 +31,13 @@ describe('on embedded PGlite', () => {
   it('ran every migration and created the CA in the database', async () => {
     const migrations = await t.db.query<{ name: string }[]>(`SELECT name FROM typeorm_migrations ORDER BY id`);
     expect(migrations.map((m) => m.name)).toEqual(t.db.migrations.map((m) => m.name));
-    const cas = await t.db.query<{ name: string; encrypted_key_pem: string }[]>(`SELECT name, encrypted_key_pem FROM certificate_authorities ORDER BY name`);
-    expect(cas.map((c) => c.name)).toEqual(['issuing', 'root']);
-    expect(cas.every((c) => c.encrypted_key_pem.startsWith('-----BEGIN ENCRYPTED PRIVATE KEY-----'))).toBe(true);
+    const cas = await t.db.query<{ name: string; encrypted_key_pem: string | null }[]>(`SELECT name, encrypted_key_pem FROM certificate_authorities ORDER BY name`);
+    expect(cas.map((c) => c.name)).toEqual(['issuing', 'root', 'root-ocsp']);
+    // The root key is offline (its file); the online keys are encrypted with PBKDF2 at 600,000 iterations.
+    expect(cas.find((c) => c.name === 'root')?.encrypted_key_pem).toBeNull();
+    for (const c of cas.filter((r) => r.name !== 'root')) {
+      expect(keyEncryptionIterations(c.encrypted_key_pem ?? '')).toBe(600_000);
+    }
   });
 
   it('runs a whole cycle: submit, approve, fetch, verify with openssl, revoke, CRL', async () => {

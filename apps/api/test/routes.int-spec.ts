@@ -18,6 +18,7 @@ const EXPECTED: Record<string, string> = {
   'GET /pki/ca.pem': 'public',
   'GET /pki/issuing-ca.crt': 'public',
   'GET /pki/root-ca.crt': 'public',
+  'GET /pki/root.crl': 'public',
   'GET /pki/crl': 'public',
   'GET /api/v1/enrollment/test': 'device',
   'POST /api/v1/enrollment/revoke': 'device',
@@ -98,7 +99,7 @@ describe('the OpenAPI document', () => {
     const paths = Object.keys(document.paths);
     for (const path of ['/api/v1/auth/login', '/api/v1/organizations', '/api/v1/users/{id}/certificate', '/api/v1/packages/{id}/disable', '/api/v1/audit',
       '/api/v1/enrollment/requests', '/api/v1/enrollment/requests/{id}/certificate', '/api/v1/enrollment/requests/{id}/installed', '/api/v1/requests/{id}/approve',
-      '/api/v1/certificates/{serial}/download', '/pki/ca.pem', '/pki/crl', '/pki/ocsp', '/pki/ocsp/{request}', '/api/v1/enrollment/test', '/api/v1/enrollment/revoke', '/api/v1/enrollment/renew', '/health']) {
+      '/api/v1/certificates/{serial}/download', '/pki/ca.pem', '/pki/crl', '/pki/root.crl', '/pki/ocsp', '/pki/ocsp/{request}', '/api/v1/enrollment/test', '/api/v1/enrollment/revoke', '/api/v1/enrollment/renew', '/health']) {
       expect(paths).toContain(path);
     }
   });

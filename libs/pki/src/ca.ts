@@ -8,10 +8,12 @@ import { randomSerial } from './serial';
 import { selfCheck, signCertificate } from './certificate-builder';
 import { readCertificate, type CertificateParts } from './certificate';
 import { toPem } from './pem';
-import type { IssuingAuthority } from './issuer';
+import type { IssuingAuthority, PkiUrls } from './issuer';
 import {
-  authorityKeyIdentifierExtension, basicConstraintsExtension, keyIdentifier, keyUsageExtension, subjectKeyIdentifierExtension,
+  authorityInfoAccessExtension, authorityKeyIdentifierExtension, basicConstraintsExtension, crlDistributionPointsExtension, keyIdentifier,
+  keyUsageExtension, subjectKeyIdentifierExtension,
 } from './extensions';
+import { checkPassphrase, encryptPrivateKey } from './key-encryption';
 
 export type KeyAlgorithm = 'RSA-2048' | 'RSA-3072' | 'RSA-4096' | 'EC-P256' | 'EC-P384';
 
@@ -43,7 +45,7 @@ export interface StoredCertificateAuthority {
 }
 
 export interface CreateCaOptions {
-  /** Passphrase that encrypts both keys at rest (PKCS #8, PBES2 with PBKDF2 and AES-256-CBC). */
+  /** Passphrase that encrypts both keys at rest (PKCS #8, PBES2 with PBKDF2-SHA256 and AES-256-CBC). */
   readonly passphrase: string;
   readonly now: Date;
   /** Default RSA-3072; EC-P384 is the elliptic-curve option. */
@@ -55,27 +57,18 @@ export interface CreateCaOptions {
   /** Default 20 years for the root, 10 for the issuing CA. */
   readonly rootValidityDays?: number;
   readonly issuingValidityDays?: number;
+  /** Where relying parties check the issuing CA (the root's CRL, OCSP, the root certificate); see rootPkiUrls. */
+  readonly issuingUrls?: PkiUrls;
+  /** PBKDF2 iterations of the stored keys; default KEY_ENCRYPTION_ITERATIONS. */
+  readonly keyEncryptionIterations?: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const MIN_PASSPHRASE = 12;
 
-const defaultName = (cn: string): DistinguishedName => [
+export const defaultCaName = (cn: string): DistinguishedName => [
   { oid: OID.organizationName, value: 'Enroll' },
   { oid: OID.commonName, value: cn },
 ];
-
-function checkPassphrase(passphrase: string): void {
-  if (passphrase.length < MIN_PASSPHRASE) {
-    throw new PkiError('CA_KEY_INVALID', `The CA passphrase must have at least ${MIN_PASSPHRASE} characters.`);
-  }
-}
-
-/** Encrypts a private key for storage: PKCS #8 with AES-256-CBC under a PBKDF2-derived key. */
-export function encryptPrivateKey(key: KeyObject, passphrase: string): string {
-  checkPassphrase(passphrase);
-  return key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }) as string;
-}
 
 /** Decrypts a stored key; a wrong passphrase is a CA_KEY_INVALID error, never a crash. */
 export function decryptPrivateKey(pem: string, passphrase: string): KeyObject {
@@ -86,52 +79,132 @@ export function decryptPrivateKey(pem: string, passphrase: string): KeyObject {
   }
 }
 
-async function caCertificate(options: {
-  subject: DistinguishedName; issuerName: Buffer; issuerKeyId: Buffer | undefined; key: KeyObject; signer: SoftwareSigner;
-  notBefore: Date; notAfter: Date; pathLength?: number;
-}): Promise<Buffer> {
-  const spki = new SoftwareSigner(options.key).spki;
+/** Whole seconds: certificates carry no fractions. */
+export const wholeSeconds = (date: Date): Date => new Date(Math.floor(date.getTime() / 1000) * 1000);
+
+export interface CaCertificateOptions {
+  readonly subject: DistinguishedName;
+  /** The issuer's subject as DER, and its key id (absent for a self-signed root). */
+  readonly issuerName: Buffer;
+  readonly issuerKeyId?: Buffer;
+  /** The certified key's SubjectPublicKeyInfo. */
+  readonly spki: Buffer;
+  readonly signer: Signer;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly pathLength?: number;
+  /** For a subordinate CA: where its issuer publishes revocation (CRL distribution point, AIA). */
+  readonly urls?: PkiUrls;
+}
+
+/** Signs a CA certificate: a root (self-signed) or a subordinate CA with its issuer's CDP and AIA. */
+export function issueCaCertificate(options: CaCertificateOptions): Promise<Buffer> {
   const extensions = [
     basicConstraintsExtension(true, options.pathLength),
     // digitalSignature lets the CA sign OCSP responses itself when no delegated responder exists.
     keyUsageExtension(['digitalSignature', 'keyCertSign', 'cRLSign']),
-    subjectKeyIdentifierExtension(keyIdentifier(spki)),
+    subjectKeyIdentifierExtension(keyIdentifier(options.spki)),
     ...(options.issuerKeyId ? [authorityKeyIdentifierExtension(options.issuerKeyId)] : []),
+    ...(options.urls ? [crlDistributionPointsExtension(options.urls.crl), authorityInfoAccessExtension(options.urls.ocsp, options.urls.caIssuers)] : []),
   ];
   return signCertificate(
-    { serial: randomSerial(), issuerName: options.issuerName, subjectName: nameToDer(options.subject), notBefore: options.notBefore, notAfter: options.notAfter, spki, extensions },
+    {
+      serial: randomSerial(),
+      issuerName: options.issuerName,
+      subjectName: nameToDer(options.subject),
+      notBefore: options.notBefore,
+      notAfter: options.notAfter,
+      spki: options.spki,
+      extensions,
+    },
     options.signer,
   );
+}
+
+/** A root CA made in memory: its key (to be kept offline) and self-signed certificate. */
+export interface RootCa {
+  readonly key: KeyObject;
+  readonly signer: Signer;
+  readonly certificate: CertificateParts;
+  /** The root as an issuer, for issueCertificate (its delegated OCSP responder) and buildCrl (its CRL). */
+  readonly authority: IssuingAuthority;
+}
+
+/** Wraps a root key and certificate as an issuer; the key must be the certificate's. */
+export function rootCa(key: KeyObject, certificatePem: string | Buffer): RootCa {
+  const certificate = readCertificate(certificatePem);
+  const signer = new SoftwareSigner(key);
+  if (!signer.spki.equals(certificate.spki)) {
+    throw new PkiError('CA_KEY_INVALID', 'The root key does not belong to the root CA certificate.');
+  }
+  return {
+    key,
+    signer,
+    certificate,
+    authority: { certificate: certificate.x509, publicKey: certificate.x509.publicKey, subjectName: certificate.subjectName, keyId: certificate.keyId, signer },
+  };
+}
+
+/** Makes a root CA: a new key and a self-signed certificate (default 20 years, `CN=Enroll Root CA, O=Enroll`). */
+export async function createRootCa(options: { now: Date; keyAlgorithm?: KeyAlgorithm; name?: DistinguishedName; validityDays?: number }): Promise<RootCa> {
+  const key = await generatePrivateKey(options.keyAlgorithm ?? 'RSA-3072');
+  const signer = new SoftwareSigner(key);
+  const notBefore = wholeSeconds(options.now);
+  const notAfter = new Date(notBefore.getTime() + (options.validityDays ?? 7305) * DAY_MS);
+  const name = options.name ?? defaultCaName('Enroll Root CA');
+  const der = await issueCaCertificate({ subject: name, issuerName: nameToDer(name), spki: signer.spki, signer, notBefore, notAfter });
+  selfCheck(der, undefined, { notBefore, notAfter });
+  return rootCa(key, der);
+}
+
+/**
+ * Signs the issuing CA's certificate under a root (path length 0, never past the root's own
+ * validity; default 10 years, `CN=Enroll Issuing CA, O=Enroll`), with the root's CDP and AIA.
+ */
+export async function issueIssuingCaCertificate(
+  root: RootCa,
+  options: { spki: Buffer; now: Date; name?: DistinguishedName; validityDays?: number; urls?: PkiUrls },
+): Promise<Buffer> {
+  const notBefore = wholeSeconds(options.now);
+  const rootNotAfter = new Date(root.certificate.x509.validTo);
+  const notAfter = new Date(Math.min(rootNotAfter.getTime(), notBefore.getTime() + (options.validityDays ?? 3652) * DAY_MS));
+  const der = await issueCaCertificate({
+    subject: options.name ?? defaultCaName('Enroll Issuing CA'),
+    issuerName: root.certificate.subjectName,
+    issuerKeyId: root.certificate.keyId,
+    spki: options.spki,
+    signer: root.signer,
+    notBefore,
+    notAfter,
+    pathLength: 0,
+    ...(options.urls ? { urls: options.urls } : {}),
+  });
+  selfCheck(der, root.authority, { notBefore, notAfter });
+  return der;
 }
 
 /** Creates a root CA and an issuing CA under it (path length 0), with both keys encrypted. */
 export async function createCertificateAuthority(options: CreateCaOptions): Promise<StoredCertificateAuthority> {
   checkPassphrase(options.passphrase);
   const algorithm = options.keyAlgorithm ?? 'RSA-3072';
-  const [rootKey, issuingKey] = await Promise.all([generatePrivateKey(algorithm), generatePrivateKey(algorithm)]);
-  const rootSigner = new SoftwareSigner(rootKey);
-  const notBefore = new Date(Math.floor(options.now.getTime() / 1000) * 1000);
-  const rootName = options.rootName ?? defaultName('Enroll Root CA');
-  const rootNotAfter = new Date(notBefore.getTime() + (options.rootValidityDays ?? 7305) * DAY_MS);
-  const rootDer = await caCertificate({
-    subject: rootName, issuerName: nameToDer(rootName), issuerKeyId: undefined, key: rootKey, signer: rootSigner, notBefore, notAfter: rootNotAfter,
+  const [root, issuingKey] = await Promise.all([
+    createRootCa({ now: options.now, keyAlgorithm: algorithm, ...(options.rootName ? { name: options.rootName } : {}), ...(options.rootValidityDays ? { validityDays: options.rootValidityDays } : {}) }),
+    generatePrivateKey(algorithm),
+  ]);
+  const issuingDer = await issueIssuingCaCertificate(root, {
+    spki: new SoftwareSigner(issuingKey).spki,
+    now: options.now,
+    ...(options.issuingName ? { name: options.issuingName } : {}),
+    ...(options.issuingValidityDays ? { validityDays: options.issuingValidityDays } : {}),
+    ...(options.issuingUrls ? { urls: options.issuingUrls } : {}),
   });
-  const root = selfCheck(rootDer, undefined, { notBefore, notAfter: rootNotAfter });
-  const issuingNotAfter = new Date(Math.min(rootNotAfter.getTime(), notBefore.getTime() + (options.issuingValidityDays ?? 3652) * DAY_MS));
-  const issuingDer = await caCertificate({
-    subject: options.issuingName ?? defaultName('Enroll Issuing CA'),
-    issuerName: nameToDer(rootName),
-    issuerKeyId: keyIdentifier(rootSigner.spki),
-    key: issuingKey,
-    signer: rootSigner,
-    notBefore,
-    notAfter: issuingNotAfter,
-    pathLength: 0,
-  });
-  selfCheck(issuingDer, { certificate: root, publicKey: root.publicKey }, { notBefore, notAfter: issuingNotAfter });
+  const [rootKeyPem, issuingKeyPem] = await Promise.all([
+    encryptPrivateKey(root.key, options.passphrase, options.keyEncryptionIterations),
+    encryptPrivateKey(issuingKey, options.passphrase, options.keyEncryptionIterations),
+  ]);
   return {
-    root: { certificatePem: toPem('CERTIFICATE', rootDer), encryptedKeyPem: encryptPrivateKey(rootKey, options.passphrase) },
-    issuing: { certificatePem: toPem('CERTIFICATE', issuingDer), encryptedKeyPem: encryptPrivateKey(issuingKey, options.passphrase) },
+    root: { certificatePem: toPem('CERTIFICATE', root.certificate.der), encryptedKeyPem: rootKeyPem },
+    issuing: { certificatePem: toPem('CERTIFICATE', issuingDer), encryptedKeyPem: issuingKeyPem },
   };
 }
 
@@ -170,4 +243,13 @@ export function assembleCertificateAuthority(certificates: { rootPem: string; is
 export function loadCertificateAuthority(stored: StoredCertificateAuthority, passphrase: string): CertificateAuthority {
   const signer = new SoftwareSigner(decryptPrivateKey(stored.issuing.encryptedKeyPem, passphrase));
   return assembleCertificateAuthority({ rootPem: stored.root.certificatePem, issuingPem: stored.issuing.certificatePem }, signer);
+}
+
+/**
+ * Where relying parties check the issuing CA itself (its certificate's CDP and AIA): the root's
+ * CRL, OCSP (answered with the root's delegated responder) and the root certificate.
+ */
+export function rootPkiUrls(publicUrl: string): PkiUrls {
+  const base = publicUrl.replace(/\/+$/, '');
+  return { crl: `${base}/pki/root.crl`, ocsp: `${base}/pki/ocsp`, caIssuers: `${base}/pki/root-ca.crt` };
 }

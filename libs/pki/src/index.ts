@@ -19,6 +19,7 @@ export { signCertificate, selfCheck } from './certificate-builder';
 export * from './lint';
 export * from './issuer';
 export * from './ca';
+export * from './key-encryption';
 export * from './revocation-reason';
 export * from './crl';
 export * from './ocsp';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { ApiRevocationReason } from '@enroll/domain';
 import {
@@ -13,8 +13,9 @@ import {
   type PublicKeyInfo,
 } from '@enroll/pki';
 import { AuditService, type ActorType } from '../audit/audit.service';
-import { byteaJson, type Queryable } from '../common/sql';
+import type { Queryable } from '../common/sql';
 import { CaService } from './ca.service';
+import { certificateRecord, type CertificateOwner } from './certificate-record';
 import { CertificatesRepository, type CertificateRecord, type CertificateRow, type CertificateStatusRow, type RevokedCertificate } from './certificates.repository';
 
 /** The key a certificate certifies: its SubjectPublicKeyInfo as received, and what it is. */
@@ -23,20 +24,14 @@ export interface SubjectKey {
   readonly publicKey: PublicKeyInfo;
 }
 
-/** Who a certificate is for: an enrollment request, a person, or the CA's own services (neither). */
-export interface CertificateOwner {
-  readonly requestId?: string;
-  readonly userId?: string;
-  readonly organizationId?: string | null;
-}
-
 /** Who acts, for the audit log. */
 export interface AuthorityActor {
   readonly name: string;
   readonly type: ActorType;
 }
 
-export const spkiHash = (spki: Buffer): Buffer => createHash('sha256').update(spki).digest();
+export { spkiHash } from './certificate-record';
+export type { CertificateOwner };
 
 /** The SubjectKey of a key made here (service certificates, a manager's PKCS #12). */
 export function subjectKeyOf(key: KeyObject): SubjectKey {
@@ -66,22 +61,19 @@ export class AuthorityService {
    */
   async sign(profile: ProfileName, input: ProfileInput, key: SubjectKey, owner: CertificateOwner, now: Date): Promise<{ issued: IssuedCertificate; record: CertificateRecord }> {
     const issued = await issueCertificate({ profile: PROFILES[profile], input, subjectKey: key, authority: this.ca.ca.authority, urls: this.ca.urls, now });
-    const record: CertificateRecord = {
-      serial: issued.serialNumber,
-      request_id: owner.requestId ?? null,
-      user_id: owner.userId ?? null,
-      organization_id: owner.organizationId ?? null,
+    const record = certificateRecord({
+      serialNumber: issued.serialNumber,
       profile,
-      issuer_key_id: byteaJson(this.ca.ca.issuing.keyId),
+      issuerKeyId: this.ca.ca.issuing.keyId,
       subject: toRfc4514(issued.subject),
-      common_name: input.commonName,
-      not_before: issued.notBefore.toISOString(),
-      not_after: issued.notAfter.toISOString(),
-      der: byteaJson(issued.der),
-      spki_sha256: byteaJson(spkiHash(key.spki)),
-      status: 'valid',
-      created_at: now.toISOString(),
-    };
+      commonName: input.commonName,
+      notBefore: issued.notBefore,
+      notAfter: issued.notAfter,
+      der: issued.der,
+      spki: key.spki,
+      owner,
+      now,
+    });
     return { issued, record };
   }
 

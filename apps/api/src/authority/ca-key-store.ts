@@ -1,57 +1,98 @@
 import { Logger } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  createCertificateAuthority,
-  loadCertificateAuthority,
-  type CertificateAuthority,
+  decryptPrivateKey,
+  encryptPrivateKey,
+  generatePrivateKey,
+  KEY_ENCRYPTION_ITERATIONS,
+  keyEncryptionIterations,
+  SoftwareSigner,
   type KeyAlgorithm,
-  type StoredCertificateAuthority,
+  type Signer,
 } from '@enroll/pki';
 import type { AppConfig } from '../config/app-config';
 
 /** The Nest token of the deployment's CaKeyStore. */
 export const CA_KEY_STORE = Symbol('CA_KEY_STORE');
 
+/** The issuing key as made: what to store in certificate_authorities, and its signer. */
+export interface IssuingKey {
+  readonly stored: string;
+  readonly signer: Signer;
+}
+
 /**
- * Where the CA's private keys live, and the one seam through which they are made and loaded.
- * The rest of the API sees a loaded CertificateAuthority, whose issuing key is a Signer: a
- * hardware module implements this interface (keys made and kept in the token, the stored
- * "key" a reference to it) without touching any caller.
+ * Where the issuing CA's private key lives, and the one seam through which it is made and
+ * loaded. The rest of the API sees a Signer: a hardware module implements this interface (the
+ * key made and kept in the token, `stored` a reference to it) without touching any caller. The
+ * root key is not here: it is offline, read only by ceremonies (see ceremony.ts).
  */
 export interface CaKeyStore {
-  /** Says where the keys are, for the start-up log. */
+  /** Says where the key is, for the start-up log. */
   readonly description: string;
-  /** Makes the root and issuing CA at first start; the result is stored in certificate_authorities. */
-  create(now: Date, algorithm: KeyAlgorithm): Promise<StoredCertificateAuthority>;
-  /** Loads the stored CA with a signer for the issuing key. */
-  load(stored: StoredCertificateAuthority): Promise<CertificateAuthority>;
+  createIssuingKey(algorithm: KeyAlgorithm): Promise<IssuingKey>;
+  load(stored: string): Promise<Signer>;
+  /** The stored form rewritten to today's protection, when the stored one is weaker; else undefined. */
+  strengthen(stored: string): Promise<string | undefined>;
 }
 
-/** Software keys: PKCS #8, encrypted under a passphrase, stored in the database. */
-export class SoftwareCaKeyStore implements CaKeyStore {
-  readonly description = 'software keys, encrypted in the database';
-
+/**
+ * Keys kept in software, encrypted under the CA passphrase (PBES2, PBKDF2-SHA256 at 600,000
+ * iterations): the issuing key in the database, and the root's delegated OCSP responder's.
+ */
+export class SoftwareKeys {
   constructor(private readonly passphrase: () => string) {}
 
-  create(now: Date, algorithm: KeyAlgorithm): Promise<StoredCertificateAuthority> {
-    return createCertificateAuthority({ passphrase: this.passphrase(), now, keyAlgorithm: algorithm });
+  async generate(algorithm: KeyAlgorithm): Promise<{ pem: string; signer: SoftwareSigner }> {
+    const key = await generatePrivateKey(algorithm);
+    return { pem: await encryptPrivateKey(key, this.passphrase()), signer: new SoftwareSigner(key) };
   }
 
-  load(stored: StoredCertificateAuthority): Promise<CertificateAuthority> {
-    return Promise.resolve(loadCertificateAuthority(stored, this.passphrase()));
+  encrypt(key: KeyObject): Promise<string> {
+    return encryptPrivateKey(key, this.passphrase());
+  }
+
+  signer(pem: string): SoftwareSigner {
+    return new SoftwareSigner(decryptPrivateKey(pem, this.passphrase()));
+  }
+
+  async strengthen(pem: string): Promise<string | undefined> {
+    if ((keyEncryptionIterations(pem) ?? 0) >= KEY_ENCRYPTION_ITERATIONS) {
+      return undefined;
+    }
+    return encryptPrivateKey(decryptPrivateKey(pem, this.passphrase()), this.passphrase());
   }
 }
 
-/** The key store the configuration asks for: today software keys under ENROLL_CA_PASSPHRASE. */
-export function caKeyStoreFor(config: AppConfig): CaKeyStore {
-  let passphrase: string | undefined;
-  return new SoftwareCaKeyStore(() => (passphrase ??= passphraseOf(config)));
+/** The issuing key in software: PKCS #8, encrypted under the CA passphrase, in the database. */
+export class SoftwareCaKeyStore implements CaKeyStore {
+  readonly description = 'software issuing key, encrypted in the database';
+
+  constructor(private readonly keys: SoftwareKeys) {}
+
+  async createIssuingKey(algorithm: KeyAlgorithm): Promise<IssuingKey> {
+    const { pem, signer } = await this.keys.generate(algorithm);
+    return { stored: pem, signer };
+  }
+
+  load(stored: string): Promise<Signer> {
+    return Promise.resolve(this.keys.signer(stored));
+  }
+
+  strengthen(stored: string): Promise<string | undefined> {
+    return this.keys.strengthen(stored);
+  }
 }
 
 /** ENROLL_CA_PASSPHRASE, or one generated once into the data folder (0600) with a warning. */
-function passphraseOf(config: AppConfig): string {
+export function caPassphraseOf(config: AppConfig): () => string {
+  let passphrase: string | undefined;
+  return () => (passphrase ??= readOrMakePassphrase(config));
+}
+
+function readOrMakePassphrase(config: AppConfig): string {
   if (config.caPassphrase) {
     return config.caPassphrase;
   }
@@ -63,4 +104,9 @@ function passphraseOf(config: AppConfig): string {
     );
   }
   return readFileSync(file, 'utf8').trim();
+}
+
+/** The key store the configuration asks for: today the software one. */
+export function caKeyStoreFor(config: AppConfig): CaKeyStore {
+  return new SoftwareCaKeyStore(new SoftwareKeys(caPassphraseOf(config)));
 }

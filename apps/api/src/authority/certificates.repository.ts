@@ -50,6 +50,9 @@ export interface CertificateRow {
 export interface CertificateStatusRow {
   serial: string;
   request_id: string | null;
+  profile: string;
+  /** The key id of the CA that issued it: the issuing CA's, or the root's for CA certificates. */
+  issuer_key_id: Buffer;
   subject: string;
   not_after: Date;
   status: 'valid' | 'revoked';
@@ -92,15 +95,17 @@ const certificateOrganizationIs = organizationIs('c.organization_id');
 export class CertificatesRepository {
   constructor(private readonly db: DataSource) {}
 
-  async insert(q: Queryable, record: CertificateRecord): Promise<void> {
-    await q.query(`INSERT INTO certificates SELECT * FROM jsonb_populate_record(NULL::certificates, $1::jsonb)`, [JSON.stringify(record)]);
+  async insert(q: Queryable, record: CertificateRecord, options: { ifMissing?: boolean } = {}): Promise<void> {
+    await q.query(`INSERT INTO certificates SELECT * FROM jsonb_populate_record(NULL::certificates, $1::jsonb)${options.ifMissing ? ' ON CONFLICT (serial) DO NOTHING' : ''}`, [
+      JSON.stringify(record),
+    ]);
   }
 
   /** Concurrent status reads (OCSP) share round trips (see Batcher: nothing is cached). */
   private readonly statusReads = new Batcher<string, CertificateStatusRow>(async (serials) => {
     const found = await rows<CertificateStatusRow>(
       pool(this.db),
-      `SELECT c.serial, c.request_id, c.subject, c.not_after, c.status, v.revoked_at, v.reason
+      `SELECT c.serial, c.request_id, c.profile, c.issuer_key_id, c.subject, c.not_after, c.status, v.revoked_at, v.reason
          FROM certificates c LEFT JOIN revocations v ON v.serial = c.serial WHERE c.serial = ANY($1)`,
       [serials],
     );
@@ -221,12 +226,24 @@ export class CertificatesRepository {
     return (await one<{ found: boolean }>(this.db, `SELECT EXISTS (SELECT 1 FROM revocations WHERE spki_sha256 = $1 AND reason = 'keyCompromise') AS found`, [spkiSha256]))?.found === true;
   }
 
-  /** The CRL's entries: revocations stay listed until the certificate expires (RFC 5280 3.3). */
-  crlEntries(q: Queryable, now: Date): Promise<{ serial: string; revoked_at: Date; reason: RevocationReason }[]> {
-    return rows(q, `SELECT serial, revoked_at, reason FROM revocations WHERE not_after > $1 ORDER BY revoked_at, serial`, [now]);
+  /**
+   * A CA's CRL entries: the revocations of the certificates it issued (by its key id), listed
+   * until the certificate expires (RFC 5280 3.3).
+   */
+  crlEntries(q: Queryable, now: Date, issuerKeyId: Buffer): Promise<{ serial: string; revoked_at: Date; reason: RevocationReason }[]> {
+    return rows(
+      q,
+      `SELECT v.serial, v.revoked_at, v.reason FROM revocations v JOIN certificates c ON c.serial = v.serial
+        WHERE v.not_after > $1 AND c.issuer_key_id = $2 ORDER BY v.revoked_at, v.serial`,
+      [now, issuerKeyId],
+    );
   }
 
-  async revocationCount(q: Queryable): Promise<number> {
-    return (await one<{ count: number }>(q, `SELECT count(*)::int AS count FROM revocations`))?.count ?? 0;
+  /** How many certificates of a CA were ever revoked: a CRL that counts fewer is stale. */
+  async revocationCount(q: Queryable, issuerKeyId: Buffer): Promise<number> {
+    return (
+      (await one<{ count: number }>(q, `SELECT count(*)::int AS count FROM revocations v JOIN certificates c ON c.serial = v.serial WHERE c.issuer_key_id = $1`, [issuerKeyId]))
+        ?.count ?? 0
+    );
   }
 }

@@ -46,7 +46,7 @@ export class CrlService implements OnApplicationBootstrap, OnApplicationShutdown
   /** The newest CRL and how many revocations exist: a CRL that counts fewer is stale. */
   private async latestAndCount(db: Queryable): Promise<{ latest: CrlRow | undefined; count: number }> {
     const latest = await one<CrlRow>(db, `SELECT crl_number, this_update, next_update, revocation_count, der FROM crls ORDER BY crl_number DESC LIMIT 1`);
-    return { latest, count: await this.certificates.revocationCount(db) };
+    return { latest, count: await this.certificates.revocationCount(db, this.ca.ca.issuing.keyId) };
   }
 
   /** Refreshes on a schedule, so that a CRL is always published well before its nextUpdate. */
@@ -99,7 +99,7 @@ export class CrlService implements OnApplicationBootstrap, OnApplicationShutdown
       if (latest && this.fresh(latest, count, now)) {
         return latest;
       }
-      const entries = await this.certificates.crlEntries(manager, now);
+      const entries = await this.certificates.crlEntries(manager, now, this.ca.ca.issuing.keyId);
       const crlNumber = BigInt(latest?.crl_number ?? '0') + 1n;
       const nextUpdate = new Date(now.getTime() + CRL_VALIDITY_MS);
       const der = await buildCrl({

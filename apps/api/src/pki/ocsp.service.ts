@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { generatePrivateKey, OcspResponder, readCertificate, SoftwareSigner, type CertificateStatus, type OcspCertId } from '@enroll/pki';
+import { generatePrivateKey, OcspResponder, parseOcspRequest, readCertificate, SoftwareSigner, type CertificateStatus, type OcspCertId } from '@enroll/pki';
 import { AuthorityService, CaService, subjectKeyOf } from '../authority';
 import { Clock } from '../common/clock';
 
@@ -25,17 +25,45 @@ export class OcspService {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Answers for the issuing CA's certificates with this process's delegated responder, and for
+   * the certificates the root issued (the issuing CA itself) with the root's delegated responder
+   * (made in a ceremony): a relying party that checks the whole chain asks both.
+   */
   async respond(der: Buffer): Promise<Buffer> {
     const now = this.clock.now();
+    const forRoot = this.forRoot(der);
+    if (forRoot) {
+      return this.rootResponder.respond(der, (ids) => this.lookup(ids, this.ca.ca.root.keyId), now);
+    }
     const { responder } = await this.current(now);
-    return responder.respond(der, (ids) => this.lookup(ids), now);
+    return responder.respond(der, (ids) => this.lookup(ids, this.ca.ca.issuing.keyId), now);
   }
 
-  private async lookup(ids: readonly OcspCertId[]): Promise<CertificateStatus[]> {
+  /** Whether every CertID of a request names the root (a malformed request goes to the issuing responder, which says so). */
+  private forRoot(der: Buffer): boolean {
+    try {
+      const { certIds } = parseOcspRequest(der);
+      return certIds.length > 0 && certIds.every((id) => this.rootResponder.isOurs(id));
+    } catch {
+      return false;
+    }
+  }
+
+  private get rootResponder(): OcspResponder {
+    const { root, certificate, signer } = this.ca.rootOcsp;
+    this.root ??= new OcspResponder({ issuer: root, signer, responderCertificate: certificate, validitySeconds: 3600 });
+    return this.root;
+  }
+
+  private root: OcspResponder | undefined;
+
+  /** Statuses from the database now; a serial another CA issued is unknown here. */
+  private async lookup(ids: readonly OcspCertId[], issuerKeyId: Buffer): Promise<CertificateStatus[]> {
     const bySerial = await this.authority.statuses(ids.map((id) => id.serialNumber));
     return ids.map((id): CertificateStatus => {
       const row = bySerial.get(id.serialNumber);
-      if (!row) {
+      if (!row || !row.issuer_key_id.equals(issuerKeyId)) {
         return { status: 'unknown' };
       }
       return row.status === 'revoked' ? { status: 'revoked', revokedAt: row.revoked_at ?? new Date(0), reason: row.reason ?? 'unspecified' } : { status: 'good' };

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../common/access.decorators';
 import { CaService, CrlService } from '../authority';
+import { AppError } from '../common/app-error';
 
 @ApiTags('pki')
 @Public()
@@ -43,5 +44,16 @@ export class PkiController {
       return;
     }
     response.type('application/pkix-crl').send(crl.der);
+  }
+
+  /** The root's CRL of the CAs it issued: the CRL distribution point of the issuing CA's certificate. */
+  @Get('root.crl')
+  @ApiOperation({ summary: "The root CA's CRL (of the CA certificates it issued), DER, signed in a ceremony" })
+  async rootCrl(@Res() response: Response): Promise<void> {
+    const crl = await this.ca.rootCrl();
+    if (!crl) {
+      throw new AppError('NOT_FOUND', 'The root has published no CRL yet: run `npm run ca -- sign-root-crl`.');
+    }
+    response.set('Cache-Control', 'public, max-age=3600').type('application/pkix-crl').send(crl.der);
   }
 }

@@ -2,12 +2,13 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { createCertificateAuthority } from '@enroll/pki';
+import { AuditService } from '../../src/audit/audit.service';
+import { CaService, caKeyStoreFor, CertificatesRepository } from '../../src/authority';
 import { dataSourceOptions } from '../../src/database/database-options';
 import { startEmbeddedDatabase } from '../../src/database/embedded-database';
 import { randomBytes } from 'node:crypto';
 import { ADMIN_URL, templateDb, urlFor, withAdmin } from './postgres';
-import { CA_PASSPHRASE } from './test-config';
+import { testConfig } from './test-config';
 
 /**
  * Once per run: a template database with every migration applied and a CA already created,
@@ -27,10 +28,13 @@ export default async function globalSetup(): Promise<void> {
     await db.initialize();
     try {
       await db.runMigrations();
-      const ca = await createCertificateAuthority({ passphrase: CA_PASSPHRASE, now: new Date(Date.now() - 3_600_000), keyAlgorithm: 'EC-P256' });
-      for (const [name, pair] of [['root', ca.root], ['issuing', ca.issuing]] as const) {
-        await db.query(`INSERT INTO certificate_authorities (name, certificate_pem, encrypted_key_pem) VALUES ($1, $2, $3)`, [name, pair.certificatePem, pair.encryptedKeyPem]);
-      }
+      // The bootstrap ceremony of the API itself, an hour back (so that tests may move the clock a little).
+      const config = testConfig();
+      // Workers inherit it: the ceremony tests read the template's root key from there.
+      process.env.ENROLL_TEST_ROOT_KEY_FILE = config.rootKeyFile;
+      const anHourAgo = { now: () => new Date(Date.now() - 3_600_000) };
+      const ca = new CaService(db, anHourAgo, new CertificatesRepository(db), new AuditService(db), config, caKeyStoreFor(config));
+      await ca.init();
     } finally {
       await db.destroy();
     }

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
 
 export const ADMIN_PASSWORD = 'admin password for tests';
@@ -12,6 +15,8 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     ENROLL_CA_KEY_ALGORITHM: 'EC-P256',
     ENROLL_PUBLIC_URL: 'http://127.0.0.1:3000',
     ENROLL_PORTAL_DIR: '/nonexistent',
+    // Each configuration its own root key file: a bootstrap never meets another run's root key.
+    ENROLL_ROOT_KEY_FILE: join(tmpdir(), `enroll-test-root-${randomBytes(6).toString('hex')}`, 'root-ca.key'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   });
