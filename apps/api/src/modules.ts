@@ -94,5 +94,5 @@ export class AuditModule {}
 export class HealthModule {}
 
 /** The overview: aggregates of requests and certificates, read-only. */
-@Module({ providers: [DashboardService, DashboardRepository], controllers: [DashboardController] })
+@Module({ imports: [AuthorityModule], providers: [DashboardService, DashboardRepository], controllers: [DashboardController] })
 export class DashboardModule {}

@@ -221,6 +221,19 @@ export class CertificatesRepository {
     return (await one<{ spki_sha256: Buffer }>(q, `SELECT spki_sha256 FROM certificates WHERE ${condition}`, [value]))?.spki_sha256;
   }
 
+  /** Valid certificates expiring per month, from `now` to `until` (the overview), within an organization or all. */
+  expiringPerMonth(organizationCode: string | undefined, now: Date, until: Date): Promise<{ month: string; count: number }[]> {
+    const where = new SqlFilter(now, until).addCondition(`c.status = 'valid' AND c.not_after > $1 AND c.not_after <= $2`);
+    if (organizationCode !== undefined) {
+      where.add(certificateOrganizationIs, organizationCode);
+    }
+    return rows(
+      this.db,
+      `SELECT to_char(c.not_after AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*)::int AS count FROM certificates c ${where.where} GROUP BY 1 ORDER BY 1`,
+      where.params,
+    );
+  }
+
   /** Whether a key was revoked for keyCompromise on any certificate. */
   async keyCompromised(spkiSha256: Buffer): Promise<boolean> {
     return (await one<{ found: boolean }>(this.db, `SELECT EXISTS (SELECT 1 FROM revocations WHERE spki_sha256 = $1 AND reason = 'keyCompromise') AS found`, [spkiSha256]))?.found === true;

@@ -4,7 +4,6 @@ import type { RequestKind } from '@enroll/domain';
 import { organizationIs, rows, SqlFilter } from '../common/sql';
 
 const requestOrganizationIs = organizationIs('r.organization_id');
-const certificateOrganizationIs = organizationIs('c.organization_id');
 
 /** The overview's aggregates, each scoped in its query (a manager's organization, or all). */
 @Injectable()
@@ -65,21 +64,6 @@ export class DashboardRepository {
       this.db,
       `SELECT to_char(r.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS count
          FROM requests r ${where.where} GROUP BY 1 ORDER BY 1`,
-      where.params,
-    );
-  }
-
-  /** Valid certificates expiring per month, from `now` to `until`. */
-  expiringPerMonth(
-    organizationCode: string | undefined,
-    now: Date,
-    until: Date,
-  ): Promise<{ month: string; count: number }[]> {
-    const where = this.scoped(new SqlFilter(now, until), certificateOrganizationIs, organizationCode);
-    where.addCondition(`c.status = 'valid' AND c.not_after > $1 AND c.not_after <= $2`);
-    return rows(
-      this.db,
-      `SELECT to_char(c.not_after AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*)::int AS count FROM certificates c ${where.where} GROUP BY 1 ORDER BY 1`,
       where.params,
     );
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { organizationScope, type Actor } from '@enroll/domain';
 import type { DashboardView } from '@enroll/contract';
+import { CertificatesRepository } from '../authority';
 import { Clock } from '../common/clock';
 import { DashboardRepository } from './dashboard.repository';
 
@@ -15,6 +16,7 @@ const OLDEST = 5;
 export class DashboardService {
   constructor(
     private readonly dashboard: DashboardRepository,
+    private readonly certificates: CertificatesRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -29,7 +31,7 @@ export class DashboardService {
       this.dashboard.pendingByOrganization(scope),
       this.dashboard.oldestPending(scope, OLDEST),
       this.dashboard.requestsPerDay(scope, since),
-      this.dashboard.expiringPerMonth(scope, now, until),
+      this.certificates.expiringPerMonth(scope, now, until),
     ]);
     return {
       generatedAt: now,
