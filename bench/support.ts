@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -103,7 +105,9 @@ export const BENCH_ADMIN_PASSWORD = 'bench admin password';
 export async function withApi(database: string, port: number, env: Record<string, string>, body: () => Promise<void>): Promise<void> {
   await recreateDatabase(database);
   const api = await startApi(
-    { DATABASE_URL: databaseUrl(database), ENROLL_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD, ENROLL_CA_PASSPHRASE: 'bench ca passphrase', ENROLL_DATA_DIR: `/tmp/enroll-bench-data-${port}`, ...env },
+    { DATABASE_URL: databaseUrl(database), ENROLL_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD, ENROLL_CA_PASSPHRASE: 'bench ca passphrase', ENROLL_DATA_DIR: `/tmp/enroll-bench-data-${port}`,
+      // A fresh database bootstraps a fresh root: its key file must be new too.
+      ENROLL_ROOT_KEY_FILE: join(mkdtempSync(join(tmpdir(), 'enroll-bench-root-')), 'root-ca.key'), ...env },
     port,
   );
   try {
