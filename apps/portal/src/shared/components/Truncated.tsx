@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { i18n } from '../../i18n';
 
 /**
  * A long value (a 60-character fingerprint CN) cut to its start and end on one line; the full
  * value is in the title (hover) and in the clipboard with the copy button.
  */
 export function Truncated({ value, keep = 10 }: { value: string; keep?: number }) {
-  const { t } = useTranslation();
+  const t = i18n.t.bind(i18n);
   const [copied, setCopied] = useState(false);
   const short = value.length > keep * 2 + 1 ? `${value.slice(0, keep)}…${value.slice(-keep)}` : value;
   return (

@@ -56,7 +56,8 @@ export function QueuePage() {
 
   // A selection and the keyboard's place belong to the rows on screen.
   useEffect(() => {
-    setSelection({});
+    // Unchanged state is left alone: a new {} would render the 100 rows again for nothing.
+    setSelection((s) => (Object.keys(s).length > 0 ? {} : s));
     setCurrent(-1);
   }, [filterKey, paging.cursor]);
 
