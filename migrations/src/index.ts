@@ -18,6 +18,8 @@ import { AddUserDisabled1764000000030 } from './1764000000030-AddUserDisabled';
 import { AddSessionCertificate1764000000031 } from './1764000000031-AddSessionCertificate';
 import { CreateLoginThrottle1764000000032 } from './1764000000032-CreateLoginThrottle';
 import { IndexCertificatesByUser1764000000033 } from './1764000000033-IndexCertificatesByUser';
+import { ScopeSupersedeToRequester1764000000040 } from './1764000000040-ScopeSupersedeToRequester';
+import { AddScepFrontDoor1764000000050 } from './1764000000050-AddScepFrontDoor';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -41,4 +43,6 @@ export const MIGRATIONS = [
   AddSessionCertificate1764000000031,
   CreateLoginThrottle1764000000032,
   IndexCertificatesByUser1764000000033,
+  ScopeSupersedeToRequester1764000000040,
+  AddScepFrontDoor1764000000050,
 ];
