@@ -13,6 +13,7 @@ import { AddRequestChannelAndKey1764000000011 } from './1764000000011-AddRequest
 import { RestateTransitionFunctions1764000000012 } from './1764000000012-RestateTransitionFunctions';
 import { AddRenewal1764000000013 } from './1764000000013-AddRenewal';
 import { TakeTheRootOffline1764000000014 } from './1764000000014-TakeTheRootOffline';
+import { RefuseCompromisedKeysAtApproval1764000000015 } from './1764000000015-RefuseCompromisedKeysAtApproval';
 import { IndexRequestSearchByTrigram1764000000020 } from './1764000000020-IndexRequestSearchByTrigram';
 import { AddUserDisabled1764000000030 } from './1764000000030-AddUserDisabled';
 import { AddSessionCertificate1764000000031 } from './1764000000031-AddSessionCertificate';
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   RestateTransitionFunctions1764000000012,
   AddRenewal1764000000013,
   TakeTheRootOffline1764000000014,
+  RefuseCompromisedKeysAtApproval1764000000015,
   IndexRequestSearchByTrigram1764000000020,
   AddUserDisabled1764000000030,
   AddSessionCertificate1764000000031,

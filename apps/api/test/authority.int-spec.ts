@@ -105,6 +105,28 @@ describe('revocation for keyCompromise', () => {
     expect(again.body).toMatchObject({ status: 'Rejected' });
   });
 
+  it('rejects the open requests of the key, and approval refuses the key even if one slipped through', async () => {
+    const submitKey = (cn: string): Promise<number> =>
+      makeCsr({ cn, algorithm: 'RSA-3072' }).then(async (csr) =>
+        (
+          (await t.http().post('/api/v1/enrollment/requests').set(...a.pkg).send({ kind: 'workstation', csr, requestedBy: 'DOMAIN\\other' }).expect(201))
+            .body as { id: number }
+        ).id,
+      );
+    const issued = await submitKey('5A5B5C5D5E5F6061');
+    await t.http().post(`/api/v1/requests/${issued}/approve`).set(...a.manager.auth).send({}).expect(200);
+    const open = await submitKey('6A6B6C6D6E6F7071');
+    await t.http().post(`/api/v1/requests/${issued}/revoke`).set(...a.manager.auth).send({ reason: 'keyCompromise' }).expect(200);
+    const rejected = await t.http().get(`/api/v1/requests/${open}`).set(...a.manager.auth).expect(200);
+    expect(rejected.body).toMatchObject({ status: 'Rejected', rejectionReason: expect.stringContaining('key compromise') as unknown });
+    // The race this closes: an approval of a request read Pending just before the revocation.
+    await t.db.query(`UPDATE requests SET status = 'Pending', rejection_reason = NULL WHERE id = $1`, [open]);
+    const refused = await t.http().post(`/api/v1/requests/${open}/approve`).set(...a.manager.auth).send({}).expect(403);
+    expect(refused.body).toMatchObject({ code: 'KEY_COMPROMISED' });
+    const stored = await t.db.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM certificates WHERE request_id = $1`, [open]);
+    expect(stored[0]?.count).toBe(0);
+  });
+
   it('revokes only the certificate itself for any other reason', async () => {
     const csrs = await Promise.all(['3A3B3C3D3E3F4041', '4A4B4C4D4E4F5051'].map((cn) => makeCsr({ cn, algorithm: 'EC-P384' })));
     const ids: number[] = [];

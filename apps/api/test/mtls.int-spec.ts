@@ -10,7 +10,7 @@ import {
   buildCsr, createCertificateAuthority, generatePrivateKey, issueCertificate, loadCertificateAuthority, nameToDer, OID, parseCsr, pkiUrls, PROFILES, signCertificate, toPem,
 } from '@enroll/pki';
 import { startMtlsServer } from '../src/mtls/mtls-server';
-import { AuthorityService, CaService } from '../src/authority';
+import { AuthorityService, CaService, subjectKeyOf } from '../src/authority';
 import { startTestApp, type TestApp } from './support/test-app';
 import { commonNameFor, createTenant, signInAdmin, type Session, type Tenant } from './support/factories';
 import { testConfig } from './support/test-config';
@@ -145,6 +145,21 @@ describe('the mTLS port and the test service', () => {
     const refused = await curl(['--cert', join(dir, `${code}.pem`), '--key', join(dir, `${code}.key`), testUrl()]);
     expect(refused.status).toBe(401);
     expect(JSON.parse(refused.body)).toMatchObject({ code });
+  });
+
+  it.each([
+    ['manager', { commonName: 'mgr-device-check' }, 'MANAGER_CERTIFICATE'],
+    ['external', { commonName: 'ext-device-check.example.org' }, 'NOT_A_CLIENT_CERTIFICATE'],
+  ] as const)('refuses a %s certificate of this CA at the device endpoints', async (profile, input, code) => {
+    const key = await generatePrivateKey('EC-P256');
+    const issued = await t.app.get(AuthorityService).issue(profile, input, subjectKeyOf(key), {}, { name: 'test', type: 'system' }, new Date());
+    writeFileSync(join(dir, `${profile}.pem`), toPem('CERTIFICATE', issued.der));
+    writeFileSync(join(dir, `${profile}.key`), key.export({ format: 'pem', type: 'pkcs8' }));
+    const tested = await curl(['--cert', join(dir, `${profile}.pem`), '--key', join(dir, `${profile}.key`), testUrl()]);
+    expect(tested.status).toBe(403);
+    expect(JSON.parse(tested.body)).toMatchObject({ code });
+    const revoke = await curl(['--cert', join(dir, `${profile}.pem`), '--key', join(dir, `${profile}.key`), '-H', 'content-type: application/json', '-d', '{"reason":"superseded"}', `https://127.0.0.1:${mtlsPort}/api/v1/enrollment/revoke`]);
+    expect(JSON.parse(revoke.body)).toMatchObject({ code });
   });
 
   it('lets a device revoke its own certificate; history and audit name the device', async () => {

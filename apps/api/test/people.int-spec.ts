@@ -366,7 +366,11 @@ describe('user certificates and certificate sign-in', () => {
       .get('/api/v1/requests')
       .set(...bearer)
       .expect(200);
-    expect((await overMtls('GET', '/api/v1/enrollment/test', { cert: certificate })).status).toBe(200);
+    // A user certificate is current and this CA's, but the device endpoints are for devices.
+    expect(await overMtls('GET', '/api/v1/enrollment/test', { cert: certificate })).toMatchObject({
+      status: 403,
+      body: { code: 'MANAGER_CERTIFICATE' },
+    });
     expect(await ocspStatus(certificate.certPath)).toMatch(/: good/);
 
     const revoked = await t

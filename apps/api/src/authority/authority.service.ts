@@ -70,7 +70,8 @@ export class AuthorityService {
       notBefore: issued.notBefore,
       notAfter: issued.notAfter,
       der: issued.der,
-      spki: key.spki,
+      // What the certificate carries: the key's canonical encoding (see spkiHash callers).
+      spki: issued.spki,
       owner,
       now,
     });

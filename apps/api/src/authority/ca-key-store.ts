@@ -13,6 +13,7 @@ import {
   type Signer,
 } from '@enroll/pki';
 import type { AppConfig } from '../config/app-config';
+import { Pkcs11CaKeyStore, refusingTokenReferences } from './hsm';
 
 /** The Nest token of the deployment's CaKeyStore. */
 export const CA_KEY_STORE = Symbol('CA_KEY_STORE');
@@ -106,7 +107,14 @@ function readOrMakePassphrase(config: AppConfig): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-/** The key store the configuration asks for: today the software one. */
+/**
+ * The key store the configuration asks for: the PKCS#11 token when ENROLL_PKCS11_MODULE is set
+ * (opened and logged in now, so that a missing module or token or a wrong PIN stops the start),
+ * else the software one.
+ */
 export function caKeyStoreFor(config: AppConfig): CaKeyStore {
-  return new SoftwareCaKeyStore(new SoftwareKeys(caPassphraseOf(config)));
+  if (config.pkcs11) {
+    return Pkcs11CaKeyStore.open(config.pkcs11);
+  }
+  return refusingTokenReferences(new SoftwareCaKeyStore(new SoftwareKeys(caPassphraseOf(config))));
 }

@@ -65,6 +65,7 @@ export interface RevokedCertificate {
   serial: string;
   request_id: string | null;
   organization_id: string | null;
+  spki_sha256: Buffer;
 }
 
 export interface CertificateFilter {
@@ -210,7 +211,7 @@ export class CertificatesRepository {
          INSERT INTO revocations (serial, revoked_at, reason, actor, spki_sha256, not_after)
          SELECT serial, $2, $3, $4, spki_sha256, not_after FROM revoked
        )
-       SELECT serial, request_id, organization_id FROM revoked`,
+       SELECT serial, request_id, organization_id, spki_sha256 FROM revoked`,
       [value, revocation.at, revocation.reason, revocation.actor],
     );
   }

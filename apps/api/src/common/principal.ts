@@ -28,6 +28,8 @@ export interface DevicePrincipal {
   readonly type: 'device';
   readonly serialNumber: string;
   readonly requestId: string | null;
+  /** The profile it was issued under: only device profiles may use the device endpoints. */
+  readonly profile: string;
   readonly subject: string;
   readonly notAfter: Date;
 }

@@ -43,6 +43,8 @@ function appStatus(code: AppErrorCode): number {
     case 'CSRF_TOKEN_INVALID':
     case 'FORBIDDEN':
     case 'PACKAGE_DISABLED':
+    case 'MANAGER_CERTIFICATE':
+    case 'NOT_A_CLIENT_CERTIFICATE':
       return 403;
     case 'NOT_FOUND':
     case 'ROUTE_NOT_FOUND':

@@ -37,6 +37,7 @@ export class DeviceController {
   @Post('renew')
   @ApiOperation({ summary: 'Renew the presented certificate with a new CSR (same subject, new key by default)' })
   async renew(@Req() request: AuthenticatedRequest, @Body() body: DeviceRenewDto, @Res({ passthrough: true }) response: Response): Promise<RenewalOutcome> {
+    // The renewal rules refuse a certificate that no device request carries, and audit it.
     const outcome = await this.renewals.renew({ serialNumber: deviceOf(request).serialNumber, csr: body.csr, channel: 'renewal' });
     response.status(outcome.status === 'Approved' ? 201 : 202);
     return outcome;

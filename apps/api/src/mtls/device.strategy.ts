@@ -55,6 +55,6 @@ export class DeviceStrategy extends PassportStrategy(Strategy, 'device') {
         revocationReason: row.reason,
       });
     }
-    return { type: 'device', serialNumber: row.serial, requestId: row.request_id, subject: row.subject, notAfter: row.not_after };
+    return { type: 'device', serialNumber: row.serial, requestId: row.request_id, profile: row.profile, subject: row.subject, notAfter: row.not_after };
   }
 }

@@ -126,6 +126,13 @@ export class DecisionsService {
           row.id,
           { actor: who, now, reason, details: { sameKeyAs: own?.serial ?? row.certificate_serial } },
         );
+        if (reason === 'keyCompromise' && own) {
+          await this.transitions.rejectOpenOfKey(q, own.spki_sha256, {
+            actor: who,
+            now,
+            reason: `The key was revoked for key compromise with certificate ${own.serial}.`,
+          });
+        }
         return { serialNumber: own?.serial ?? row.certificate_serial, ...(others.length > 0 ? { sameKeyRevoked: others.map((c) => c.serial) } : {}) };
       },
     });

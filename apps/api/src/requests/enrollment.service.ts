@@ -237,7 +237,8 @@ export function requestRecord(
     common_name: facts.profileInput.commonName,
     subject,
     csr_der: byteaJson(csr.der),
-    spki_sha256: byteaJson(spkiHash(csr.spki)),
+    // The canonical encoding: key compromise is about the key, however it was encoded.
+    spki_sha256: byteaJson(spkiHash(csr.canonicalSpki)),
     spki_der: byteaJson(csr.spki),
     csr_facts: facts,
     public_key: csr.publicKey,

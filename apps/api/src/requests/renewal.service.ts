@@ -73,7 +73,8 @@ export class RenewalService {
     };
     // The CSR is read only for a certificate that can be renewed at all: a manager's is refused first.
     const read = current && grant ? readCsr({ csr: command.csr, grant, kind: current.kind }) : undefined;
-    const newKey = read ? spkiHash(read.csr.spki) : undefined;
+    // Keys compare in their canonical encoding: a re-encoded key is the same key.
+    const newKey = read ? spkiHash(read.csr.canonicalSpki) : undefined;
     const refusal = renewalRefusal({
       ...(current ? { current: { kind: current.kind, status: current.status, commonName: current.common_name } } : {}),
       packageEnabled: current?.package_disabled_at === null,

@@ -116,7 +116,13 @@ export class RequestTransitions {
       row.status,
       JSON.stringify(certificate),
       JSON.stringify([eventJson(event)]),
-    ]);
+    ]).catch((error: unknown) => {
+      // enroll_approve_request (migration 015): the key was revoked for keyCompromise meanwhile.
+      if ((error as { code?: unknown } | null)?.code === 'EN002') {
+        throw new DomainError('KEY_COMPROMISED', `Request ${row.id}'s key was revoked for key compromise: no certificate is issued for it.`);
+      }
+      throw error;
+    });
     if (done?.done !== true) {
       await this.lostRace(scope, Number(row.id), 'approve');
     }
@@ -183,6 +189,36 @@ export class RequestTransitions {
           actorType: move.actor.type,
           action: 'request.revoke',
           reason: move.reason ?? null,
+          ...(move.details ? { details: move.details } : {}),
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Rejects the open (Requested, Pending) requests of a key just revoked for keyCompromise, each
+   * from the state it is in, with its history: no certificate is issued for that key again.
+   */
+  async rejectOpenOfKey(q: Queryable, spkiSha256: Buffer, move: Omit<Move, 'action' | 'effect' | 'patch'>): Promise<void> {
+    const reason = move.reason ?? 'The key was revoked for key compromise.';
+    const rejected = await rows<{ id: string; organization_id: string }>(
+      q,
+      `UPDATE requests SET status = 'Rejected', rejection_reason = $2, updated_at = $3 WHERE spki_sha256 = $1 AND status IN ('Requested', 'Pending')
+       RETURNING id, organization_id`,
+      [spkiSha256, reason, move.now],
+    );
+    await this.events.record(
+      q,
+      ...rejected.map(
+        (r): TransitionRecord => ({
+          requestId: r.id,
+          organizationId: r.organization_id,
+          status: 'Rejected',
+          at: move.now,
+          actor: move.actor.name,
+          actorType: move.actor.type,
+          action: 'request.reject',
+          reason,
           ...(move.details ? { details: move.details } : {}),
         }),
       ),
