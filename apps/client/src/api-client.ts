@@ -17,7 +17,6 @@ export interface SubmitBody {
   readonly device: DeviceInfo;
 }
 
-
 /** Lists are followed page by page; this bounds a runaway cursor loop. */
 const MAX_PAGES = 1000;
 const PAGE_SIZE = 100;
@@ -93,12 +92,17 @@ export class ApiClient {
     try {
       return JSON.parse(text);
     } catch {
-      throw new OperationError('UNEXPECTED_RESPONSE', `The service at ${url} did not answer with JSON: is the URL right?`);
+      throw new OperationError(
+        'UNEXPECTED_RESPONSE',
+        `The service at ${url} did not answer with JSON: is the URL right?`,
+      );
     }
   }
 
   private async text(method: 'GET' | 'POST', url: string, body?: unknown, authenticated = true): Promise<string> {
-    const headers: Record<string, string> = { accept: 'application/json, application/problem+json, application/x-pem-file, */*' };
+    const headers: Record<string, string> = {
+      accept: 'application/json, application/problem+json, application/x-pem-file, */*',
+    };
     if (authenticated) {
       headers.authorization = `Bearer ${this.config.token}`;
     }

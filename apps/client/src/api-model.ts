@@ -20,7 +20,9 @@ export type RequestSummary = Pick<
   | 'downloadedBy'
   | 'enrollmentType'
   | 'rejectionReason'
->;
+> &
+  // Absent from APIs older than renewal.
+  Partial<Pick<Wire<RequestView>, 'renewalOf'>>;
 
 /** The 200 answer of the mTLS test service. */
 export type TestAnswer = Wire<ConnectionTestResult>;
@@ -64,6 +66,7 @@ export function readRequest(value: unknown, url: string): RequestSummary {
     downloadedBy,
     enrollmentType,
     rejectionReason,
+    renewalOf,
   } = value;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || !isStatus(status)) {
     throw unexpected(url, 'a request without an integer id or a known status');
@@ -89,6 +92,7 @@ export function readRequest(value: unknown, url: string): RequestSummary {
     downloadedBy,
     enrollmentType,
     rejectionReason,
+    ...(typeof renewalOf === 'number' && Number.isSafeInteger(renewalOf) ? { renewalOf } : {}),
   };
 }
 

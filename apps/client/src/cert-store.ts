@@ -3,7 +3,15 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CertificateStore } from '@enroll/domain';
 import { certificatesToPem, toPkcs12 } from '@enroll/pki';
-import { ensureDir, PRIVATE_DIR, PRIVATE_FILE, PUBLIC_DIR, PUBLIC_FILE, readTextIfExists, writeFileAtomic } from './fs-util';
+import {
+  ensureDir,
+  PRIVATE_DIR,
+  PRIVATE_FILE,
+  PUBLIC_DIR,
+  PUBLIC_FILE,
+  readTextIfExists,
+  writeFileAtomic,
+} from './fs-util';
 import { installFolder } from './paths';
 
 /** The files of one installed certificate, in `<store>/request-<id>/`. */
@@ -23,7 +31,8 @@ export interface InstalledFiles {
   readonly pkcs12Password: string;
 }
 
-export const installedFiles = (storeDir: string, requestId: number): InstalledFiles => filesIn(installFolder(storeDir, requestId));
+export const installedFiles = (storeDir: string, requestId: number): InstalledFiles =>
+  filesIn(installFolder(storeDir, requestId));
 
 /** The file names inside one install folder. */
 export function filesIn(folder: string): InstalledFiles {
@@ -61,7 +70,10 @@ export async function installCertificate(input: InstallInput): Promise<Installed
   const folderMode = input.store === 'machine' ? PUBLIC_DIR : PRIVATE_DIR;
   await ensureDir(input.storeDir, folderMode);
   await ensureDir(files.folder, folderMode);
-  const password = input.pkcs12Password ?? (await readTextIfExists(files.pkcs12Password))?.trim() ?? randomBytes(18).toString('base64url');
+  const password =
+    input.pkcs12Password ??
+    (await readTextIfExists(files.pkcs12Password))?.trim() ??
+    randomBytes(18).toString('base64url');
   const pkcs12 = toPkcs12({
     privateKey: createPrivateKey(input.keyPem),
     certificates: [input.leaf, ...input.chain],

@@ -43,7 +43,12 @@ export function issuedByCaChain(certificate: X509Certificate, caChainPem: string
 /** The checks `enroll test` makes before it calls the service, in the order it reports them. */
 export type LocalCheck = 'ok' | 'key-mismatch' | 'not-yet-valid' | 'expired' | 'unknown-issuer';
 
-export function localCertificateCheck(input: { certificatePem: string; keyPem: string; caChainPem: string; now: Date }): LocalCheck {
+export function localCertificateCheck(input: {
+  certificatePem: string;
+  keyPem: string;
+  caChainPem: string;
+  now: Date;
+}): LocalCheck {
   const certificate = new X509Certificate(input.certificatePem);
   if (!keyMatches(input.keyPem, certificate.publicKey.export({ type: 'spki', format: 'der' }))) {
     return 'key-mismatch';

@@ -2,15 +2,17 @@ import { join } from 'node:path';
 import { certificatesToPem } from '@enroll/pki';
 import type { ApiClient } from './api-client';
 import type { RequestSummary } from './api-model';
-import { installCertificate } from './cert-store';
+import { installCertificate, type InstalledFiles } from './cert-store';
+import { currentFiles, currentRequestId, switchCurrent } from './current-link';
+import { runHook, type HookResult } from './install-hook';
 import { issuedByCaChain, readBundle } from './certificate-checks';
 import type { ClientConfig } from './client-config';
 import type { Context } from './context';
 import { OperationError } from './errors';
-import { ensureDir, PRIVATE_DIR, PUBLIC_FILE, writeFileAtomic } from './fs-util';
+import { ensureDir, exists, PRIVATE_DIR, PUBLIC_FILE, writeFileAtomic } from './fs-util';
 import { keyMatches } from './own-csr';
 import { externalFolder, safeFileName, storeFolder } from './paths';
-import { readRequestKey, saveRecord, saveRequestFile, type LocalRequest } from './request-records';
+import { readRecord, readRequestKey, saveRecord, saveRequestFile, type LocalRequest } from './request-records';
 
 /** What one pickup needs besides the request itself. */
 export interface Pickup {
@@ -20,10 +22,21 @@ export interface Pickup {
   readonly caChain: string;
   readonly requester: string;
   readonly pkcs12Password: string | undefined;
+  /** The --exec hook (or the setting), run after each install. */
+  readonly hook?: string | undefined;
 }
 
 export type InstallResult =
-  | { readonly action: 'installed'; readonly folder: string; readonly serialNumber: string; readonly notAfter: string; readonly confirmed: boolean }
+  | {
+      readonly action: 'installed';
+      readonly folder: string;
+      /** The stable entry when this certificate became the current one. */
+      readonly current: string | undefined;
+      readonly serialNumber: string;
+      readonly notAfter: string;
+      readonly confirmed: boolean;
+      readonly hook: HookResult | undefined;
+    }
   | { readonly action: 'key-elsewhere' };
 
 const baseRecord = (pickup: Pickup, request: RequestSummary, record: LocalRequest | undefined): LocalRequest =>
@@ -34,6 +47,7 @@ const baseRecord = (pickup: Pickup, request: RequestSummary, record: LocalReques
     commonName: request.commonName,
     submittedAt: request.submittedAt,
     requestedBy: request.requestedBy,
+    ...(typeof request.renewalOf === 'number' ? { renewalOf: request.renewalOf } : {}),
   };
 
 /**
@@ -42,23 +56,37 @@ const baseRecord = (pickup: Pickup, request: RequestSummary, record: LocalReques
  * package's store, then confirms the install to the API (Approved → Installed). A request already
  * Installed is only re-written locally.
  */
-export async function installOwn(pickup: Pickup, request: RequestSummary, record: LocalRequest | undefined): Promise<InstallResult> {
+export async function installOwn(
+  pickup: Pickup,
+  request: RequestSummary,
+  record: LocalRequest | undefined,
+  received?: string,
+): Promise<InstallResult> {
   const { ctx, config, api } = pickup;
   const keyPem = await readRequestKey(ctx.paths, config.packageId, request.id);
   if (keyPem === undefined) {
     return { action: 'key-elsewhere' };
   }
-  ctx.out.progress(`Downloading the certificate of request Id ${request.id}`);
-  const pem = await api.downloadCertificate(request.id, pickup.requester);
+  if (received === undefined) {
+    ctx.out.progress(`Downloading the certificate of request Id ${request.id}`);
+  }
+  const pem = received ?? (await api.downloadCertificate(request.id, pickup.requester));
   const bundle = readBundle(pem, pickup.caChain, config.urls.request);
   if (!keyMatches(keyPem, bundle.leaf.spki)) {
-    throw new OperationError('KEY_MISMATCH', `The certificate of request Id ${request.id} does not belong to the key made on this device: it was not installed.`);
+    throw new OperationError(
+      'KEY_MISMATCH',
+      `The certificate of request Id ${request.id} does not belong to the key made on this device: it was not installed.`,
+    );
   }
   if (!issuedByCaChain(bundle.leaf.x509, pickup.caChain)) {
-    throw new OperationError('UNKNOWN_ISSUER', `The certificate of request Id ${request.id} is not issued by the CA chain in ${ctx.paths.caChainFile}: it was not installed (if the CA was renewed, run \`enroll init\` again to fetch its new chain).`);
+    throw new OperationError(
+      'UNKNOWN_ISSUER',
+      `The certificate of request Id ${request.id} is not issued by the CA chain in ${ctx.paths.caChainFile}: it was not installed (if the CA was renewed, run \`enroll init\` again to fetch its new chain).`,
+    );
   }
+  const storeDir = storeFolder(ctx.paths, config.store);
   const files = await installCertificate({
-    storeDir: storeFolder(ctx.paths, config.store),
+    storeDir,
     store: config.store,
     requestId: request.id,
     keyPem,
@@ -67,37 +95,112 @@ export async function installOwn(pickup: Pickup, request: RequestSummary, record
     pkcs12Password: pickup.pkcs12Password,
     friendlyName: `Enroll ${request.commonName} (request ${request.id})`,
   });
-  await saveRequestFile(ctx.paths, config.packageId, request.id, 'certificate.pem', certificatesToPem([bundle.leaf.der, ...bundle.chain]));
+  await saveRequestFile(
+    ctx.paths,
+    config.packageId,
+    request.id,
+    'certificate.pem',
+    certificatesToPem([bundle.leaf.der, ...bundle.chain]),
+  );
   const notAfter = new Date(bundle.leaf.x509.validTo).toISOString();
+  // The new files are complete before `current` moves; an older request installed again never takes it back.
+  const linked = await currentRequestId(storeDir);
+  const makeCurrent =
+    linked === undefined || linked <= request.id || !(await exists(currentFiles(storeDir).certificate));
+  if (makeCurrent) {
+    await switchCurrent(storeDir, files.folder, ctx.platform);
+  }
+  const base = baseRecord(pickup, request, record);
   await saveRecord(ctx.paths, {
-    ...baseRecord(pickup, request, record),
-    installed: { at: ctx.now().toISOString(), store: config.store, folder: files.folder, serialNumber: bundle.leaf.serialNumber, notAfter },
+    ...base,
+    installed: {
+      at: ctx.now().toISOString(),
+      store: config.store,
+      folder: files.folder,
+      serialNumber: bundle.leaf.serialNumber,
+      notAfter,
+    },
   });
   const confirm = request.status === 'Approved';
   if (confirm) {
     await api.confirmInstalled(request.id);
   }
-  await ctx.log('installed', `Installed certificate ${bundle.leaf.serialNumber} (${request.commonName}) in ${files.folder}${confirm ? '; confirmed to the API' : ''}.`, request.id);
-  return { action: 'installed', folder: files.folder, serialNumber: bundle.leaf.serialNumber, notAfter, confirmed: confirm };
+  await ctx.log(
+    'installed',
+    `Installed certificate ${bundle.leaf.serialNumber} (${request.commonName}) in ${files.folder}${makeCurrent ? ' (now current)' : ''}${confirm ? '; confirmed to the API' : ''}.`,
+    request.id,
+  );
+  if (base.renewalOf !== undefined) {
+    await markSuperseded(pickup, base.renewalOf, request.id);
+  }
+  const stable = makeCurrent ? currentFiles(storeDir) : files;
+  const hook = pickup.hook
+    ? await runInstallHook(pickup, request.id, bundle.leaf.serialNumber, notAfter, stable)
+    : undefined;
+  return {
+    action: 'installed',
+    folder: files.folder,
+    current: makeCurrent ? stable.folder : undefined,
+    serialNumber: bundle.leaf.serialNumber,
+    notAfter,
+    confirmed: confirm,
+    hook,
+  };
+}
+
+async function markSuperseded(pickup: Pickup, oldId: number, newId: number): Promise<void> {
+  const { ctx, config } = pickup;
+  const old = await readRecord(ctx.paths, config.packageId, oldId);
+  if (old && old.superseded === undefined) {
+    await saveRecord(ctx.paths, { ...old, superseded: { at: ctx.now().toISOString(), by: newId } });
+  }
+}
+
+async function runInstallHook(
+  pickup: Pickup,
+  requestId: number,
+  serialNumber: string,
+  notAfter: string,
+  files: InstalledFiles,
+): Promise<HookResult> {
+  const { ctx } = pickup;
+  const command = pickup.hook ?? '';
+  ctx.out.progress(`Running the hook \`${command}\``);
+  const result = await runHook(ctx, { command, requestId, serialNumber, notAfter, files });
+  await ctx.log(result.ok ? 'hook-ran' : 'hook-failed', result.message, requestId);
+  if (!result.ok) {
+    ctx.out.warn(result.message);
+  }
+  return result;
 }
 
 /**
  * Saves an external request's certificate (leaf then chain) under `config/<environment>/`. The
  * first download with `downloadedBy` is what marks the request Downloaded on the server.
  */
-export async function saveExternal(pickup: Pickup, request: RequestSummary, record: LocalRequest | undefined): Promise<string> {
+export async function saveExternal(
+  pickup: Pickup,
+  request: RequestSummary,
+  record: LocalRequest | undefined,
+): Promise<string> {
   const { ctx, config, api } = pickup;
   ctx.out.progress(`Downloading the external certificate of request Id ${request.id}`);
   const pem = await api.downloadCertificate(request.id, pickup.requester);
   const bundle = readBundle(pem, pickup.caChain, config.urls.request);
   if (!issuedByCaChain(bundle.leaf.x509, pickup.caChain)) {
-    ctx.out.warn(`the certificate of request Id ${request.id} is not issued by the CA chain in ${ctx.paths.caChainFile}.`);
+    ctx.out.warn(
+      `the certificate of request Id ${request.id} is not issued by the CA chain in ${ctx.paths.caChainFile}.`,
+    );
   }
   const folder = externalFolder(ctx.paths, config.environment);
   await ensureDir(folder, PRIVATE_DIR);
   const file = join(folder, `${safeFileName(request.commonName || 'external')}-request-${request.id}.pem`);
   await writeFileAtomic(file, certificatesToPem([bundle.leaf.der, ...bundle.chain]), PUBLIC_FILE);
   await saveRecord(ctx.paths, { ...baseRecord(pickup, request, record), saved: { at: ctx.now().toISOString(), file } });
-  await ctx.log('saved-external', `Saved external certificate ${bundle.leaf.serialNumber} (${request.commonName}) to ${file}.`, request.id);
+  await ctx.log(
+    'saved-external',
+    `Saved external certificate ${bundle.leaf.serialNumber} (${request.commonName}) to ${file}.`,
+    request.id,
+  );
   return file;
 }

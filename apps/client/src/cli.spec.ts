@@ -49,7 +49,10 @@ describe('enroll, the command line', () => {
 
   it('refuses an invalid package file with every problem listed (exit 2), and a missing one', async () => {
     const home = freshHome();
-    const bad = files.write('bad-package.json', JSON.stringify({ ...offline, store: 'system', urls: { ...offline.urls, test: 'http://x/test' } }));
+    const bad = files.write(
+      'bad-package.json',
+      JSON.stringify({ ...offline, store: 'system', urls: { ...offline.urls, test: 'http://x/test' } }),
+    );
     const result = await cli(home, ['init', bad]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/store must be "machine" or "user"[\s\S]*urls.test must be an https:\/\/ URL/);
@@ -62,7 +65,9 @@ describe('enroll, the command line', () => {
     const result = await cli(home, ['init', files.write('package.json', JSON.stringify(offline))]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/The enrollment package has been loaded/);
-    expect(result.stderr).toMatch(/Warning: Cannot reach .*\/pki\/ca.pem: connection refused .* The CA chain will be fetched again on first use\./);
+    expect(result.stderr).toMatch(
+      /Warning: Cannot reach .*\/pki\/ca.pem: connection refused .* The CA chain will be fetched again on first use\./,
+    );
     expect(statSync(join(home, 'client.json')).mode & 0o777).toBe(0o600);
     expect(existsSync(join(home, 'ca.pem'))).toBe(false);
 
@@ -80,7 +85,10 @@ describe('enroll, the command line', () => {
   it('refuses to replace another loaded package without --force', async () => {
     const home = freshHome();
     expect((await cli(home, ['init', files.write('a.json', JSON.stringify(offline))])).code).toBe(0);
-    const other = files.write('b.json', JSON.stringify({ ...offline, packageId: '00000000-0000-4000-8000-000000000000' }));
+    const other = files.write(
+      'b.json',
+      JSON.stringify({ ...offline, packageId: '00000000-0000-4000-8000-000000000000' }),
+    );
     expect((await cli(home, ['init', other])).code).toBe(2);
     expect((await cli(home, ['init', other, '--force'])).code).toBe(0);
   });
@@ -88,13 +96,25 @@ describe('enroll, the command line', () => {
   it('explains a network failure in one line naming the URL, with exit 3', async () => {
     const home = freshHome();
     const base = `http://127.0.0.1:${await closedPort()}`;
-    const init = await cli(home, ['init', files.write('offline.json', JSON.stringify(packageFile(base, 'https://127.0.0.1:9')))]);
+    const init = await cli(home, [
+      'init',
+      files.write('offline.json', JSON.stringify(packageFile(base, 'https://127.0.0.1:9'))),
+    ]);
     expect(init.code).toBe(0);
     expect(init.stderr).toContain(`Warning: Cannot reach ${base}/pki/ca.pem: connection refused`);
     const result = await cli(home, ['status']);
     expect(result.code).toBe(3);
-    expect(result.stderr.trim().split('\n').filter((line) => line.startsWith('Error'))).toEqual([
-      expect.stringMatching(new RegExp(`^Error: Cannot reach ${base}/api/v1/enrollment/requests\\?limit=100&requestedBy=.*: connection refused .*\\(ECONNREFUSED\\)\\.$`)),
+    expect(
+      result.stderr
+        .trim()
+        .split('\n')
+        .filter((line) => line.startsWith('Error')),
+    ).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Error: Cannot reach ${base}/api/v1/enrollment/requests\\?limit=100&requestedBy=.*: connection refused .*\\(ECONNREFUSED\\)\\.$`,
+        ),
+      ),
     ]);
   });
 

@@ -5,6 +5,7 @@ import { getCommand, type GetOptions } from './commands/get';
 import { infoCommand, type InfoOptions } from './commands/info';
 import { initCommand, type InitOptions } from './commands/init';
 import { logCommand } from './commands/log';
+import { renewCommand, type RenewOptions } from './commands/renew';
 import { revokeCommand, type RevokeOptions } from './commands/revoke';
 import { statusCommand, type StatusOptions } from './commands/status';
 import { subjectCommand, type SubjectOptions } from './commands/subject';
@@ -31,6 +32,8 @@ Environment:
   ENROLL_USER_STORE     user store folder (default <client folder>/user-store)
   ENROLL_P12_PASSWORD   password of the PKCS #12 bundles (default: generated, saved beside each bundle)
   ENROLL_TIMEOUT_MS     network timeout in milliseconds (default 30000)
+  ENROLL_EXEC           hook run after each install (as --exec; else "exec" in <client folder>/settings.json)
+  ENROLL_RENEW_WHEN_REMAINING  when renew --if-due renews (as --renew-when-remaining)
 
 Every command takes --json: one JSON document on stdout; progress and warnings go to stderr.`;
 
@@ -53,15 +56,22 @@ type Execute = (command: Command, handler: Handler) => Promise<void>;
 
 function buildProgram(options: RunOptions, execute: Execute): Command {
   const program = new Command('enroll')
-    .description('Enroll client: makes this device\'s key and certificate request, fetches, installs and tests its certificate.')
+    .description(
+      "Enroll client: makes this device's key and certificate request, fetches, installs and tests its certificate.",
+    )
     .version(VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (text) => options.stdout.write(text), writeErr: (text) => options.stderr.write(text) })
     .showHelpAfterError('(run `enroll --help` or `enroll <command> --help` for usage)')
     .addHelpText('after', HELP_FOOTER);
   const command = (name: string, description: string): Command =>
-    program.command(name).description(description).option('--json', 'print one JSON document on stdout').addHelpText('after', '\nExit codes: 0 success, 1 failed or refused, 2 usage or configuration, 3 network.');
-  const requestedBy = (): Option => new Option('--requested-by <name>', 'requester name (default DOMAIN\\user of this session)');
+    program
+      .command(name)
+      .description(description)
+      .option('--json', 'print one JSON document on stdout')
+      .addHelpText('after', '\nExit codes: 0 success, 1 failed or refused, 2 usage or configuration, 3 network.');
+  const requestedBy = (): Option =>
+    new Option('--requested-by <name>', 'requester name (default DOMAIN\\user of this session)');
 
   command('init', 'load the enrollment package file exported by the portal')
     .argument('<package-file>', 'the package file (enroll-client-config/1)')
@@ -73,12 +83,27 @@ function buildProgram(options: RunOptions, execute: Execute): Command {
     .action((opts: InfoOptions, cmd: Command) => execute(cmd, (ctx) => infoCommand(ctx, opts)));
 
   command('submit', 'make a key and a certificate request on this device and submit it')
-    .addOption(new Option('--kind <kind>', 'what this device is').choices(['workstation', 'server', 'mobile']).default('workstation'))
-    .option('--cn <name>', 'common name: the DNS name of a server (default its FQDN), the id of a mobile device; a workstation uses its fingerprint')
+    .addOption(
+      new Option('--kind <kind>', 'what this device is')
+        .choices(['workstation', 'server', 'mobile'])
+        .default('workstation'),
+    )
+    .option(
+      '--cn <name>',
+      'common name: the DNS name of a server (default its FQDN), the id of a mobile device; a workstation uses its fingerprint',
+    )
     .requiredOption('--locality <city>', 'locality (L)')
     .requiredOption('--state <state>', 'state or province (ST)')
     .requiredOption('--email <address>', 'e-mail address of the requester (emailAddress)')
-    .addOption(new Option('--key-length <bits>', 'RSA: 2048 (default), 3072, 4096; EC: 256 (default), 384').choices(['2048', '3072', '4096', '256', '384']))
+    .addOption(
+      new Option('--key-length <bits>', 'RSA: 2048 (default), 3072, 4096; EC: 256 (default), 384').choices([
+        '2048',
+        '3072',
+        '4096',
+        '256',
+        '384',
+      ]),
+    )
     .addOption(new Option('--key-type <type>', 'key algorithm').choices(['rsa', 'ec']).default('rsa'))
     .requiredOption('--phone <phone>', 'phone number where the approver can reach the requester')
     .requiredOption('--description <text>', 'what this device is, so that the approver recognizes it')
@@ -92,8 +117,53 @@ function buildProgram(options: RunOptions, execute: Execute): Command {
 
   command('get', 'refresh every request; install approved certificates, save approved external ones')
     .addOption(requestedBy())
-    .option('--p12-password <password>', 'password of the PKCS #12 bundle (prefer ENROLL_P12_PASSWORD: the command line is visible to others)')
+    .option(
+      '--p12-password <password>',
+      'password of the PKCS #12 bundle (prefer ENROLL_P12_PASSWORD: the command line is visible to others)',
+    )
+    .option(
+      '--exec <command>',
+      'shell command run after each install, e.g. "systemctl reload nginx" (default: the exec setting)',
+    )
     .action((opts: GetOptions, cmd: Command) => execute(cmd, (ctx) => getCommand(ctx, opts)));
+
+  const RENEW_HELP = `
+Renews over mutual TLS with the installed certificate: a new key is made on this device, the
+service issues the new certificate at once (or a manager approves it first, if the package says
+so), and it is installed at the same paths, which services are configured with once:
+
+  <store>/current/fullchain.pem   certificate then chain (nginx ssl_certificate, Apache)
+  <store>/current/key.pem         the private key (0600)
+  <store>/current/cert.pem, chain.pem, bundle.p12 (Java, Windows, browsers)
+
+\`current\` moves to the new certificate in one step once its files are complete; the previous
+one stays in its own folder (still valid until it expires). The keys of superseded, cancelled
+and rejected requests are removed after a grace period (keyGraceDays in settings.json, 14 days).
+A renewal interrupted after the service answered is finished by the next \`enroll renew\` or
+\`enroll get\`.
+
+Examples:
+  enroll renew                                 renew now
+  enroll renew --if-due                        from a timer: only once a third of the lifetime is left
+  enroll renew --if-due --renew-when-remaining 30d --exec "systemctl reload nginx"
+
+Settings (<client folder>/settings.json), for timers:
+  { "exec": "systemctl reload nginx", "renewWhenRemaining": "33%", "keyGraceDays": 14 }`;
+
+  command('renew', 'renew the installed certificate over mutual TLS and install it at the same paths')
+    .option('--if-due', 'do nothing until the certificate is due (safe to run from a timer)')
+    .option(
+      '--renew-when-remaining <share|days>',
+      'when it is due: a share of the lifetime left (default 33%) or days left (e.g. 30d)',
+    )
+    .option(
+      '--exec <command>',
+      'shell command run after the install, e.g. "systemctl reload nginx" (default: the exec setting)',
+    )
+    .option('--request <id>', 'the request whose certificate to renew (default the current one)', requestId)
+    .option('--p12-password <password>', 'password of the PKCS #12 bundle (prefer ENROLL_P12_PASSWORD)')
+    .addHelpText('after', RENEW_HELP)
+    .action((opts: RenewOptions, cmd: Command) => execute(cmd, (ctx) => renewCommand(ctx, opts)));
 
   command('test', 'test the installed certificate against the test service over mutual TLS')
     .option('--request <id>', 'the request whose certificate to test (default the latest installed)', requestId)
@@ -103,7 +173,9 @@ function buildProgram(options: RunOptions, execute: Execute): Command {
     .argument('[request-id]', 'the request (default the latest installed certificate)', requestId)
     .addOption(new Option('--format <format>', 'print only one form').choices(['windows', 'rfc4514']))
     .option('--no-clipboard', 'do not copy to the clipboard')
-    .action((id: number | undefined, opts: SubjectOptions, cmd: Command) => execute(cmd, (ctx) => subjectCommand(ctx, id, opts)));
+    .action((id: number | undefined, opts: SubjectOptions, cmd: Command) =>
+      execute(cmd, (ctx) => subjectCommand(ctx, id, opts)),
+    );
 
   command('external', 'submit a CSR made on another server (kind external)')
     .requiredOption('--csr <file>', 'the PEM CSR file')
@@ -119,7 +191,9 @@ function buildProgram(options: RunOptions, execute: Execute): Command {
     .action((opts: ExternalOptions, cmd: Command) => execute(cmd, (ctx) => externalCommand(ctx, opts)));
 
   command('revoke', "revoke this device's certificate over mutual TLS")
-    .addOption(new Option('--reason <reason>', 'RFC 5280 reason').choices([...API_REVOCATION_REASONS]).makeOptionMandatory())
+    .addOption(
+      new Option('--reason <reason>', 'RFC 5280 reason').choices([...API_REVOCATION_REASONS]).makeOptionMandatory(),
+    )
     .option('--request <id>', 'the request whose certificate to revoke (default the latest installed)', requestId)
     .action((opts: RevokeOptions, cmd: Command) => execute(cmd, (ctx) => revokeCommand(ctx, opts)));
 
@@ -131,7 +205,11 @@ function buildProgram(options: RunOptions, execute: Execute): Command {
 }
 
 const commanderExit = (error: CommanderError): ExitCode => {
-  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || (error.code === 'commander.help' && error.exitCode === 0)) {
+  if (
+    error.code === 'commander.helpDisplayed' ||
+    error.code === 'commander.version' ||
+    (error.code === 'commander.help' && error.exitCode === 0)
+  ) {
     return EXIT.ok;
   }
   return EXIT.usage;
@@ -162,9 +240,16 @@ export async function run(argv: readonly string[], options: RunOptions): Promise
       }
     }
     if (command.name() !== 'log') {
-      await appendEvent(ctx.paths.eventLog, { command: command.name(), event: exitCode === EXIT.ok ? 'ok' : 'failed', message: `enroll ${command.name()} ended with exit code ${exitCode}${failure || '.'}`, exitCode }, ctx.now()).catch(
-        () => undefined,
-      );
+      await appendEvent(
+        ctx.paths.eventLog,
+        {
+          command: command.name(),
+          event: exitCode === EXIT.ok ? 'ok' : 'failed',
+          message: `enroll ${command.name()} ended with exit code ${exitCode}${failure || '.'}`,
+          exitCode,
+        },
+        ctx.now(),
+      ).catch(() => undefined);
     }
   };
   try {

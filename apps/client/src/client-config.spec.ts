@@ -73,7 +73,9 @@ describe('client config validation', () => {
     }
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).exitCode).toBe(EXIT.usage);
-    expect((error as UsageError).message).toMatch(/pkg.json is not a valid enrollment package file:\n {2}- store.*\n {2}- urls must be an object.*\n {2}- token/);
+    expect((error as UsageError).message).toMatch(
+      /pkg.json is not a valid enrollment package file:\n {2}- store.*\n {2}- urls must be an object.*\n {2}- token/,
+    );
   });
 
   it('refuses text that is not JSON, and JSON that is not an object', () => {

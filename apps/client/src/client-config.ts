@@ -4,8 +4,9 @@ import { errorMessage, UsageError } from './errors';
 
 export const CLIENT_CONFIG_FORMAT: ContractClientConfig['format'] = 'enroll-client-config/1';
 
-/** The services the client calls. Newer package files name more (`renew`): they are kept, not read. */
-type ClientUrls = Pick<ContractClientConfig['urls'], 'api' | 'request' | 'revoke' | 'test' | 'caChain'>;
+/** The services the client calls. Files exported before renewal lack `renew`: see renewUrl. */
+type ClientUrls = Pick<ContractClientConfig['urls'], 'api' | 'request' | 'revoke' | 'test' | 'caChain'> &
+  Partial<Pick<ContractClientConfig['urls'], 'renew'>>;
 
 /**
  * The enrollment package file exported by the portal (`clientConfig` of @enroll/contract), as far
@@ -14,13 +15,18 @@ type ClientUrls = Pick<ContractClientConfig['urls'], 'api' | 'request' | 'revoke
  */
 export type ClientConfig = DeepReadonly<Omit<ContractClientConfig, 'urls'> & { urls: ClientUrls }>;
 
-type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+type DeepReadonly<T> = T extends readonly (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // The environment becomes a folder name (config/<environment>/): no separators, no dot-dot tricks.
 const ENVIRONMENT = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/;
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function checkUrl(errors: string[], field: string, value: unknown, httpsOnly: boolean): void {
   if (typeof value !== 'string') {
@@ -44,7 +50,9 @@ function checkUrl(errors: string[], field: string, value: unknown, httpsOnly: bo
 
 function checkString(errors: string[], field: string, value: unknown, pattern: RegExp, expected: string): void {
   if (typeof value !== 'string' || !pattern.test(value)) {
-    errors.push(`${field} must be ${expected}${value === undefined ? ' (it is missing)' : `, not ${JSON.stringify(value)}`}`);
+    errors.push(
+      `${field} must be ${expected}${value === undefined ? ' (it is missing)' : `, not ${JSON.stringify(value)}`}`,
+    );
   }
 }
 
@@ -60,15 +68,35 @@ export function clientConfigProblems(value: unknown): string[] {
   checkString(errors, 'packageId', value.packageId, UUID, 'a UUID');
   const organization = value.organization;
   if (isRecord(organization)) {
-    checkString(errors, 'organization.code', organization.code, /^[A-Za-z0-9_-]{1,64}$/, 'an organization code (letters and digits)');
+    checkString(
+      errors,
+      'organization.code',
+      organization.code,
+      /^[A-Za-z0-9_-]{1,64}$/,
+      'an organization code (letters and digits)',
+    );
     checkString(errors, 'organization.name', organization.name, /^.{1,200}$/u, 'the organization name');
-    checkString(errors, 'organization.country', organization.country, /^[A-Z]{2}$/, 'an ISO 3166 two-letter country code in capitals');
+    checkString(
+      errors,
+      'organization.country',
+      organization.country,
+      /^[A-Z]{2}$/,
+      'an ISO 3166 two-letter country code in capitals',
+    );
   } else {
     errors.push('organization must be an object with code, name and country');
   }
-  checkString(errors, 'environment', value.environment, ENVIRONMENT, 'an environment name of letters, digits, spaces, dots, dashes or underscores');
+  checkString(
+    errors,
+    'environment',
+    value.environment,
+    ENVIRONMENT,
+    'an environment name of letters, digits, spaces, dots, dashes or underscores',
+  );
   if (!CERTIFICATE_STORES.some((store) => store === value.store)) {
-    errors.push(`store must be ${CERTIFICATE_STORES.map((store) => `"${store}"`).join(' or ')}, not ${JSON.stringify(value.store)}`);
+    errors.push(
+      `store must be ${CERTIFICATE_STORES.map((store) => `"${store}"`).join(' or ')}, not ${JSON.stringify(value.store)}`,
+    );
   }
   const kinds = value.kinds;
   if (!Array.isArray(kinds) || kinds.length === 0) {
@@ -90,6 +118,9 @@ export function clientConfigProblems(value: unknown): string[] {
     checkUrl(errors, 'urls.revoke', urls.revoke, true);
     checkUrl(errors, 'urls.test', urls.test, true);
     checkUrl(errors, 'urls.caChain', urls.caChain, false);
+    if (urls.renew !== undefined) {
+      checkUrl(errors, 'urls.renew', urls.renew, true);
+    }
   } else {
     errors.push('urls must be an object with api, request, revoke, test and caChain');
   }
@@ -107,11 +138,21 @@ export function parseClientConfig(text: string, source: string): ClientConfig {
   }
   const problems = clientConfigProblems(value);
   if (problems.length > 0) {
-    throw new UsageError('PACKAGE_INVALID', `${source} is not a valid enrollment package file:\n  - ${problems.join('\n  - ')}`);
+    throw new UsageError(
+      'PACKAGE_INVALID',
+      `${source} is not a valid enrollment package file:\n  - ${problems.join('\n  - ')}`,
+    );
   }
   // clientConfigProblems checked every field this type promises.
   return value as ClientConfig;
 }
+
+/**
+ * The renewal service (mutual TLS). A package file exported before renewal existed has no
+ * `urls.renew`: the renewal lives on the same mTLS port as the revocation it names.
+ */
+export const renewUrl = (config: ClientConfig): string =>
+  config.urls.renew ?? new URL('/api/v1/enrollment/renew', new URL(config.urls.revoke).origin).toString();
 
 /** Whether the package lets this client submit requests of a kind. */
 export const allowsKind = (config: ClientConfig, kind: RequestKind): boolean => config.kinds.includes(kind);

@@ -31,7 +31,12 @@ export function clipboardTool(env: Env, platform: NodeJS.Platform): ClipboardToo
         ? [{ command: 'clip', args: [] }]
         : [
             ...(env.WAYLAND_DISPLAY ? [{ command: 'wl-copy', args: [] }] : []),
-            ...(env.DISPLAY ? [{ command: 'xclip', args: ['-selection', 'clipboard'] }, { command: 'xsel', args: ['--clipboard', '--input'] }] : []),
+            ...(env.DISPLAY
+              ? [
+                  { command: 'xclip', args: ['-selection', 'clipboard'] },
+                  { command: 'xsel', args: ['--clipboard', '--input'] },
+                ]
+              : []),
           ];
   for (const candidate of candidates) {
     const path = findOnPath(candidate.command, env, platform);
@@ -61,7 +66,11 @@ export function copyToClipboard(text: string, env: Env, platform: NodeJS.Platfor
         resolve(result);
       }
     };
-    const child = spawn(tool.command, [...tool.args], { stdio: ['pipe', 'ignore', 'ignore'], windowsHide: true, env: { ...env } });
+    const child = spawn(tool.command, [...tool.args], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+      windowsHide: true,
+      env: { ...env },
+    });
     const timer = setTimeout(() => {
       child.unref();
       finish(tool.command);

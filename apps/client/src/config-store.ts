@@ -8,7 +8,10 @@ import type { ClientPaths } from './paths';
 export async function loadConfig(paths: ClientPaths): Promise<ClientConfig> {
   const text = await readTextIfExists(paths.configFile);
   if (text === undefined) {
-    throw new UsageError('NOT_INITIALIZED', `No enrollment package is loaded in ${paths.home}: run \`enroll init <package file>\` first.`);
+    throw new UsageError(
+      'NOT_INITIALIZED',
+      `No enrollment package is loaded in ${paths.home}: run \`enroll init <package file>\` first.`,
+    );
   }
   return parseClientConfig(text, paths.configFile);
 }
@@ -22,7 +25,8 @@ export async function saveConfig(paths: ClientPaths, config: ClientConfig): Prom
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----/g;
 
 /** Every certificate of a PEM bundle, in order. */
-export const splitPemCertificates = (pem: string): string[] => (pem.match(PEM_CERTIFICATE) ?? []).map((block) => `${block.replace(/\r\n/g, '\n')}\n`);
+export const splitPemCertificates = (pem: string): string[] =>
+  (pem.match(PEM_CERTIFICATE) ?? []).map((block) => `${block.replace(/\r\n/g, '\n')}\n`);
 
 /** A CA certificate of the chain, for display at init (so that an administrator can compare fingerprints). */
 export interface ChainEntry {
@@ -48,7 +52,10 @@ export function checkCaChain(pem: string, source: string): ChainEntry[] {
       throw new OperationError('CA_CHAIN_INVALID', `${source} holds a certificate that cannot be read.`);
     }
     if (!certificate.ca) {
-      throw new OperationError('CA_CHAIN_INVALID', `${source} holds a certificate that is not a CA (${certificate.subject.replace(/\n/g, ', ')}).`);
+      throw new OperationError(
+        'CA_CHAIN_INVALID',
+        `${source} holds a certificate that is not a CA (${certificate.subject.replace(/\n/g, ', ')}).`,
+      );
     }
     return {
       subject: certificate.subject.replace(/\n/g, ', '),

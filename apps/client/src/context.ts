@@ -61,6 +61,11 @@ export class Output {
     this.stderr.write(`${message}...\n`);
   }
 
+  /** A child process's output (the --exec hook): on stderr, as it comes. */
+  passthrough(text: string): void {
+    this.stderr.write(text);
+  }
+
   warn(message: string): void {
     this.stderr.write(`Warning: ${message}\n`);
   }
@@ -111,12 +116,21 @@ export function createContext(options: RunOptions, command: string, json: boolea
     collectDevice: options.collectDevice ?? ((): Promise<DeviceInfo> => collectDeviceInfo(env)),
     requester: (override) =>
       override ??
-      defaultRequester({ platform: process.platform, hostname: os.hostname(), username: os.userInfo().username, userDomain: env.USERDOMAIN }),
+      defaultRequester({
+        platform: process.platform,
+        hostname: os.hostname(),
+        username: os.userInfo().username,
+        userDomain: env.USERDOMAIN,
+      }),
     config: () => loadConfig(paths),
     api: (config) => new ApiClient(config, fetchFunction, timeoutMs),
     log: async (event, message, requestId) => {
       try {
-        await appendEvent(paths.eventLog, { command, event, message, ...(requestId === undefined ? {} : { requestId }) }, now());
+        await appendEvent(
+          paths.eventLog,
+          { command, event, message, ...(requestId === undefined ? {} : { requestId }) },
+          now(),
+        );
       } catch (error) {
         out.warn(`the event log ${paths.eventLog} cannot be written (${errorMessage(error)}).`);
       }

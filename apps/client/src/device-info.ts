@@ -59,16 +59,23 @@ export interface ChosenInterface {
  * tunnels come and go), then by name, so that the choice is the same on every run. Loopback and
  * all-zero MAC addresses never count.
  */
-export function pickInterface(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>, isPhysical: (name: string) => boolean): ChosenInterface | undefined {
+export function pickInterface(
+  interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>,
+  isPhysical: (name: string) => boolean,
+): ChosenInterface | undefined {
   const candidates: (ChosenInterface & { physical: boolean })[] = [];
   for (const [name, addresses] of Object.entries(interfaces)) {
-    const address = (addresses ?? []).find((a) => !a.internal && normalizeMac(a.mac) !== undefined && !/^[0:]+$/.test(a.mac));
+    const address = (addresses ?? []).find(
+      (a) => !a.internal && normalizeMac(a.mac) !== undefined && !/^[0:]+$/.test(a.mac),
+    );
     const mac = address ? normalizeMac(address.mac) : undefined;
     if (mac) {
       candidates.push({ name, mac, physical: isPhysical(name) });
     }
   }
-  candidates.sort((a, b) => Number(b.physical) - Number(a.physical) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  candidates.sort(
+    (a, b) => Number(b.physical) - Number(a.physical) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
   const [first] = candidates;
   return first ? { name: first.name, mac: first.mac } : undefined;
 }
@@ -89,7 +96,10 @@ async function processorId(facts: SystemFacts): Promise<string> {
       break;
     case 'darwin': {
       const signature = Number(await facts.run('sysctl', ['-n', 'machdep.cpu.signature'], COMMAND_TIMEOUT_MS));
-      id = Number.isInteger(signature) && signature > 0 ? signature.toString(16).toUpperCase().padStart(8, '0') : undefined;
+      id =
+        Number.isInteger(signature) && signature > 0
+          ? signature.toString(16).toUpperCase().padStart(8, '0')
+          : undefined;
       break;
     }
     default:
@@ -105,7 +115,10 @@ async function nicId(facts: SystemFacts, chosen: ChosenInterface | undefined): P
   }
   if (facts.platform === 'win32') {
     const dashed = chosen.mac.replace(/:/g, '-');
-    const guid = await powershell(facts, `(Get-NetAdapter | Where-Object MacAddress -eq '${dashed}' | Select-Object -First 1).InterfaceGuid`);
+    const guid = await powershell(
+      facts,
+      `(Get-NetAdapter | Where-Object MacAddress -eq '${dashed}' | Select-Object -First 1).InterfaceGuid`,
+    );
     if (guid) {
       return guid.replace(/[{}]/g, '').toUpperCase();
     }
@@ -146,9 +159,15 @@ async function osVersion(facts: SystemFacts): Promise<string> {
  * network interface still gets an answer (MAC 00:00:00:00:00:00), with a warning from the caller.
  */
 export async function collectDeviceInfo(env: Env, facts: SystemFacts = nodeSystemFacts): Promise<DeviceInfo> {
-  const isPhysical = (name: string): boolean => facts.platform !== 'linux' || facts.fileExists(`/sys/class/net/${name}/device`);
+  const isPhysical = (name: string): boolean =>
+    facts.platform !== 'linux' || facts.fileExists(`/sys/class/net/${name}/device`);
   const chosen = pickInterface(facts.networkInterfaces(), isPhysical);
-  const [processor, nic, name, version] = await Promise.all([processorId(facts), nicId(facts, chosen), fqdn(facts, env), osVersion(facts)]);
+  const [processor, nic, name, version] = await Promise.all([
+    processorId(facts),
+    nicId(facts, chosen),
+    fqdn(facts, env),
+    osVersion(facts),
+  ]);
   return {
     machineName: facts.hostname().split('.')[0] ?? facts.hostname(),
     fqdn: name,

@@ -73,7 +73,11 @@ export class ApiError extends CliError {
     readonly problem: ApiProblem,
   ) {
     const what = problem.detail ?? problem.title ?? `HTTP ${problem.status}`;
-    super(EXIT.failed, problem.code ?? `HTTP_${problem.status}`, `The service refused the call to ${url} (${problem.status}${problem.code ? ` ${problem.code}` : ''}): ${what}`);
+    super(
+      EXIT.failed,
+      problem.code ?? `HTTP_${problem.status}`,
+      `The service refused the call to ${url} (${problem.status}${problem.code ? ` ${problem.code}` : ''}): ${what}`,
+    );
   }
 }
 
@@ -96,7 +100,9 @@ const SOCKET_REASONS: Readonly<Record<string, string>> = {
  * under test runners (and from other libraries anywhere), where `instanceof Error` is false.
  */
 export function errorField(value: unknown, field: 'code' | 'name' | 'message' | 'cause' | 'stack'): unknown {
-  return typeof value === 'object' && value !== null && field in value ? (value as Record<string, unknown>)[field] : undefined;
+  return typeof value === 'object' && value !== null && field in value
+    ? (value as Record<string, unknown>)[field]
+    : undefined;
 }
 
 /** The message of anything thrown. */

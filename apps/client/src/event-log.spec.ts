@@ -11,12 +11,18 @@ afterAll(() => {
 const NOW = new Date('2026-11-24T12:00:00Z');
 
 describe('the event log', () => {
-  const keyPem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const keyPem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
   const keyBody = keyPem.split('\n')[1] ?? '';
 
   it('never holds a private key, a token or a bearer header, even when a caller passes one', () => {
     const line = toLogLine(
-      { command: 'submit', event: 'oops', message: `key ${keyPem} token enr_abcdef0123456789 header Bearer enr_xyz and ${'QUJD'.repeat(60)}` },
+      {
+        command: 'submit',
+        event: 'oops',
+        message: `key ${keyPem} token enr_abcdef0123456789 header Bearer enr_xyz and ${'QUJD'.repeat(60)}`,
+      },
       NOW,
     );
     expect(line).not.toContain('PRIVATE KEY-----');
@@ -34,7 +40,9 @@ describe('the event log', () => {
 
   it('removes a PEM block cut short, and leaves ordinary text alone', () => {
     expect(redact(`-----BEGIN EC PRIVATE KEY-----\n${keyBody}`)).toBe('[EC PRIVATE KEY removed]');
-    expect(redact('Installed certificate 7F3A in /etc/enroll/certs/request-12.')).toBe('Installed certificate 7F3A in /etc/enroll/certs/request-12.');
+    expect(redact('Installed certificate 7F3A in /etc/enroll/certs/request-12.')).toBe(
+      'Installed certificate 7F3A in /etc/enroll/certs/request-12.',
+    );
   });
 
   it('appends JSON lines in a private file and reads the last ones back', async () => {

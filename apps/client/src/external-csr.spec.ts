@@ -4,15 +4,31 @@ import { CliError, EXIT } from './errors';
 import { openssl, scratch } from './test-support/harness';
 
 const files = scratch();
-const rsaKey = files.write('rsa.key', generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
-const ecKey = files.write('ec.key', generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+const rsaKey = files.write(
+  'rsa.key',
+  generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+);
+const ecKey = files.write(
+  'ec.key',
+  generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString(),
+);
 afterAll(() => {
   files.cleanup();
 });
 
 /** A CSR made by `openssl req`, the way an administrator makes one on another server. */
 function opensslCsr(key: string, cn: string, ...addext: string[]): string {
-  const result = openssl(['req', '-new', '-key', key, '-subj', `/C=FR/O=J1CFRA/CN=${cn}`, ...addext.flatMap((ext) => ['-addext', ext])]);
+  const result = openssl([
+    'req',
+    '-new',
+    '-key',
+    key,
+    '-subj',
+    `/C=FR/O=J1CFRA/CN=${cn}`,
+    ...addext.flatMap((ext) => ['-addext', ext]),
+  ]);
   expect(result.status).toBe(0);
   return result.stdout;
 }
@@ -58,26 +74,46 @@ describe('the local check of external CSRs', () => {
   });
 
   it('refuses serverAuth with clientAuth too: exactly means exactly', () => {
-    expect(refusal(opensslCsr(rsaKey, 'api.laposte.example', RSA_KU, 'extendedKeyUsage=serverAuth,clientAuth')).code).toBe('EKU_MISMATCH');
+    expect(
+      refusal(opensslCsr(rsaKey, 'api.laposte.example', RSA_KU, 'extendedKeyUsage=serverAuth,clientAuth')).code,
+    ).toBe('EKU_MISMATCH');
   });
 
   it('refuses missing or extra key usages, naming the expected ones', () => {
-    const missing = refusal(opensslCsr(rsaKey, 'api.laposte.example', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth'));
+    const missing = refusal(
+      opensslCsr(
+        rsaKey,
+        'api.laposte.example',
+        'keyUsage=critical,digitalSignature,keyEncipherment',
+        'extendedKeyUsage=serverAuth',
+      ),
+    );
     expect(missing.code).toBe('KEY_USAGE_MISMATCH');
     expect(missing.message).toMatch(/dataEncipherment, digitalSignature, keyEncipherment/);
-    expect(refusal(opensslCsr(rsaKey, 'api.laposte.example', 'extendedKeyUsage=serverAuth')).message).toMatch(/it asks for none/);
+    expect(refusal(opensslCsr(rsaKey, 'api.laposte.example', 'extendedKeyUsage=serverAuth')).message).toMatch(
+      /it asks for none/,
+    );
   });
 
   it('expects digitalSignature and keyAgreement for EC keys (RFC 8813)', () => {
-    const good = opensslCsr(ecKey, 'api.laposte.example', 'keyUsage=critical,digitalSignature,keyAgreement', 'extendedKeyUsage=serverAuth');
+    const good = opensslCsr(
+      ecKey,
+      'api.laposte.example',
+      'keyUsage=critical,digitalSignature,keyAgreement',
+      'extendedKeyUsage=serverAuth',
+    );
     expect(() => {
       checkExternalCsr(readExternalCsr(good, 'ec.csr'));
     }).not.toThrow();
-    expect(refusal(opensslCsr(ecKey, 'api.laposte.example', RSA_KU, 'extendedKeyUsage=serverAuth')).message).toMatch(/digitalSignature, keyAgreement/);
+    expect(refusal(opensslCsr(ecKey, 'api.laposte.example', RSA_KU, 'extendedKeyUsage=serverAuth')).message).toMatch(
+      /digitalSignature, keyAgreement/,
+    );
   });
 
   it('refuses a common name that is not a DNS name, and a file that is no CSR', () => {
-    expect(refusal(opensslCsr(rsaKey, 'not_a_host', RSA_KU, 'extendedKeyUsage=serverAuth')).code).toBe('SUBJECT_INVALID');
+    expect(refusal(opensslCsr(rsaKey, 'not_a_host', RSA_KU, 'extendedKeyUsage=serverAuth')).code).toBe(
+      'SUBJECT_INVALID',
+    );
     expect(refusal('hello').code).toBe('CSR_MALFORMED');
   });
 });

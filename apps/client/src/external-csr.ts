@@ -1,6 +1,17 @@
 import {
-  checkRequestedUsages, ekuName, isPkiError, nameValue, OID, parseCsr, PROFILES, SIGNATURE_ALGORITHMS, toRfc4514, toWindowsStyle,
-  type GeneralName, type ParsedCsr, type PublicKeyInfo,
+  checkRequestedUsages,
+  ekuName,
+  isPkiError,
+  nameValue,
+  OID,
+  parseCsr,
+  PROFILES,
+  SIGNATURE_ALGORITHMS,
+  toRfc4514,
+  toWindowsStyle,
+  type GeneralName,
+  type ParsedCsr,
+  type PublicKeyInfo,
 } from '@enroll/pki';
 import { OperationError } from './errors';
 
@@ -16,9 +27,11 @@ export interface ExternalCsrView {
   readonly subjectAltNames: readonly string[];
 }
 
-const describePublicKey = (key: PublicKeyInfo): string => (key.algorithm === 'RSA' ? `RSA ${key.size} bits` : `EC ${key.curve}`);
+const describePublicKey = (key: PublicKeyInfo): string =>
+  key.algorithm === 'RSA' ? `RSA ${key.size} bits` : `EC ${key.curve}`;
 
-const describeAltName = (name: GeneralName): string => (name.type === 'other' ? `other name [${name.tag}]` : `${name.type.toUpperCase()}:${name.value}`);
+const describeAltName = (name: GeneralName): string =>
+  name.type === 'other' ? `other name [${name.tag}]` : `${name.type.toUpperCase()}:${name.value}`;
 
 /** Reads a CSR with the CA library's own strict parser; a refusal names the library's code. */
 export function readExternalCsr(text: string, source: string): ParsedCsr {
@@ -39,7 +52,9 @@ export function viewExternalCsr(csr: ParsedCsr): ExternalCsrView {
     subject: toWindowsStyle(csr.subject),
     subjectRfc4514: toRfc4514(csr.subject),
     publicKey: describePublicKey(csr.publicKey),
-    signatureAlgorithm: scheme ? `${scheme.hash.toUpperCase()} with ${scheme.keyAlgorithm === 'RSA' ? 'RSA' : 'ECDSA'}` : csr.signatureAlgorithm,
+    signatureAlgorithm: scheme
+      ? `${scheme.hash.toUpperCase()} with ${scheme.keyAlgorithm === 'RSA' ? 'RSA' : 'ECDSA'}`
+      : csr.signatureAlgorithm,
     keyUsage: csr.requestedExtensions.keyUsage ?? [],
     extendedKeyUsage: (csr.requestedExtensions.extendedKeyUsage ?? []).map(ekuName),
     subjectAltNames: (csr.requestedExtensions.subjectAltNames ?? []).map(describeAltName),

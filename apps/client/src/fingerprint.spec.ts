@@ -1,6 +1,13 @@
 import type { NetworkInterfaceInfo } from 'node:os';
 import { collectDeviceInfo, pickInterface, type SystemFacts } from './device-info';
-import { defaultRequester, deviceFingerprint, normalizeMac, osTypeFor, parseOsType, processorIdFromCpuinfo } from './fingerprint';
+import {
+  defaultRequester,
+  deviceFingerprint,
+  normalizeMac,
+  osTypeFor,
+  parseOsType,
+  processorIdFromCpuinfo,
+} from './fingerprint';
 
 const device = { macAddress: '02:FC:00:00:00:01', processorId: '00B00F21', nicId: 'eth0' };
 
@@ -26,7 +33,9 @@ describe('deviceFingerprint', () => {
   });
 
   it('does not confuse the boundaries between the inputs', () => {
-    expect(deviceFingerprint({ ...device, processorId: 'AB', nicId: 'C' })).not.toBe(deviceFingerprint({ ...device, processorId: 'A', nicId: 'BC' }));
+    expect(deviceFingerprint({ ...device, processorId: 'AB', nicId: 'C' })).not.toBe(
+      deviceFingerprint({ ...device, processorId: 'A', nicId: 'BC' }),
+    );
   });
 
   it('is the same on two real detections of this machine', async () => {
@@ -46,19 +55,33 @@ describe('device details', () => {
   });
 
   it('rebuilds the x86 CPUID signature from /proc/cpuinfo, and prefers a board serial', () => {
-    const amd = 'vendor_id\t: AuthenticAMD\ncpu family\t: 26\nmodel\t\t: 2\nmodel name\t: AMD EPYC\nstepping\t: 1\nmicrocode\t: 0x1\n';
+    const amd =
+      'vendor_id\t: AuthenticAMD\ncpu family\t: 26\nmodel\t\t: 2\nmodel name\t: AMD EPYC\nstepping\t: 1\nmicrocode\t: 0x1\n';
     expect(processorIdFromCpuinfo(amd)).toBe('00B00F21');
     const intel = 'cpu family\t: 6\nmodel\t\t: 158\nstepping\t: 10\n';
     expect(processorIdFromCpuinfo(intel)).toBe('000906EA');
     expect(processorIdFromCpuinfo('processor : 0\nSerial\t\t: 10000000abcdef12\n')).toBe('10000000ABCDEF12');
-    expect(processorIdFromCpuinfo('CPU implementer\t: 0x41\nCPU variant\t: 0x0\nCPU part\t: 0xd0c\nCPU revision\t: 1\n')).toBe('410FD0C1');
+    expect(
+      processorIdFromCpuinfo('CPU implementer\t: 0x41\nCPU variant\t: 0x0\nCPU part\t: 0xd0c\nCPU revision\t: 1\n'),
+    ).toBe('410FD0C1');
     expect(processorIdFromCpuinfo('nothing useful')).toBeUndefined();
   });
 
   it('picks a physical interface first, then by name, and never loopback or a zero MAC', () => {
-    const nic = (mac: string, internal = false): NetworkInterfaceInfo[] => [{ address: '10.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac, internal, cidr: null }];
-    const interfaces = { lo: nic('00:00:00:00:00:00', true), docker0: nic('02:42:ac:11:00:01'), eth1: nic('52:54:00:00:00:02'), eth0: nic('52:54:00:00:00:01'), tun0: nic('00:00:00:00:00:00') };
-    expect(pickInterface(interfaces, (name) => name.startsWith('eth'))).toEqual({ name: 'eth0', mac: '52:54:00:00:00:01' });
+    const nic = (mac: string, internal = false): NetworkInterfaceInfo[] => [
+      { address: '10.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac, internal, cidr: null },
+    ];
+    const interfaces = {
+      lo: nic('00:00:00:00:00:00', true),
+      docker0: nic('02:42:ac:11:00:01'),
+      eth1: nic('52:54:00:00:00:02'),
+      eth0: nic('52:54:00:00:00:01'),
+      tun0: nic('00:00:00:00:00:00'),
+    };
+    expect(pickInterface(interfaces, (name) => name.startsWith('eth'))).toEqual({
+      name: 'eth0',
+      mac: '52:54:00:00:00:01',
+    });
     expect(pickInterface(interfaces, () => false)).toEqual({ name: 'docker0', mac: '02:42:AC:11:00:01' });
     expect(pickInterface({ lo: nic('00:00:00:00:00:00', true) }, () => true)).toBeUndefined();
   });
@@ -71,8 +94,22 @@ describe('device details', () => {
       release: () => '6.1.0',
       version: () => '#1 SMP',
       cpuModel: () => 'AMD EPYC',
-      networkInterfaces: () => ({ eth0: [{ address: '10.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac: '52:54:00:00:00:01', internal: false, cidr: null }] }),
-      readFile: (path) => (path === '/proc/cpuinfo' ? 'cpu family : 6\nmodel : 158\nstepping : 10\n' : 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n'),
+      networkInterfaces: () => ({
+        eth0: [
+          {
+            address: '10.0.0.1',
+            netmask: '255.0.0.0',
+            family: 'IPv4',
+            mac: '52:54:00:00:00:01',
+            internal: false,
+            cidr: null,
+          },
+        ],
+      }),
+      readFile: (path) =>
+        path === '/proc/cpuinfo'
+          ? 'cpu family : 6\nmodel : 158\nstepping : 10\n'
+          : 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n',
       fileExists: () => true,
       run: (command) => Promise.resolve(command === 'hostname' ? 'ws-0042.corp.example.org' : undefined),
     };
@@ -93,7 +130,11 @@ describe('device details', () => {
     expect(parseOsType('64')).toBe('64-bit');
     expect(parseOsType('32-bit')).toBe('32-bit');
     expect(parseOsType('128')).toBeUndefined();
-    expect(defaultRequester({ platform: 'linux', hostname: 'ws-0042.corp.example.org', username: 'alice' })).toBe('ws-0042\\alice');
-    expect(defaultRequester({ platform: 'win32', hostname: 'WS-0042', username: 'alice', userDomain: 'CORP' })).toBe('CORP\\alice');
+    expect(defaultRequester({ platform: 'linux', hostname: 'ws-0042.corp.example.org', username: 'alice' })).toBe(
+      'ws-0042\\alice',
+    );
+    expect(defaultRequester({ platform: 'win32', hostname: 'WS-0042', username: 'alice', userDomain: 'CORP' })).toBe(
+      'CORP\\alice',
+    );
   });
 });

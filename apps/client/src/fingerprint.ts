@@ -85,7 +85,8 @@ export function processorIdFromCpuinfo(text: string): string | undefined {
     const baseFamily = Math.min(family, 15);
     const extendedFamily = family >= 15 ? family - 15 : 0;
     const extendedModel = family === 6 || family >= 15 ? model >> 4 : 0;
-    const eax = (stepping & 0xf) | ((model & 0xf) << 4) | (baseFamily << 8) | (extendedModel << 16) | (extendedFamily << 20);
+    const eax =
+      (stepping & 0xf) | ((model & 0xf) << 4) | (baseFamily << 8) | (extendedModel << 16) | (extendedFamily << 20);
     return hex8(eax);
   }
   const implementer = Number(cpuinfoField(text, 'CPU implementer'));
@@ -93,7 +94,9 @@ export function processorIdFromCpuinfo(text: string): string | undefined {
   if (Number.isInteger(implementer) && Number.isInteger(part)) {
     const variant = Number(cpuinfoField(text, 'CPU variant') ?? 0) || 0;
     const revision = Number(cpuinfoField(text, 'CPU revision') ?? 0) || 0;
-    return hex8(implementer * 2 ** 24 + ((variant & 0xf) << 20) + (0xf << 16) + ((part & 0xfff) << 4) + (revision & 0xf));
+    return hex8(
+      implementer * 2 ** 24 + ((variant & 0xf) << 20) + (0xf << 16) + ((part & 0xfff) << 4) + (revision & 0xf),
+    );
   }
   return undefined;
 }
@@ -102,7 +105,15 @@ export function processorIdFromCpuinfo(text: string): string | undefined {
  * The requester name the API records, `DOMAIN\user` style: the Windows logon domain when there is
  * one, else the short host name (the machine is the "domain" of a local account).
  */
-export function defaultRequester(input: { platform: string; hostname: string; username: string; userDomain?: string | undefined }): string {
-  const domain = input.platform === 'win32' && input.userDomain ? input.userDomain : input.hostname.split('.')[0] ?? input.hostname;
+export function defaultRequester(input: {
+  platform: string;
+  hostname: string;
+  username: string;
+  userDomain?: string | undefined;
+}): string {
+  const domain =
+    input.platform === 'win32' && input.userDomain
+      ? input.userDomain
+      : (input.hostname.split('.')[0] ?? input.hostname);
   return `${domain || 'localhost'}\\${input.username}`;
 }

@@ -15,7 +15,13 @@ beforeAll(async () => {
         setTimeout(() => response.end('late'), 500);
       } else {
         response.writeHead(request.url === '/missing' ? 404 : 200, 'Custom', { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ method: request.method, auth: request.headers.authorization ?? null, body: Buffer.concat(chunks).toString() }));
+        response.end(
+          JSON.stringify({
+            method: request.method,
+            auth: request.headers.authorization ?? null,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
       }
     });
   });
@@ -26,7 +32,11 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('httpFetch', () => {
   it('sends method, headers and body, and reads status and text', async () => {
-    const response = await httpFetch(`${base}/x`, { method: 'POST', headers: { authorization: 'Bearer t' }, body: '{"a":1}' });
+    const response = await httpFetch(`${base}/x`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer t' },
+      body: '{"a":1}',
+    });
     expect(response).toMatchObject({ ok: true, status: 200, statusText: 'Custom' });
     expect(JSON.parse(await response.text())).toEqual({ method: 'POST', auth: 'Bearer t', body: '{"a":1}' });
   });
@@ -38,6 +48,8 @@ describe('httpFetch', () => {
 
   it('fails with the socket error code when nothing listens, and with AbortError on timeout', async () => {
     await expect(httpFetch('http://127.0.0.1:1/')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-    await expect(httpFetch(`${base}/slow`, { signal: AbortSignal.timeout(50) })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(httpFetch(`${base}/slow`, { signal: AbortSignal.timeout(50) })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
   });
 });

@@ -28,17 +28,29 @@ export const httpFetch: FetchFunction = (url, init = {}) =>
   new Promise((resolve, reject) => {
     const target = new URL(url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const headers = { ...init.headers, ...(init.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(init.body)) }) };
-    const request = send(target, { method: init.method ?? 'GET', headers, ...(init.signal ? { signal: init.signal } : {}) }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', reject);
-      response.on('end', () => {
-        const status = response.statusCode ?? 0;
-        const body = Buffer.concat(chunks).toString('utf8');
-        resolve({ ok: status >= 200 && status < 300, status, statusText: response.statusMessage ?? '', text: () => Promise.resolve(body) });
-      });
-    });
+    const headers = {
+      ...init.headers,
+      ...(init.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(init.body)) }),
+    };
+    const request = send(
+      target,
+      { method: init.method ?? 'GET', headers, ...(init.signal ? { signal: init.signal } : {}) },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const status = response.statusCode ?? 0;
+          const body = Buffer.concat(chunks).toString('utf8');
+          resolve({
+            ok: status >= 200 && status < 300,
+            status,
+            statusText: response.statusMessage ?? '',
+            text: () => Promise.resolve(body),
+          });
+        });
+      },
+    );
     request.on('error', reject);
     request.end(init.body);
   });

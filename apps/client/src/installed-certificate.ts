@@ -24,7 +24,11 @@ export interface NotInstalled {
  * Finds the installed certificate: the one of `requestId`, else the most recent one installed and
  * not revoked from here. Files removed from the store by hand count as not installed.
  */
-export async function findInstalled(ctx: Context, config: ClientConfig, requestId?: number): Promise<InstalledCertificate | NotInstalled> {
+export async function findInstalled(
+  ctx: Context,
+  config: ClientConfig,
+  requestId?: number,
+): Promise<InstalledCertificate | NotInstalled> {
   const records = await readRecords(ctx.paths, config.packageId);
   const record = currentInstalled(records, requestId);
   if (!record?.installed) {

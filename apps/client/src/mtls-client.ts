@@ -36,7 +36,13 @@ export class MtlsTransportError extends Error {
 }
 
 /** One HTTPS call with a client certificate. Rejects with MtlsTransportError; HTTP errors resolve. */
-export function mtlsRequest(url: string, method: 'GET' | 'POST', credentials: MtlsCredentials, body: unknown, timeoutMs: number): Promise<MtlsResponse> {
+export function mtlsRequest(
+  url: string,
+  method: 'GET' | 'POST',
+  credentials: MtlsCredentials,
+  body: unknown,
+  timeoutMs: number,
+): Promise<MtlsResponse> {
   return new Promise((resolve, reject) => {
     let handshakeDone = false;
     const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -50,7 +56,12 @@ export function mtlsRequest(url: string, method: 'GET' | 'POST', credentials: Mt
         rejectUnauthorized: true,
         // A fresh connection each time: a pooled socket would skip the handshake under test.
         agent: false,
-        headers: { accept: 'application/json', ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }) },
+        headers: {
+          accept: 'application/json',
+          ...(payload === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -87,9 +98,17 @@ const codeOf = (error: unknown): string => {
 
 // Our own check of the service's certificate against ca.pem (node's X509_V_ERR names).
 const SERVER_CERT_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_SIGNATURE_FAILURE', 'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_UNTRUSTED', 'CERT_REJECTED',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
 ]);
 
 /**
@@ -107,7 +126,10 @@ export function classifyTlsFailure(error: MtlsTransportError, url: string, timeo
     return { kind: 'expired', reason: `The service refused the certificate: it has expired (TLS alert from ${url}).` };
   }
   if (/UNKNOWN_CA/i.test(code) || /unknown ca/i.test(message)) {
-    return { kind: 'unknown-issuer', reason: `The service does not know the issuer of the certificate (TLS alert from ${url}).` };
+    return {
+      kind: 'unknown-issuer',
+      reason: `The service does not know the issuer of the certificate (TLS alert from ${url}).`,
+    };
   }
   if (SERVER_CERT_CODES.has(code)) {
     return {
@@ -115,8 +137,15 @@ export function classifyTlsFailure(error: MtlsTransportError, url: string, timeo
       reason: `The test service's own certificate is not trusted by the CA chain in the client folder (${code}: ${message}) at ${url}.`,
     };
   }
-  if (/ALERT/i.test(code) || /alert/i.test(message) || (error.handshakeDone && (code === 'ECONNRESET' || code === 'EPIPE'))) {
-    return { kind: 'refused', reason: `The service refused the certificate during the TLS handshake at ${url} (${code || message}).` };
+  if (
+    /ALERT/i.test(code) ||
+    /alert/i.test(message) ||
+    (error.handshakeDone && (code === 'ECONNRESET' || code === 'EPIPE'))
+  ) {
+    return {
+      kind: 'refused',
+      reason: `The service refused the certificate during the TLS handshake at ${url} (${code || message}).`,
+    };
   }
   return { kind: 'unreachable', reason: `Cannot reach ${url}: ${describeNetworkFailure(error.original, timeoutMs)}.` };
 }

@@ -18,19 +18,24 @@ describe('the CSR the client makes', () => {
   it.each<[KeyAlgorithm, RegExp]>([
     ['RSA-2048', /Digital Signature, Key Encipherment, Data Encipherment/],
     ['EC-P256', /Digital Signature, Key Agreement/],
-  ])('with a %s key is verified by openssl, with the subject and usages of the profile', async (algorithm, keyUsage) => {
-    const privateKey = await generatePrivateKey(algorithm);
-    const pem = makeOwnCsr(privateKey, ownSubject(input), 'workstation');
+  ])(
+    'with a %s key is verified by openssl, with the subject and usages of the profile',
+    async (algorithm, keyUsage) => {
+      const privateKey = await generatePrivateKey(algorithm);
+      const pem = makeOwnCsr(privateKey, ownSubject(input), 'workstation');
 
-    const result = openssl(['req', '-noout', '-verify', '-text', '-nameopt', 'RFC2253'], pem);
-    expect(result.status).toBe(0);
-    expect(result.stderr + result.stdout).toMatch(/verify OK/i);
-    expect(result.stdout).toContain('Subject: emailAddress=alice@laposte.example,CN=0123456789ABCDEF0123456789ABCDEF,OU=Workstation,O=J1CFRA,L=Paris,ST=Ile-de-France,C=FR');
-    expect(result.stdout).toMatch(keyUsage);
-    expect(result.stdout).toMatch(/TLS Web Client Authentication/);
-    expect(result.stdout).toMatch(algorithm === 'EC-P256' ? /NIST CURVE: P-256/ : /Public-Key: \(2048 bit\)/);
-    expect(result.stdout).not.toMatch(/PRIVATE KEY/);
-  });
+      const result = openssl(['req', '-noout', '-verify', '-text', '-nameopt', 'RFC2253'], pem);
+      expect(result.status).toBe(0);
+      expect(result.stderr + result.stdout).toMatch(/verify OK/i);
+      expect(result.stdout).toContain(
+        'Subject: emailAddress=alice@laposte.example,CN=0123456789ABCDEF0123456789ABCDEF,OU=Workstation,O=J1CFRA,L=Paris,ST=Ile-de-France,C=FR',
+      );
+      expect(result.stdout).toMatch(keyUsage);
+      expect(result.stdout).toMatch(/TLS Web Client Authentication/);
+      expect(result.stdout).toMatch(algorithm === 'EC-P256' ? /NIST CURVE: P-256/ : /Public-Key: \(2048 bit\)/);
+      expect(result.stdout).not.toMatch(/PRIVATE KEY/);
+    },
+  );
 
   it('is refused by openssl once tampered with', async () => {
     const pem = makeOwnCsr(await generatePrivateKey('EC-P256'), ownSubject(input), 'workstation');
@@ -43,16 +48,26 @@ describe('the CSR the client makes', () => {
   });
 
   it('names a server by the DNS name typed, with OU Server', async () => {
-    const pem = makeOwnCsr(await generatePrivateKey('EC-P256'), ownSubject({ ...input, kind: 'server', commonName: 'api.laposte.example' }), 'server');
-    expect(openssl(['req', '-noout', '-subject', '-nameopt', 'RFC2253'], pem).stdout).toContain('CN=api.laposte.example,OU=Server,O=J1CFRA');
+    const pem = makeOwnCsr(
+      await generatePrivateKey('EC-P256'),
+      ownSubject({ ...input, kind: 'server', commonName: 'api.laposte.example' }),
+      'server',
+    );
+    expect(openssl(['req', '-noout', '-subject', '-nameopt', 'RFC2253'], pem).stdout).toContain(
+      'CN=api.laposte.example,OU=Server,O=J1CFRA',
+    );
   });
 
   it('refuses bad input as a usage error naming the field', async () => {
-    expect(() => ownSubject({ ...input, kind: 'server', commonName: 'not a dns name' })).toThrow(/fully qualified DNS name/);
+    expect(() => ownSubject({ ...input, kind: 'server', commonName: 'not a dns name' })).toThrow(
+      /fully qualified DNS name/,
+    );
     expect(() => ownSubject({ ...input, commonName: 'lowercase-not-hex' })).toThrow(UsageError);
     expect(() => ownSubject({ ...input, email: 'nobody' })).toThrow(/--email/);
     const key = await generatePrivateKey('EC-P256');
-    expect(() => makeOwnCsr(key, ownSubject({ ...input, locality: 'x'.repeat(129) }), 'workstation')).toThrow(/Subject L is longer than 128/);
+    expect(() => makeOwnCsr(key, ownSubject({ ...input, locality: 'x'.repeat(129) }), 'workstation')).toThrow(
+      /Subject L is longer than 128/,
+    );
   });
 });
 

@@ -1,7 +1,15 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import {
-  buildCsr, buildSubject, describeKey, EXTENDED_KEY_USAGES, extendedKeyUsageExtension, isPkiError, keyUsageExtension, PROFILES,
-  type DistinguishedName, type KeyAlgorithm,
+  buildCsr,
+  buildSubject,
+  describeKey,
+  EXTENDED_KEY_USAGES,
+  extendedKeyUsageExtension,
+  isPkiError,
+  keyUsageExtension,
+  PROFILES,
+  type DistinguishedName,
+  type KeyAlgorithm,
 } from '@enroll/pki';
 import { UsageError } from './errors';
 
@@ -35,7 +43,10 @@ export function keyAlgorithmFor(keyType: string, keyLength: string | undefined):
         case '4096':
           return 'RSA-4096';
         default:
-          throw new UsageError('KEY_LENGTH_INVALID', `--key-length must be 2048, 3072 or 4096 for RSA keys, not ${keyLength ?? ''}.`);
+          throw new UsageError(
+            'KEY_LENGTH_INVALID',
+            `--key-length must be 2048, 3072 or 4096 for RSA keys, not ${keyLength ?? ''}.`,
+          );
       }
     case 'ec':
       switch (keyLength ?? '256') {
@@ -44,7 +55,10 @@ export function keyAlgorithmFor(keyType: string, keyLength: string | undefined):
         case '384':
           return 'EC-P384';
         default:
-          throw new UsageError('KEY_LENGTH_INVALID', `--key-length must be 256 (P-256) or 384 (P-384) for EC keys, not ${keyLength ?? ''}.`);
+          throw new UsageError(
+            'KEY_LENGTH_INVALID',
+            `--key-length must be 256 (P-256) or 384 (P-384) for EC keys, not ${keyLength ?? ''}.`,
+          );
       }
     default:
       throw new UsageError('KEY_TYPE_INVALID', `--key-type must be rsa or ec, not ${keyType}.`);
@@ -101,7 +115,10 @@ export function makeOwnCsr(privateKey: KeyObject, subject: DistinguishedName, ki
 }
 
 /** The key usages and extended key usages a kind's certificate gets for this key, for display. */
-export function profileUsages(kind: OwnKind | 'external', privateKeyOrInfo: KeyObject): { keyUsage: string; extendedKeyUsage: string } {
+export function profileUsages(
+  kind: OwnKind | 'external',
+  privateKeyOrInfo: KeyObject,
+): { keyUsage: string; extendedKeyUsage: string } {
   const profile = PROFILES[kind];
   return {
     keyUsage: profile.keyUsage(describeKey(createPublicKey(privateKeyOrInfo))).join(', '),

@@ -19,7 +19,8 @@ export interface ClientPaths {
   readonly userStore: string;
 }
 
-const fromEnv = (value: string | undefined, fallback: string): string => (value && value.trim() !== '' ? resolve(value) : fallback);
+const fromEnv = (value: string | undefined, fallback: string): string =>
+  value && value.trim() !== '' ? resolve(value) : fallback;
 
 /** Resolves the client's folders from the environment; `homedir` is the user's home folder. */
 export function clientPaths(env: Env, homedir: string): ClientPaths {
@@ -35,7 +36,8 @@ export function clientPaths(env: Env, homedir: string): ClientPaths {
 }
 
 /** The store folder a package installs into. */
-export const storeFolder = (paths: ClientPaths, store: CertificateStore): string => (store === 'machine' ? paths.machineStore : paths.userStore);
+export const storeFolder = (paths: ClientPaths, store: CertificateStore): string =>
+  store === 'machine' ? paths.machineStore : paths.userStore;
 
 /**
  * A request's own folder (key, CSR, certificate, record). Request ids are only unique within one
@@ -45,10 +47,12 @@ export const storeFolder = (paths: ClientPaths, store: CertificateStore): string
 export const requestFolder = (paths: ClientPaths, packageId: string, requestId: number): string =>
   join(paths.home, 'requests', packageId, String(requestId));
 
-export const requestsFolder = (paths: ClientPaths, packageId: string): string => join(paths.home, 'requests', packageId);
+export const requestsFolder = (paths: ClientPaths, packageId: string): string =>
+  join(paths.home, 'requests', packageId);
 
 /** Where approved external certificates are saved: `<home>/config/<environment>/`. */
-export const externalFolder = (paths: ClientPaths, environment: string): string => join(paths.home, 'config', environment);
+export const externalFolder = (paths: ClientPaths, environment: string): string =>
+  join(paths.home, 'config', environment);
 
 /** Where one installed certificate lives inside a store. */
 export const installFolder = (storeDir: string, requestId: number): string => join(storeDir, `request-${requestId}`);

@@ -3,7 +3,15 @@ import { readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CertificateStore, RequestKind } from '@enroll/domain';
 import type { KeyAlgorithm } from '@enroll/pki';
-import { ensureDir, exists, PRIVATE_DIR, PRIVATE_FILE, PUBLIC_FILE, readTextIfExists, writeFileAtomic } from './fs-util';
+import {
+  ensureDir,
+  exists,
+  PRIVATE_DIR,
+  PRIVATE_FILE,
+  PUBLIC_FILE,
+  readTextIfExists,
+  writeFileAtomic,
+} from './fs-util';
 import { requestFolder, requestsFolder, type ClientPaths } from './paths';
 
 /** What the client remembers about a request it submitted (request.json in the request's folder). */
@@ -19,6 +27,14 @@ export interface LocalRequest {
   readonly installed?: InstallRecord;
   readonly saved?: { readonly at: string; readonly file: string };
   readonly revoked?: { readonly at: string; readonly reason: string };
+  /** The request whose certificate this one renews (made by `enroll renew`). */
+  readonly renewalOf?: number;
+  /** Set when the renewal that replaces this certificate is installed. */
+  readonly superseded?: { readonly at: string; readonly by: number };
+  /** When the client first saw it Cancelled or Rejected: its key is removed after the grace period. */
+  readonly retired?: { readonly at: string; readonly status: string };
+  /** When its private key was removed from this device (grace period over). */
+  readonly keyRemovedAt?: string;
 }
 
 export interface InstallRecord {
@@ -45,7 +61,12 @@ export async function writePendingKey(paths: ClientPaths, packageId: string, key
 }
 
 /** Gives a pending folder its request id. A leftover folder with that id is set aside, never deleted. */
-export async function commitPending(paths: ClientPaths, packageId: string, pendingFolder: string, requestId: number): Promise<string> {
+export async function commitPending(
+  paths: ClientPaths,
+  packageId: string,
+  pendingFolder: string,
+  requestId: number,
+): Promise<string> {
   const target = requestFolder(paths, packageId, requestId);
   if (await exists(target)) {
     await rename(target, `${target}.replaced-${randomBytes(4).toString('hex')}`);
@@ -55,7 +76,8 @@ export async function commitPending(paths: ClientPaths, packageId: string, pendi
 }
 
 /** Removes a pending folder whose request was never accepted (its key certifies nothing). */
-export const discardPending = (pendingFolder: string): Promise<void> => rm(pendingFolder, { recursive: true, force: true });
+export const discardPending = (pendingFolder: string): Promise<void> =>
+  rm(pendingFolder, { recursive: true, force: true });
 
 /** Saves a request's record, creating its folder when needed. */
 export async function saveRecord(paths: ClientPaths, record: LocalRequest): Promise<void> {
@@ -65,16 +87,29 @@ export async function saveRecord(paths: ClientPaths, record: LocalRequest): Prom
 }
 
 /** Writes a public file (CSR, certificate) into a request's folder. */
-export async function saveRequestFile(paths: ClientPaths, packageId: string, requestId: number, name: string, content: string): Promise<void> {
+export async function saveRequestFile(
+  paths: ClientPaths,
+  packageId: string,
+  requestId: number,
+  name: string,
+  content: string,
+): Promise<void> {
   const folder = requestFolder(paths, packageId, requestId);
   await ensureDir(folder, PRIVATE_DIR);
   await writeFileAtomic(join(folder, name), content, PUBLIC_FILE);
 }
 
 const isLocalRequest = (value: unknown): value is LocalRequest =>
-  typeof value === 'object' && value !== null && typeof (value as Partial<LocalRequest>).id === 'number' && typeof (value as Partial<LocalRequest>).kind === 'string';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Partial<LocalRequest>).id === 'number' &&
+  typeof (value as Partial<LocalRequest>).kind === 'string';
 
-export async function readRecord(paths: ClientPaths, packageId: string, requestId: number): Promise<LocalRequest | undefined> {
+export async function readRecord(
+  paths: ClientPaths,
+  packageId: string,
+  requestId: number,
+): Promise<LocalRequest | undefined> {
   const text = await readTextIfExists(join(requestFolder(paths, packageId, requestId), RECORD_FILE));
   if (text === undefined) {
     return undefined;
@@ -108,7 +143,10 @@ export const readRequestKey = (paths: ClientPaths, packageId: string, requestId:
  * The certificate in use: the one chosen by id, else the most recently installed one that has not
  * been revoked from this device.
  */
-export function currentInstalled(records: ReadonlyMap<number, LocalRequest>, requestId?: number): LocalRequest | undefined {
+export function currentInstalled(
+  records: ReadonlyMap<number, LocalRequest>,
+  requestId?: number,
+): LocalRequest | undefined {
   if (requestId !== undefined) {
     const chosen = records.get(requestId);
     return chosen?.installed ? chosen : undefined;

@@ -20,7 +20,15 @@ const request = (overrides: Partial<RequestSummary>): RequestSummary => ({
 describe('the status table', () => {
   it('has the columns of the original client, aligned, ids right-aligned, dates in UTC', () => {
     const table = renderStatusTable([
-      request({ id: 12, status: 'Downloaded', kind: 'external', commonName: 'api.laposte.example', enrollmentType: 'External', downloadedAt: '2026-11-25T17:45:30Z', downloadedBy: 'WS-0042\\bob' }),
+      request({
+        id: 12,
+        status: 'Downloaded',
+        kind: 'external',
+        commonName: 'api.laposte.example',
+        enrollmentType: 'External',
+        downloadedAt: '2026-11-25T17:45:30Z',
+        downloadedBy: 'WS-0042\\bob',
+      }),
       request({}),
     ]);
     expect(table).toBe(
@@ -32,6 +40,17 @@ describe('the status table', () => {
         '(2 requests; dates in UTC)',
       ].join('\n'),
     );
+  });
+
+  it('adds an Expires column for the certificates installed on this device', () => {
+    const table = renderStatusTable(
+      [request({ id: 8, status: 'Installed' }), request({})],
+      new Map([[8, '2028-11-24T09:00:00.000Z']]),
+    );
+    const [header, , installed, pending] = table.split('\n');
+    expect(header).toMatch(/Enrollment Type {2}Expires$/);
+    expect(installed).toMatch(/Machine {10}2028-11-24 09:00$/);
+    expect(pending).toMatch(/Machine$/);
   });
 
   it('says so when there is nothing to list', () => {
@@ -52,7 +71,12 @@ describe('table primitives', () => {
   });
 
   it('renders fields and dates', () => {
-    expect(renderFields([['Environment', 'Production'], ['Store', 'machine']])).toBe('Environment  Production\nStore        machine');
+    expect(
+      renderFields([
+        ['Environment', 'Production'],
+        ['Store', 'machine'],
+      ]),
+    ).toBe('Environment  Production\nStore        machine');
     expect(formatDate(null)).toBe('');
     expect(formatDate('yesterday')).toBe('yesterday');
     expect(formatDate('2026-11-24T23:59:59+02:00')).toBe('2026-11-24 21:59');

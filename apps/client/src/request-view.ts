@@ -13,10 +13,20 @@ export const STATUS_COLUMNS: readonly Column<RequestSummary>[] = [
   { header: 'Enrollment Type', value: (r) => r.enrollmentType },
 ];
 
-/** The status table, or a sentence when there is nothing to list. Dates are UTC. */
-export function renderStatusTable(requests: readonly RequestSummary[]): string {
+/**
+ * The status table, or a sentence when there is nothing to list. Dates are UTC. `expiries` (the
+ * notAfter of certificates installed on this device, by request id) adds an Expires column.
+ */
+export function renderStatusTable(
+  requests: readonly RequestSummary[],
+  expiries: ReadonlyMap<number, string> = new Map(),
+): string {
   if (requests.length === 0) {
     return 'No certificate request has been submitted through this package yet.';
   }
-  return `${renderTable(STATUS_COLUMNS, requests)}\n(${requests.length} request${requests.length === 1 ? '' : 's'}; dates in UTC)`;
+  const columns: readonly Column<RequestSummary>[] =
+    expiries.size === 0
+      ? STATUS_COLUMNS
+      : [...STATUS_COLUMNS, { header: 'Expires', value: (r) => formatDate(expiries.get(r.id)) }];
+  return `${renderTable(columns, requests)}\n(${requests.length} request${requests.length === 1 ? '' : 's'}; dates in UTC)`;
 }

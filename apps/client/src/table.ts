@@ -25,7 +25,9 @@ const oneLine = (text: string): string => text.replace(/[\r\n\t]+/g, ' ');
  */
 export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): string {
   const cells = rows.map((row) => columns.map((column) => oneLine(column.value(row))));
-  const widths = columns.map((column, i) => Math.max(width(column.header), ...cells.map((line) => width(line[i] ?? ''))));
+  const widths = columns.map((column, i) =>
+    Math.max(width(column.header), ...cells.map((line) => width(line[i] ?? ''))),
+  );
   const render = (line: readonly string[]): string =>
     line
       .map((cell, i) => pad(cell, widths[i] ?? 0, columns[i]?.align ?? 'left'))

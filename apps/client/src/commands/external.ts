@@ -25,14 +25,27 @@ export interface ExternalOptions {
 export function externalDevice(options: ExternalOptions, commonName: string): DeviceInfo {
   const macAddress = normalizeMac(options.mac);
   if (!macAddress) {
-    throw new UsageError('MAC_INVALID', `--mac must be a MAC address such as 00:1A:2B:3C:4D:5E, not ${JSON.stringify(options.mac)}.`);
+    throw new UsageError(
+      'MAC_INVALID',
+      `--mac must be a MAC address such as 00:1A:2B:3C:4D:5E, not ${JSON.stringify(options.mac)}.`,
+    );
   }
   const osType = parseOsType(options.osType);
   if (!osType) {
-    throw new UsageError('OS_TYPE_INVALID', `--os-type must be 64 or 32 (64-bit or 32-bit), not ${JSON.stringify(options.osType)}.`);
+    throw new UsageError(
+      'OS_TYPE_INVALID',
+      `--os-type must be 64 or 32 (64-bit or 32-bit), not ${JSON.stringify(options.osType)}.`,
+    );
   }
   const fqdn = (options.fqdn ?? commonName).trim().toLowerCase();
-  for (const [flag, value] of [['--nic', options.nic], ['--processor-id', options.processorId], ['--os-version', options.osVersion], ['--phone', options.phone], ['--description', options.description], ['--fqdn', fqdn]] as const) {
+  for (const [flag, value] of [
+    ['--nic', options.nic],
+    ['--processor-id', options.processorId],
+    ['--os-version', options.osVersion],
+    ['--phone', options.phone],
+    ['--description', options.description],
+    ['--fqdn', fqdn],
+  ] as const) {
     if (value.trim() === '') {
       throw new UsageError('OPTION_EMPTY', `${flag} must not be empty.`);
     }
@@ -55,12 +68,18 @@ export function externalDevice(options: ExternalOptions, commonName: string): De
 export async function externalCommand(ctx: Context, options: ExternalOptions): Promise<ExitCode> {
   const config = await ctx.config();
   if (!allowsKind(config, 'external')) {
-    throw new UsageError('KIND_NOT_ALLOWED', `This enrollment package does not allow external requests (it allows ${config.kinds.join(', ')}).`);
+    throw new UsageError(
+      'KIND_NOT_ALLOWED',
+      `This enrollment package does not allow external requests (it allows ${config.kinds.join(', ')}).`,
+    );
   }
   const source = userPath(ctx.cwd, options.csr);
   const text = await readTextIfExists(source);
   if (text === undefined) {
-    throw new UsageError('CSR_NOT_FOUND', `${source} does not exist: give the path of the CSR file made on the other server.`);
+    throw new UsageError(
+      'CSR_NOT_FOUND',
+      `${source} does not exist: give the path of the CSR file made on the other server.`,
+    );
   }
   const csr = readExternalCsr(text, source);
   const view = viewExternalCsr(csr);
@@ -79,7 +98,14 @@ export async function externalCommand(ctx: Context, options: ExternalOptions): P
   checkExternalCsr(csr);
   const requester = ctx.requester(options.requestedBy);
   ctx.out.progress(`Submitting the external request to ${config.urls.request}`);
-  const submitted = await ctx.api(config).submit({ kind: 'external', csr: text, requestedBy: requester, phone: options.phone.trim(), description: options.description.trim(), device });
+  const submitted = await ctx.api(config).submit({
+    kind: 'external',
+    csr: text,
+    requestedBy: requester,
+    phone: options.phone.trim(),
+    description: options.description.trim(),
+    device,
+  });
   await saveRequestFile(ctx.paths, config.packageId, submitted.id, 'csr.pem', text);
   await saveRecord(ctx.paths, {
     id: submitted.id,
@@ -90,10 +116,16 @@ export async function externalCommand(ctx: Context, options: ExternalOptions): P
     requestedBy: requester,
   });
   const rejected = submitted.status === 'Rejected';
-  await ctx.log(rejected ? 'submitted-rejected' : 'submitted', `Submitted an external request for ${view.commonName} from ${source}; status ${submitted.status}.`, submitted.id);
+  await ctx.log(
+    rejected ? 'submitted-rejected' : 'submitted',
+    `Submitted an external request for ${view.commonName} from ${source}; status ${submitted.status}.`,
+    submitted.id,
+  );
   ctx.out.result({ sent: true, request: submitted, csr: view, device, requestedBy: requester });
   if (rejected) {
-    ctx.out.text(`The request was recorded but rejected for request Id ${submitted.id}: ${submitted.rejectionReason ?? 'no reason given'}.`);
+    ctx.out.text(
+      `The request was recorded but rejected for request Id ${submitted.id}: ${submitted.rejectionReason ?? 'no reason given'}.`,
+    );
     return EXIT.failed;
   }
   ctx.out.text(`The new certificate request has been submitted successfully for request Id ${submitted.id}.`);

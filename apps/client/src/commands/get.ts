@@ -6,18 +6,34 @@ import type { Context } from '../context';
 import { ApiError, CliError, EXIT, type ExitCode } from '../errors';
 import { exists } from '../fs-util';
 import { storeFolder } from '../paths';
+import { markRetired, removeRetiredKeys } from '../key-cleanup';
+import { finishInterruptedRenewals } from '../renewal-recovery';
 import { readRecords, type LocalRequest } from '../request-records';
+import { loadSettings } from '../settings';
 
 export interface GetOptions {
   readonly requestedBy?: string;
   readonly p12Password?: string;
+  readonly exec?: string;
 }
 
 /** What `enroll get` did with one request (the --json output lists them all). */
 export type Outcome =
-  | { readonly id: number; readonly action: 'installed'; readonly folder: string; readonly serialNumber: string; readonly notAfter: string }
+  | {
+      readonly id: number;
+      readonly action: 'installed';
+      readonly folder: string;
+      readonly current: string | null;
+      readonly serialNumber: string;
+      readonly notAfter: string;
+      readonly hook: { readonly ok: boolean; readonly message: string } | null;
+    }
   | { readonly id: number; readonly action: 'saved'; readonly file: string }
-  | { readonly id: number; readonly action: 'pending' | 'up-to-date' | 'key-elsewhere' | 'revoked' | 'other'; readonly status: string }
+  | {
+      readonly id: number;
+      readonly action: 'pending' | 'up-to-date' | 'key-elsewhere' | 'revoked' | 'other';
+      readonly status: string;
+    }
   | { readonly id: number; readonly action: 'rejected' | 'cancelled'; readonly reason: string }
   | { readonly id: number; readonly action: 'failed'; readonly code: string; readonly error: string };
 
@@ -30,20 +46,40 @@ async function pickUp(pickup: Pickup, request: RequestSummary, record: LocalRequ
   const id = request.id;
   const status = request.status;
   const external = isExternal(request);
-  if (external && (status === 'Approved' || (status === 'Downloaded' && !(record?.saved && (await exists(record.saved.file)))))) {
+  if (
+    external &&
+    (status === 'Approved' || (status === 'Downloaded' && !(record?.saved && (await exists(record.saved.file)))))
+  ) {
     return { id, action: 'saved', file: await saveExternal(pickup, request, record) };
   }
-  if (!external && (status === 'Approved' || (status === 'Installed' && !(await localInstallPresent(record, storeFolder(ctx.paths, config.store)))))) {
+  if (
+    !external &&
+    (status === 'Approved' ||
+      (status === 'Installed' && !(await localInstallPresent(record, storeFolder(ctx.paths, config.store)))))
+  ) {
     const result = await installOwn(pickup, request, record);
     if (result.action === 'installed') {
-      return { id, action: 'installed', folder: result.folder, serialNumber: result.serialNumber, notAfter: result.notAfter };
+      return {
+        id,
+        action: 'installed',
+        folder: result.folder,
+        current: result.current ?? null,
+        serialNumber: result.serialNumber,
+        notAfter: result.notAfter,
+        hook: result.hook ? { ok: result.hook.ok, message: result.hook.message } : null,
+      };
     }
     // An Installed request whose key is elsewhere was installed on its own device: nothing to say.
     return { id, action: status === 'Installed' ? 'up-to-date' : 'key-elsewhere', status };
   }
   if (status === 'Rejected' || status === 'Cancelled') {
+    await markRetired(ctx, record, status);
     // The API keeps a cancellation's reason (the newer request's id) where it keeps a rejection's.
-    return { id, action: status === 'Rejected' ? 'rejected' : 'cancelled', reason: request.rejectionReason ?? 'no reason given' };
+    return {
+      id,
+      action: status === 'Rejected' ? 'rejected' : 'cancelled',
+      reason: request.rejectionReason ?? 'no reason given',
+    };
   }
   if (status === 'Requested' || status === 'Pending') {
     return { id, action: 'pending', status };
@@ -57,7 +93,10 @@ async function pickUp(pickup: Pickup, request: RequestSummary, record: LocalRequ
 function describe(outcome: Outcome, record: LocalRequest | undefined): string | undefined {
   switch (outcome.action) {
     case 'installed':
-      return `Certificate installed successfully for request Id ${outcome.id}.\n  ${outcome.folder} (cert.pem, key.pem, chain.pem, fullchain.pem, bundle.p12), valid until ${outcome.notAfter}`;
+      return (
+        `Certificate installed successfully for request Id ${outcome.id}.\n  ${outcome.current ?? outcome.folder} (cert.pem, key.pem, chain.pem, fullchain.pem, bundle.p12), valid until ${outcome.notAfter}` +
+        (outcome.current ? `\n  the files of request Id ${outcome.id} are in ${outcome.folder}` : '')
+      );
     case 'saved':
       return `Certificate saved for request Id ${outcome.id}: ${outcome.file}`;
     case 'pending':
@@ -69,7 +108,9 @@ function describe(outcome: Outcome, record: LocalRequest | undefined): string | 
     case 'key-elsewhere':
       return `Request Id ${outcome.id} is approved, but its key was made on another device: run \`enroll get\` there.`;
     case 'revoked':
-      return record?.installed ? `The certificate of request Id ${outcome.id}, installed on this device, is revoked.` : undefined;
+      return record?.installed
+        ? `The certificate of request Id ${outcome.id}, installed on this device, is revoked.`
+        : undefined;
     case 'failed':
       return `Request Id ${outcome.id} failed: ${outcome.error}`;
     case 'up-to-date':
@@ -88,6 +129,19 @@ export async function getCommand(ctx: Context, options: GetOptions): Promise<Exi
   const requester = ctx.requester(options.requestedBy);
   ctx.out.progress(`Refreshing the requests of ${requester} from ${config.urls.request}`);
   const listed = await api.listRequests(requester);
+  const caChain = await ensureCaChain(ctx.paths, () => api.fetchCaChain());
+  const settings = await loadSettings(ctx.paths, ctx.env);
+  const pickup: Pickup = {
+    ctx,
+    config,
+    api,
+    caChain,
+    requester,
+    pkcs12Password: options.p12Password ?? ctx.env.ENROLL_P12_PASSWORD,
+    hook: options.exec ?? settings.exec,
+  };
+  // A renewal whose answer an interruption lost gets its request id back (renewal-recovery.ts).
+  await finishInterruptedRenewals(pickup, { install: false });
   const records = await readRecords(ctx.paths, config.packageId);
   const missing = [...records.keys()].filter((id) => !listed.some((r) => r.id === id));
   const extra: RequestSummary[] = [];
@@ -103,8 +157,6 @@ export async function getCommand(ctx: Context, options: GetOptions): Promise<Exi
       extra.push(found);
     }
   }
-  const caChain = await ensureCaChain(ctx.paths, () => api.fetchCaChain());
-  const pickup: Pickup = { ctx, config, api, caChain, requester, pkcs12Password: options.p12Password ?? ctx.env.ENROLL_P12_PASSWORD };
   const outcomes: Outcome[] = [];
   for (const request of [...listed, ...extra].sort((a, b) => a.id - b.id)) {
     let outcome: Outcome;
@@ -130,8 +182,14 @@ export async function getCommand(ctx: Context, options: GetOptions): Promise<Exi
   }
   const acted = outcomes.filter((o) => describe(o, records.get(o.id)) !== undefined).length;
   if (acted === 0) {
-    ctx.out.text(outcomes.length === 0 ? 'No certificate request has been submitted through this package yet.' : 'Nothing new: every certificate is up to date.');
+    ctx.out.text(
+      outcomes.length === 0
+        ? 'No certificate request has been submitted through this package yet.'
+        : 'Nothing new: every certificate is up to date.',
+    );
   }
+  await removeRetiredKeys(ctx, config, settings.keyGraceDays);
   ctx.out.result({ requestedBy: requester, outcomes });
-  return outcomes.some((o) => o.action === 'failed') ? EXIT.failed : EXIT.ok;
+  const hookFailed = outcomes.some((o) => o.action === 'installed' && o.hook !== null && !o.hook.ok);
+  return outcomes.some((o) => o.action === 'failed') || hookFailed ? EXIT.failed : EXIT.ok;
 }

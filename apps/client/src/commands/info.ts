@@ -46,7 +46,10 @@ export async function infoCommand(ctx: Context, options: InfoOptions): Promise<E
       ['  Test', config.urls.test],
       ['  CA chain', config.urls.caChain],
       ['', ''],
-      ['CA chain', chain ? `${ctx.paths.caChainFile} (${chain.length} certificates)` : 'not fetched yet (fetched on first use)'],
+      [
+        'CA chain',
+        chain ? `${ctx.paths.caChainFile} (${chain.length} certificates)` : 'not fetched yet (fetched on first use)',
+      ],
       ...(chain ?? []).map((entry): [string, string] => [`  ${entry.subject}`, `SHA-256 ${entry.sha256}`]),
     ]),
   );

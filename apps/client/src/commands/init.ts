@@ -28,7 +28,10 @@ export async function initCommand(ctx: Context, file: string, options: InitOptio
     throw new UsageError('PACKAGE_UNREADABLE', `${source} cannot be read: ${errorMessage(error)}.`);
   });
   if (text === undefined) {
-    throw new UsageError('PACKAGE_NOT_FOUND', `${source} does not exist: give the path of the package file exported by the portal.`);
+    throw new UsageError(
+      'PACKAGE_NOT_FOUND',
+      `${source} does not exist: give the path of the package file exported by the portal.`,
+    );
   }
   const config = parseClientConfig(text, source);
   const previous = await readTextIfExists(ctx.paths.configFile);
@@ -44,7 +47,10 @@ export async function initCommand(ctx: Context, file: string, options: InitOptio
     await rm(ctx.paths.caChainFile, { force: true });
   }
   await saveConfig(ctx.paths, config);
-  await ctx.log('package-loaded', `Loaded package ${config.packageId} (${config.organization.code}, ${config.environment}, ${config.store} store) from ${source}.`);
+  await ctx.log(
+    'package-loaded',
+    `Loaded package ${config.packageId} (${config.organization.code}, ${config.environment}, ${config.store} store) from ${source}.`,
+  );
 
   let chain: ChainEntry[] | undefined;
   let chainProblem: string | undefined;

@@ -28,7 +28,13 @@ export async function revokeCommand(ctx: Context, options: RevokeOptions): Promi
   ctx.out.progress(`Revoking the certificate of request Id ${id} at ${url} over mutual TLS`);
   let response;
   try {
-    response = await mtlsRequest(url, 'POST', { cert: installed.fullchainPem, key: installed.keyPem, ca: caChain }, { reason: options.reason }, ctx.timeoutMs);
+    response = await mtlsRequest(
+      url,
+      'POST',
+      { cert: installed.fullchainPem, key: installed.keyPem, ca: caChain },
+      { reason: options.reason },
+      ctx.timeoutMs,
+    );
   } catch (error) {
     if (!(error instanceof MtlsTransportError)) {
       throw error;
@@ -44,8 +50,17 @@ export async function revokeCommand(ctx: Context, options: RevokeOptions): Promi
   }
   const at = ctx.now().toISOString();
   await saveRecord(ctx.paths, { ...installed.record, revoked: { at, reason: options.reason } });
-  await ctx.log('revoked', `Revoked the certificate of request Id ${id} (serial ${installed.record.installed?.serialNumber ?? '?'}), reason ${options.reason}.`, id);
-  ctx.out.result({ revoked: true, requestId: id, serialNumber: installed.record.installed?.serialNumber ?? null, reason: options.reason });
+  await ctx.log(
+    'revoked',
+    `Revoked the certificate of request Id ${id} (serial ${installed.record.installed?.serialNumber ?? '?'}), reason ${options.reason}.`,
+    id,
+  );
+  ctx.out.result({
+    revoked: true,
+    requestId: id,
+    serialNumber: installed.record.installed?.serialNumber ?? null,
+    reason: options.reason,
+  });
   ctx.out.text(`The certificate of request Id ${id} has been revoked (reason: ${options.reason}).`);
   return EXIT.ok;
 }

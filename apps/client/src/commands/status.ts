@@ -1,6 +1,7 @@
 import type { Context } from '../context';
 import { EXIT, type ExitCode } from '../errors';
 import { renderStatusTable } from '../request-view';
+import { readRecords } from '../request-records';
 
 export interface StatusOptions {
   readonly all?: boolean;
@@ -14,7 +15,17 @@ export async function statusCommand(ctx: Context, options: StatusOptions): Promi
   ctx.out.progress(`Fetching the requests from ${config.urls.request}`);
   const requests = await ctx.api(config).listRequests(requester);
   await ctx.log('listed', `Listed ${requests.length} requests${requester === undefined ? '' : ` of ${requester}`}.`);
-  ctx.out.result({ requestedBy: requester ?? null, requests });
-  ctx.out.text(renderStatusTable(requests));
+  // Expiry is known for the certificates installed here (the request list does not carry it).
+  const expiries = new Map<number, string>();
+  for (const record of (await readRecords(ctx.paths, config.packageId)).values()) {
+    if (record.installed) {
+      expiries.set(record.id, record.installed.notAfter);
+    }
+  }
+  ctx.out.result({
+    requestedBy: requester ?? null,
+    requests: requests.map((r) => ({ ...r, expiresAt: expiries.get(r.id) ?? null })),
+  });
+  ctx.out.text(renderStatusTable(requests, expiries));
   return EXIT.ok;
 }

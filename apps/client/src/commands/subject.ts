@@ -32,15 +32,31 @@ async function certificateOf(ctx: Context, requestId: number | undefined): Promi
  * `enroll subject [<request id>]`: the subject name in the Windows style that other APIs expect
  * and as RFC 4514; copied to the clipboard when the desktop has one (never an error if not).
  */
-export async function subjectCommand(ctx: Context, requestId: number | undefined, options: SubjectOptions): Promise<ExitCode> {
+export async function subjectCommand(
+  ctx: Context,
+  requestId: number | undefined,
+  options: SubjectOptions,
+): Promise<ExitCode> {
   const { id, pem } = await certificateOf(ctx, requestId);
-  const certificate = readCertificate(pem.slice(0, pem.indexOf('-----END CERTIFICATE-----') + '-----END CERTIFICATE-----'.length));
+  const certificate = readCertificate(
+    pem.slice(0, pem.indexOf('-----END CERTIFICATE-----') + '-----END CERTIFICATE-----'.length),
+  );
   const windows = toWindowsStyle(certificate.subject);
   const rfc4514 = toRfc4514(certificate.subject);
   const chosen = options.format === 'rfc4514' ? rfc4514 : windows;
   const copiedWith = options.clipboard === false ? undefined : await copyToClipboard(chosen, ctx.env, ctx.platform);
-  await ctx.log('subject', `Printed the subject of request Id ${id}${copiedWith ? ' (copied to the clipboard)' : ''}.`, id);
-  ctx.out.result({ requestId: id, windows, rfc4514, serialNumber: certificate.serialNumber, copiedToClipboard: copiedWith !== undefined });
+  await ctx.log(
+    'subject',
+    `Printed the subject of request Id ${id}${copiedWith ? ' (copied to the clipboard)' : ''}.`,
+    id,
+  );
+  ctx.out.result({
+    requestId: id,
+    windows,
+    rfc4514,
+    serialNumber: certificate.serialNumber,
+    copiedToClipboard: copiedWith !== undefined,
+  });
   switch (options.format) {
     case 'windows':
       ctx.out.text(windows);

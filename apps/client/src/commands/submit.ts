@@ -5,7 +5,14 @@ import type { Context } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../errors';
 import { deviceFingerprint, type DeviceInfo } from '../fingerprint';
 import { keyAlgorithmFor, makeOwnCsr, ownSubject, privateKeyToPem, profileUsages, type OwnKind } from '../own-csr';
-import { commitPending, discardPending, KEY_FILE, saveRecord, saveRequestFile, writePendingKey } from '../request-records';
+import {
+  commitPending,
+  discardPending,
+  KEY_FILE,
+  saveRecord,
+  saveRequestFile,
+  writePendingKey,
+} from '../request-records';
 import { renderFields } from '../table';
 
 export interface SubmitOptions {
@@ -29,7 +36,10 @@ export function commonNameFor(kind: OwnKind, cn: string | undefined, device: Dev
   switch (kind) {
     case 'workstation':
       if (cn !== undefined) {
-        throw new UsageError('CN_READ_ONLY', 'A workstation is named by its device fingerprint: --cn is for servers and mobile devices.');
+        throw new UsageError(
+          'CN_READ_ONLY',
+          'A workstation is named by its device fingerprint: --cn is for servers and mobile devices.',
+        );
       }
       return deviceFingerprint(device);
     case 'server':
@@ -41,9 +51,17 @@ export function commonNameFor(kind: OwnKind, cn: string | undefined, device: Dev
 
 function checkInput(config: ClientConfig, kind: OwnKind, options: SubmitOptions): void {
   if (!allowsKind(config, kind)) {
-    throw new UsageError('KIND_NOT_ALLOWED', `This enrollment package does not allow ${kind} requests (it allows ${config.kinds.join(', ')}).`);
+    throw new UsageError(
+      'KIND_NOT_ALLOWED',
+      `This enrollment package does not allow ${kind} requests (it allows ${config.kinds.join(', ')}).`,
+    );
   }
-  for (const [flag, value] of [['--phone', options.phone], ['--description', options.description], ['--locality', options.locality], ['--state', options.state]] as const) {
+  for (const [flag, value] of [
+    ['--phone', options.phone],
+    ['--description', options.description],
+    ['--locality', options.locality],
+    ['--state', options.state],
+  ] as const) {
     if (value.trim() === '') {
       throw new UsageError('OPTION_EMPTY', `${flag} must not be empty.`);
     }
@@ -75,18 +93,22 @@ export async function submitCommand(ctx: Context, options: SubmitOptions): Promi
   ctx.out.progress('Collecting the device details');
   const device = await ctx.collectDevice();
   if (device.macAddress === '00:00:00:00:00:00') {
-    ctx.out.warn('no network interface with a MAC address was found; the device fingerprint uses the processor id only.');
+    ctx.out.warn(
+      'no network interface with a MAC address was found; the device fingerprint uses the processor id only.',
+    );
   }
   const commonName = commonNameFor(kind, options.cn, device);
-  const subject = withFlag(options.cn === undefined ? undefined : '--cn', () => ownSubject({
-    kind,
-    commonName,
-    organizationCode: config.organization.code,
-    country: config.organization.country,
-    state: options.state.trim(),
-    locality: options.locality.trim(),
-    email: options.email.trim(),
-  }));
+  const subject = withFlag(options.cn === undefined ? undefined : '--cn', () =>
+    ownSubject({
+      kind,
+      commonName,
+      organizationCode: config.organization.code,
+      country: config.organization.country,
+      state: options.state.trim(),
+      locality: options.locality.trim(),
+      email: options.email.trim(),
+    }),
+  );
   const privateKey = await keyPromise;
   const csr = makeOwnCsr(privateKey, subject, kind);
   const requester = ctx.requester(options.requestedBy);
@@ -128,7 +150,16 @@ export async function submitCommand(ctx: Context, options: SubmitOptions): Promi
   );
 
   const usages = profileUsages(kind, privateKey);
-  ctx.out.result({ request: submitted, kind, commonName, subject: toWindowsStyle(subject), keyAlgorithm: algorithm, keyFile: join(folder, KEY_FILE), device, requestedBy: requester });
+  ctx.out.result({
+    request: submitted,
+    kind,
+    commonName,
+    subject: toWindowsStyle(subject),
+    keyAlgorithm: algorithm,
+    keyFile: join(folder, KEY_FILE),
+    device,
+    requestedBy: requester,
+  });
   ctx.out.text(
     renderFields([
       ['Organization', `${config.organization.code} (${config.organization.name})`],
@@ -145,7 +176,9 @@ export async function submitCommand(ctx: Context, options: SubmitOptions): Promi
     ]),
   );
   if (rejected) {
-    ctx.out.text(`The request was recorded but rejected for request Id ${submitted.id}: ${submitted.rejectionReason ?? 'no reason given'}.`);
+    ctx.out.text(
+      `The request was recorded but rejected for request Id ${submitted.id}: ${submitted.rejectionReason ?? 'no reason given'}.`,
+    );
     return EXIT.failed;
   }
   ctx.out.text(`The new certificate request has been submitted successfully for request Id ${submitted.id}.`);

@@ -34,7 +34,8 @@ const CHECK_OF_CODE: Readonly<Record<DeviceCertificateProblemCode, TestCheck>> =
   CERTIFICATE_REVOKED: 'revoked',
 };
 
-const isDeviceCertificateCode = (code: string | undefined): code is DeviceCertificateProblemCode => code !== undefined && Object.hasOwn(CHECK_OF_CODE, code);
+const isDeviceCertificateCode = (code: string | undefined): code is DeviceCertificateProblemCode =>
+  code !== undefined && Object.hasOwn(CHECK_OF_CODE, code);
 
 /**
  * Which check a refusal of the test service names, by its stable `code` (docs/api.md, "Device
@@ -45,7 +46,14 @@ export function checkFromProblem(problem: ApiProblem): TestCheck {
   return isDeviceCertificateCode(problem.code) ? CHECK_OF_CODE[problem.code] : 'refused';
 }
 
-const localMessage = (check: Exclude<LocalCheck, 'ok'>, id: number, folder: string, caFile: string, notBefore: string, notAfter: string): string => {
+const localMessage = (
+  check: Exclude<LocalCheck, 'ok'>,
+  id: number,
+  folder: string,
+  caFile: string,
+  notBefore: string,
+  notAfter: string,
+): string => {
   switch (check) {
     case 'key-mismatch':
       return `The installed key and certificate do not match (request Id ${id}, ${folder}): run \`enroll get\` to install it again, or submit a new request.`;
@@ -64,7 +72,13 @@ const localMessage = (check: Exclude<LocalCheck, 'ok'>, id: number, folder: stri
  */
 export async function testCommand(ctx: Context, options: TestOptions): Promise<ExitCode> {
   const config = await ctx.config();
-  const report = async (check: TestCheck, message: string, exitCode: ExitCode, requestId?: number, extra: object = {}): Promise<ExitCode> => {
+  const report = async (
+    check: TestCheck,
+    message: string,
+    exitCode: ExitCode,
+    requestId?: number,
+    extra: object = {},
+  ): Promise<ExitCode> => {
     await ctx.log(check === 'ok' ? 'test-passed' : `test-failed:${check}`, message, requestId);
     ctx.out.result({ ok: check === 'ok', check, message, ...(requestId === undefined ? {} : { requestId }), ...extra });
     ctx.out.text(check === 'ok' ? message : `Test failed (${check}): ${message}`);
@@ -77,17 +91,37 @@ export async function testCommand(ctx: Context, options: TestOptions): Promise<E
   }
   const id = installed.record.id;
   const caChain = await ensureCaChain(ctx.paths, () => ctx.api(config).fetchCaChain());
-  const local = localCertificateCheck({ certificatePem: installed.certificatePem, keyPem: installed.keyPem, caChainPem: caChain, now: ctx.now() });
+  const local = localCertificateCheck({
+    certificatePem: installed.certificatePem,
+    keyPem: installed.keyPem,
+    caChainPem: caChain,
+    now: ctx.now(),
+  });
   if (local !== 'ok') {
     const certificate = new X509Certificate(installed.certificatePem);
-    const message = localMessage(local, id, installed.files.folder, ctx.paths.caChainFile, new Date(certificate.validFrom).toISOString(), new Date(certificate.validTo).toISOString());
+    const message = localMessage(
+      local,
+      id,
+      installed.files.folder,
+      ctx.paths.caChainFile,
+      new Date(certificate.validFrom).toISOString(),
+      new Date(certificate.validTo).toISOString(),
+    );
     return report(local, message, EXIT.failed, id);
   }
 
-  ctx.out.progress(`Calling the test service at ${config.urls.test} over mutual TLS with the certificate of request Id ${id}`);
+  ctx.out.progress(
+    `Calling the test service at ${config.urls.test} over mutual TLS with the certificate of request Id ${id}`,
+  );
   let response;
   try {
-    response = await mtlsRequest(config.urls.test, 'GET', { cert: installed.fullchainPem, key: installed.keyPem, ca: caChain }, undefined, ctx.timeoutMs);
+    response = await mtlsRequest(
+      config.urls.test,
+      'GET',
+      { cert: installed.fullchainPem, key: installed.keyPem, ca: caChain },
+      undefined,
+      ctx.timeoutMs,
+    );
   } catch (error) {
     if (!(error instanceof MtlsTransportError)) {
       throw error;
@@ -97,7 +131,11 @@ export async function testCommand(ctx: Context, options: TestOptions): Promise<E
   }
   if (response.status >= 200 && response.status < 300) {
     const answer = readTestAnswer(parseJson(response.body, config.urls.test), config.urls.test);
-    return report('ok', answer.message, EXIT.ok, id, { subject: answer.subject, serialNumber: answer.serialNumber, notAfter: answer.notAfter });
+    return report('ok', answer.message, EXIT.ok, id, {
+      subject: answer.subject,
+      serialNumber: answer.serialNumber,
+      notAfter: answer.notAfter,
+    });
   }
   const problem = readProblem(response.status, '', response.body);
   const what = problem.detail ?? problem.title ?? `HTTP ${response.status}`;

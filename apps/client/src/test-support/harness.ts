@@ -20,7 +20,12 @@ export const DEVICE: DeviceInfo = {
 export const REQUESTER = 'WS-0042\\alice';
 
 /** A scratch folder for one test file, with the files it needs. */
-export function scratch(): { dir: string; path: (name: string) => string; write: (name: string, data: string) => string; cleanup: () => void } {
+export function scratch(): {
+  dir: string;
+  path: (name: string) => string;
+  write: (name: string, data: string) => string;
+  cleanup: () => void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'enroll-client-'));
   return {
     dir,
@@ -45,7 +50,11 @@ export interface CliResult {
 }
 
 /** Runs `enroll <argv>` in-process with a client folder, a fixed device and captured output. */
-export async function cli(home: string, argv: readonly string[], extra: Partial<RunOptions> & { env?: Record<string, string> } = {}): Promise<CliResult> {
+export async function cli(
+  home: string,
+  argv: readonly string[],
+  extra: Partial<RunOptions> & { env?: Record<string, string> } = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await run(argv, {
@@ -63,5 +72,9 @@ export async function cli(home: string, argv: readonly string[], extra: Partial<
 /** Runs openssl; tests assert on its output as an independent implementation. */
 export function openssl(args: readonly string[], input?: string): { status: number; stdout: string; stderr: string } {
   const result = spawnSync('openssl', args, input === undefined ? {} : { input });
-  return { status: result.status ?? -1, stdout: result.stdout.toString('utf8'), stderr: result.stderr.toString('utf8') };
+  return {
+    status: result.status ?? -1,
+    stdout: result.stdout.toString('utf8'),
+    stderr: result.stderr.toString('utf8'),
+  };
 }

@@ -1,14 +1,26 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
-  checkPublicKey, createCertificateAuthority, issueCertificate, loadCertificateAuthority, pkiUrls, PROFILES, toPem,
-  type CertificateAuthority, type ProfileInput, type ProfileName,
+  checkPublicKey,
+  createCertificateAuthority,
+  issueCertificate,
+  loadCertificateAuthority,
+  pkiUrls,
+  PROFILES,
+  toPem,
+  type CertificateAuthority,
+  type ProfileInput,
+  type ProfileName,
 } from '@enroll/pki';
 
 const PASSPHRASE = 'test passphrase for the unit tests CA';
 
 /** A real CA from the CA library (EC P-256: fast to make), created a day in the past. */
 export async function makeTestCa(): Promise<CertificateAuthority> {
-  const stored = await createCertificateAuthority({ passphrase: PASSPHRASE, now: new Date(Date.now() - 86_400_000), keyAlgorithm: 'EC-P256' });
+  const stored = await createCertificateAuthority({
+    passphrase: PASSPHRASE,
+    now: new Date(Date.now() - 86_400_000),
+    keyAlgorithm: 'EC-P256',
+  });
   return loadCertificateAuthority(stored, PASSPHRASE);
 }
 
@@ -20,7 +32,9 @@ export async function issueFor(
   input: ProfileInput,
   now: Date = new Date(),
 ): Promise<{ der: Buffer; pem: string; serialNumber: string }> {
-  const checked = checkPublicKey((publicKey.type === 'public' ? publicKey : createPublicKey(publicKey)).export({ type: 'spki', format: 'der' }));
+  const checked = checkPublicKey(
+    (publicKey.type === 'public' ? publicKey : createPublicKey(publicKey)).export({ type: 'spki', format: 'der' }),
+  );
   const issued = await issueCertificate({
     profile: PROFILES[profile],
     input,
