@@ -8,6 +8,8 @@ import { DATABASE_TARGET, dataSourceOptions, type DatabaseTarget } from './datab
 import {
   AuditModule, AuthModule, CertificatesModule, CoreModule, DashboardModule, HealthModule, MtlsModule, OrganizationsModule, PackagesModule, PkiModule, RequestsModule, UsersModule,
 } from './modules';
+import { EstModule } from './est/est.module';
+import { ScepModule } from './scep/scep.module';
 
 @Module({})
 export class AppModule {
@@ -32,6 +34,8 @@ export class AppModule {
         RequestsModule,
         CertificatesModule,
         MtlsModule,
+        EstModule,
+        ScepModule,
         AuditModule,
         DashboardModule,
         HealthModule,

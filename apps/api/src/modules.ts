@@ -77,7 +77,7 @@ export class PackagesModule {}
   imports: [AuthorityModule],
   providers: [RequestsRepository, RequestEvents, RequestTransitions, EnrollmentService, DecisionsService, PickupService, QueueService, RenewalService],
   controllers: [EnrollmentController, RequestsController],
-  exports: [DecisionsService, RequestsRepository, RenewalService],
+  exports: [DecisionsService, RequestsRepository, RenewalService, EnrollmentService],
 })
 export class RequestsModule {}
 

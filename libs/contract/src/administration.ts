@@ -67,6 +67,12 @@ export interface ClientConfig {
 export interface CreatedPackage extends PackageView {
   token: string;
   clientConfig: ClientConfig;
+  /** The SCEP challenge password (RFC 8894): a secret like the token, shown this once. */
+  scepChallenge: string;
+  /** The SCEP URL for the package's mobile devices (`/scep/mobile`). */
+  scepUrl: string;
+  /** When the package allows `mobile`: an Apple configuration profile (`.mobileconfig`, base64) that enrolls a device by SCEP. */
+  mobileconfig?: string;
 }
 
 export interface AuditEventView {

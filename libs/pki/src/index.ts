@@ -24,3 +24,4 @@ export * from './revocation-reason';
 export * from './crl';
 export * from './ocsp';
 export * from './export';
+export * from './cms';

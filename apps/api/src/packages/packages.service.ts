@@ -5,6 +5,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AppError, notFound } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { hashToken, newToken } from '../common/tokens';
+import { newScepChallenge } from '../scep/challenge';
+import { mobileconfig } from '../scep/mobileconfig';
 import { AuditService } from '../audit/audit.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import type { CreatePackageDto } from './dto/create-package.dto';
@@ -50,15 +52,16 @@ export class PackagesService {
   async create(actor: Actor, input: CreatePackageDto): Promise<CreatedPackage> {
     const organization = await this.organizations.byCode(input.organizationCode);
     const token = newToken('enr');
+    const scepChallenge = newScepChallenge();
     const now = this.clock.now();
     const kinds = [...input.kinds];
     const renewal = input.renewal ?? 'automatic';
     const renewalSameKey = input.renewalSameKey ?? false;
     const row = await this.db.transaction(async (manager) => {
       const [inserted] = await manager.query<{ id: string; created_at: Date }[]>(
-        `INSERT INTO enrollment_packages (organization_id, environment, store, kinds, token_hash, created_by, created_at, renewal, renewal_same_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, created_at`,
-        [organization.id, input.environment, input.store, kinds, hashToken(token), actor.userId, now, renewal, renewalSameKey],
+        `INSERT INTO enrollment_packages (organization_id, environment, store, kinds, token_hash, created_by, created_at, renewal, renewal_same_key, scep_challenge_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, created_at`,
+        [organization.id, input.environment, input.store, kinds, hashToken(token), actor.userId, now, renewal, renewalSameKey, hashToken(scepChallenge)],
       );
       if (!inserted) {
         throw new AppError('INTERNAL_ERROR', 'The package was not stored.');
@@ -88,7 +91,26 @@ export class PackagesService {
       },
       token,
     };
-    return { ...view({ id: row.id, code: organization.code, environment: input.environment, store: input.store, kinds, renewal, renewal_same_key: renewalSameKey, created_at: row.created_at, disabled_at: null }), token, clientConfig };
+    const scepUrl = `${base}/scep/mobile`;
+    const profile = kinds.includes('mobile')
+      ? mobileconfig({
+          url: scepUrl,
+          challenge: scepChallenge,
+          organizationCode: organization.code,
+          country: organization.country,
+          commonName: `${organization.code}-MOBILE-${row.id.slice(0, 8)}`,
+          keySize: 2048,
+          packageId: row.id,
+        })
+      : undefined;
+    return {
+      ...view({ id: row.id, code: organization.code, environment: input.environment, store: input.store, kinds, renewal, renewal_same_key: renewalSameKey, created_at: row.created_at, disabled_at: null }),
+      token,
+      clientConfig,
+      scepChallenge,
+      scepUrl,
+      ...(profile ? { mobileconfig: Buffer.from(profile).toString('base64') } : {}),
+    };
   }
 
   async list(): Promise<PackageView[]> {

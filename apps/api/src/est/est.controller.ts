@@ -1,0 +1,185 @@
+import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { TLSSocket } from 'node:tls';
+import { REQUEST_KINDS, type RequestKind } from '@enroll/domain';
+import { base64Lines, decodeBase64Body } from '@enroll/pki';
+import { DeviceAuth, Public } from '../common/access.decorators';
+import { AppError, notFound } from '../common/app-error';
+import type { AuthenticatedRequest, DevicePrincipal } from '../common/principal';
+import { PackageStrategy } from '../auth/package.strategy';
+import { EstService, estStatusOf, type EstOutcome } from './est.service';
+
+/** How long a client should wait before it sends the same CSR again (RFC 7030 4.2.3). */
+export const EST_RETRY_AFTER_SECONDS = 60;
+
+/** No label: workstation (docs/api.md). */
+const DEFAULT_KIND: RequestKind = 'workstation';
+
+function kindOf(label: string | undefined): RequestKind {
+  if (label === undefined) {
+    return DEFAULT_KIND;
+  }
+  if (!(REQUEST_KINDS as readonly string[]).includes(label)) {
+    throw notFound(`The EST label ${label.slice(0, 32)}`);
+  }
+  return label as RequestKind;
+}
+
+const text = (response: Response, status: number, body: string): void => {
+  response.status(status).type('text/plain').send(`${body}\n`);
+};
+
+function sendBase64(response: Response, contentType: string, der: Buffer): void {
+  response.status(200).setHeader('content-type', contentType);
+  response.setHeader('content-transfer-encoding', 'base64');
+  response.send(base64Lines(der));
+}
+
+/** The username and password of an HTTP Basic header. */
+function basicCredentials(header: string | undefined): { user: string; password: string } | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header ?? '');
+  if (!match?.[1]) {
+    return undefined;
+  }
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/**
+ * EST (RFC 7030) under /.well-known/est/ on the mutual-TLS port (the HTTP port refuses it: the
+ * package token travels as the Basic password). An optional label names the kind.
+ */
+@ApiTags('est')
+@Controller('.well-known/est')
+export class EstController {
+  constructor(
+    private readonly est: EstService,
+    private readonly packages: PackageStrategy,
+  ) {}
+
+  @Public()
+  @Get(['cacerts', ':label/cacerts'])
+  @ApiOperation({ summary: 'EST /cacerts: the CA chain, certs-only PKCS #7 in base64' })
+  cacerts(@Req() request: Request, @Param('label') label: string | undefined, @Res() response: Response): void {
+    kindOf(label);
+    if (this.refusePlainHttp(request, response)) {
+      return;
+    }
+    sendBase64(response, 'application/pkcs7-mime', this.est.cacerts());
+  }
+
+  @Public()
+  @Get(['csrattrs', ':label/csrattrs'])
+  @ApiOperation({ summary: 'EST /csrattrs: what a CSR for the kind should carry (CsrAttrs, base64)' })
+  csrattrs(@Req() request: Request, @Param('label') label: string | undefined, @Res() response: Response): void {
+    const kind = kindOf(label);
+    if (this.refusePlainHttp(request, response)) {
+      return;
+    }
+    sendBase64(response, 'application/csrattrs', this.est.csrattrs(kind));
+  }
+
+  @Public()
+  @Post(['simpleenroll', ':label/simpleenroll'])
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'EST /simpleenroll: Basic auth with the package token as password; 202 + Retry-After while Pending',
+  })
+  async simpleenroll(
+    @Req() request: Request,
+    @Param('label') label: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    const kind = kindOf(label);
+    if (this.refusePlainHttp(request, response)) {
+      return;
+    }
+    const credentials = basicCredentials(request.headers.authorization);
+    let pkg;
+    try {
+      if (!credentials) {
+        throw new AppError(
+          'UNAUTHENTICATED',
+          'Send HTTP Basic credentials: any user name, the package token as password.',
+        );
+      }
+      pkg = await this.packages.validate({
+        headers: { authorization: `Bearer ${credentials.password}` },
+      } as unknown as AuthenticatedRequest);
+    } catch (error) {
+      if (!(error instanceof AppError)) {
+        throw error;
+      }
+      await this.est.refusedCredential(error.message);
+      response.setHeader('www-authenticate', 'Basic realm="Enroll EST", charset="UTF-8"');
+      text(response, error.code === 'PACKAGE_DISABLED' ? 403 : 401, error.message);
+      return;
+    }
+    const csr = decodeBase64Body(request.body as Buffer | undefined);
+    if (!csr) {
+      text(response, 400, 'The body must be a base64 PKCS #10 CSR (application/pkcs10).');
+      return;
+    }
+    const requestedBy = credentials.user.trim().slice(0, 200) || 'EST';
+    await this.answer(response, () => this.est.simpleenroll(pkg, kind, csr, requestedBy));
+  }
+
+  @DeviceAuth()
+  @Post(['simplereenroll', ':label/simplereenroll'])
+  @HttpCode(200)
+  @ApiOperation({ summary: 'EST /simplereenroll: renewal of the certificate presented over mutual TLS' })
+  async simplereenroll(
+    @Req() request: AuthenticatedRequest,
+    @Param('label') label: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    kindOf(label);
+    const csr = decodeBase64Body(request.body as Buffer | undefined);
+    if (!csr) {
+      text(response, 400, 'The body must be a base64 PKCS #10 CSR (application/pkcs10).');
+      return;
+    }
+    await this.answer(response, () => this.est.simplereenroll(request.user as DevicePrincipal, csr));
+  }
+
+  private async answer(response: Response, run: () => Promise<EstOutcome>): Promise<void> {
+    let outcome: EstOutcome;
+    try {
+      outcome = await run();
+    } catch (error) {
+      const status = estStatusOf(error);
+      if (status === undefined) {
+        throw error;
+      }
+      text(response, status, `${(error as { code?: string }).code ?? 'REFUSED'}: ${(error as Error).message}`);
+      return;
+    }
+    response.setHeader('x-enroll-request-id', String(outcome.requestId));
+    switch (outcome.status) {
+      case 'issued':
+        sendBase64(response, 'application/pkcs7-mime; smime-type=certs-only', outcome.pkcs7);
+        return;
+      case 'pending':
+        response.setHeader('retry-after', String(EST_RETRY_AFTER_SECONDS));
+        text(
+          response.status(202),
+          202,
+          `Request ${outcome.requestId} waits for approval: send the same CSR again later.`,
+        );
+        return;
+      case 'refused':
+        text(response, 403, outcome.reason);
+    }
+  }
+
+  /** EST is for the mutual-TLS port only: over plain HTTP the token would travel in the clear. */
+  private refusePlainHttp(request: Request, response: Response): boolean {
+    if ((request.socket as Partial<TLSSocket>).encrypted === true) {
+      return false;
+    }
+    text(response, 403, 'EST is served on the mutual-TLS port (https, ENROLL_MTLS_PORT).');
+    return true;
+  }
+}
