@@ -37,6 +37,21 @@ export interface AppConfig {
    * `certificate` (their certificate alone). Administrators may always use their password.
    */
   readonly managerSignIn: ManagerSignIn;
+  /** The issuing key in a PKCS#11 token (ENROLL_PKCS11_*); undefined: in software, encrypted in the database. */
+  readonly pkcs11: Pkcs11Config | undefined;
+}
+
+/** Where the issuing key lives when it is in a hardware module (see authority/hsm). */
+export interface Pkcs11Config {
+  /** ENROLL_PKCS11_MODULE: path of the PKCS#11 module (.so). */
+  readonly module: string;
+  /** ENROLL_PKCS11_TOKEN_LABEL, or ENROLL_PKCS11_SLOT: which token. */
+  readonly tokenLabel: string | undefined;
+  readonly slot: number | undefined;
+  /** ENROLL_PKCS11_PIN: the token's user PIN. */
+  readonly pin: string;
+  /** ENROLL_PKCS11_KEY_LABEL: CKA_LABEL of the issuing key made at bootstrap. */
+  readonly keyLabel: string;
 }
 
 export const MANAGER_SIGN_IN = ['password', 'certificate-and-password', 'certificate'] as const;
@@ -94,6 +109,33 @@ function trustProxy(raw: string | undefined): string[] {
   return entries;
 }
 
+/** ENROLL_PKCS11_*: unset ENROLL_PKCS11_MODULE keeps the issuing key in software. */
+function pkcs11(env: NodeJS.ProcessEnv): Pkcs11Config | undefined {
+  const modulePath = env.ENROLL_PKCS11_MODULE;
+  if (modulePath === undefined || modulePath === '') {
+    return undefined;
+  }
+  if (modulePath.includes('/') && !existsSync(modulePath)) {
+    throw new ConfigError(`ENROLL_PKCS11_MODULE names no file: ${JSON.stringify(modulePath)}.`);
+  }
+  const tokenLabel = env.ENROLL_PKCS11_TOKEN_LABEL === '' ? undefined : env.ENROLL_PKCS11_TOKEN_LABEL;
+  const rawSlot = env.ENROLL_PKCS11_SLOT === '' ? undefined : env.ENROLL_PKCS11_SLOT;
+  const slot = rawSlot === undefined ? undefined : Number(rawSlot);
+  if (slot !== undefined && (!/^(\d+|0x[0-9a-fA-F]+)$/.test(rawSlot ?? '') || !Number.isSafeInteger(slot))) {
+    throw new ConfigError(`ENROLL_PKCS11_SLOT must be a slot id (a number), not ${JSON.stringify(rawSlot)}.`);
+  }
+  if (tokenLabel === undefined && slot === undefined) {
+    throw new ConfigError(
+      'ENROLL_PKCS11_MODULE is set: set ENROLL_PKCS11_TOKEN_LABEL (or ENROLL_PKCS11_SLOT) to name the token.',
+    );
+  }
+  const pin = env.ENROLL_PKCS11_PIN;
+  if (pin === undefined || pin === '') {
+    throw new ConfigError("ENROLL_PKCS11_MODULE is set: set ENROLL_PKCS11_PIN, the token's user PIN.");
+  }
+  return { module: modulePath, tokenLabel, slot, pin, keyLabel: env.ENROLL_PKCS11_KEY_LABEL || 'enroll-issuing' };
+}
+
 /** Reads and validates the environment. This is the only place that reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
@@ -145,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionHours: 12,
     trustProxy: trustProxy(env.ENROLL_TRUST_PROXY),
     managerSignIn: oneOf(env, 'ENROLL_MANAGER_SIGN_IN', MANAGER_SIGN_IN, 'password'),
+    pkcs11: pkcs11(env),
   };
 }
 
