@@ -13,7 +13,9 @@ const freePort = (): Promise<number> =>
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 
@@ -45,15 +47,26 @@ export async function startApi(dataDir: string, shared?: string): Promise<Runnin
   const [port, mtlsPort] = [await freePort(), await freePort()];
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'apps/api/dist/main.js')], {
     env: {
-      ...process.env, DATABASE_URL: url.toString(), PORT: String(port), HOST: '127.0.0.1', ENROLL_MTLS_PORT: String(mtlsPort),
-      ENROLL_PUBLIC_URL: `http://127.0.0.1:${port}`, ENROLL_ADMIN_PASSWORD: ADMIN_PASSWORD, ENROLL_CA_PASSPHRASE: 'e2e ca passphrase',
-      ENROLL_CA_KEY_ALGORITHM: 'EC-P256', ENROLL_DATA_DIR: dataDir, LOG_LEVEL: 'warn',
+      ...process.env,
+      DATABASE_URL: url.toString(),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ENROLL_MTLS_PORT: String(mtlsPort),
+      ENROLL_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      ENROLL_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      ENROLL_CA_PASSPHRASE: 'e2e ca passphrase',
+      ENROLL_CA_KEY_ALGORITHM: 'EC-P256',
+      ENROLL_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 150; i++) {
-    const ok = await fetch(`${base}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) {
       return {
         url: base,
@@ -75,10 +88,20 @@ export async function startApi(dataDir: string, shared?: string): Promise<Runnin
 }
 
 /** JSON over HTTP with a bearer token; throws on an unexpected status. */
-export async function api<T>(base: string, method: string, path: string, token: string | undefined, body?: unknown, expected = [200, 201]): Promise<T> {
+export async function api<T>(
+  base: string,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: unknown,
+  expected = [200, 201],
+): Promise<T> {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -89,7 +112,11 @@ export async function api<T>(base: string, method: string, path: string, token: 
 }
 
 /** Runs the built enroll binary with its client folder in `home` (and more of its environment in `env`). */
-export function enroll(home: string, args: string[], env: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
+export function enroll(
+  home: string,
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [join(ROOT, 'apps/client/dist/main.js'), ...args], {
     env: { ...process.env, ENROLL_HOME: home, ...env },
     encoding: 'utf8',
@@ -102,3 +129,26 @@ export const openssl = (args: string[], input?: string): { status: number; stdou
   const result = spawnSync('openssl', args, { encoding: 'utf8', ...(input === undefined ? {} : { input }) });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 };
+
+/**
+ * enroll(), without blocking the test's event loop: while spawnSync waits, keep-alive sockets that
+ * the API closes meanwhile go unnoticed, and the test's next fetch fails on one ("other side closed").
+ */
+export function enrollAsync(
+  home: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'apps/client/dist/main.js'), ...args], {
+      env: { ...process.env, ENROLL_HOME: home, ...env },
+      timeout: 60_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
+}

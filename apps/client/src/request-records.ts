@@ -141,7 +141,7 @@ export const readRequestKey = (paths: ClientPaths, packageId: string, requestId:
 
 /**
  * The certificate in use: the one chosen by id, else the most recently installed one that has not
- * been revoked from this device.
+ * been revoked from this device nor replaced by its installed renewal.
  */
 export function currentInstalled(
   records: ReadonlyMap<number, LocalRequest>,
@@ -152,6 +152,6 @@ export function currentInstalled(
     return chosen?.installed ? chosen : undefined;
   }
   return [...records.values()]
-    .filter((r) => r.installed !== undefined && r.revoked === undefined)
+    .filter((r) => r.installed !== undefined && r.revoked === undefined && r.superseded === undefined)
     .sort((a, b) => (b.installed?.at ?? '').localeCompare(a.installed?.at ?? '') || b.id - a.id)[0];
 }
