@@ -482,6 +482,8 @@ describe('the portal for people who approve all day', () => {
     await page.getByRole('link', { name: 'Review queue' }).first().focus();
     await page.keyboard.press('Enter');
     await page.getByRole('link', { name: String(more.k2), exact: true }).waitFor();
+    // The cached list may still show k1 for a moment: wait for the queue as it now is.
+    await page.getByRole('link', { name: String(more.k1), exact: true }).waitFor({ state: 'detached' });
     expect(page.url()).toContain('q=LAPOSTE');
     await page.keyboard.press('j');
     await page.keyboard.press('r');

@@ -1,23 +1,40 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
+import { useMemo } from 'react';
 import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
 import { showFieldProblems } from '../../../shared/api/form-errors';
 import { Field } from '../../../shared/components/Field';
 import { ListTable } from '../../../shared/components/ListTable';
 import { FormActions } from '../../../shared/components/FormActions';
 import { formatDate } from '../../../shared/format';
-import { createOrganization, organizationKeys, useOrganizations, type NewOrganization, type Organization } from '../api/organizations';
+import { useTitle } from '../../../shared/hooks/useTitle';
+import {
+  createOrganization,
+  organizationKeys,
+  useOrganizations,
+  type NewOrganization,
+  type Organization,
+} from '../api/organizations';
 
 const column = createColumnHelper<Organization>();
-const COLUMNS = [
-  column.accessor('code', { header: 'Code', cell: (c) => <span className="mono">{c.getValue()}</span> }),
-  column.accessor('name', { header: 'Name' }),
-  column.accessor('country', { header: 'Country' }),
-  column.accessor('createdAt', { header: 'Created', cell: (c) => formatDate(c.getValue()) }),
-];
 
 /** Member organizations: create one, see them all. */
 export default function OrganizationsPage() {
+  const { t } = useTranslation();
+  useTitle(t('title.organizations'));
+  const columns = useMemo(
+    () => [
+      column.accessor('code', {
+        header: t('organizations.code'),
+        cell: (c) => <span className="mono">{c.getValue()}</span>,
+      }),
+      column.accessor('name', { header: t('organizations.name') }),
+      column.accessor('country', { header: t('organizations.country') }),
+      column.accessor('createdAt', { header: t('organizations.created'), cell: (c) => formatDate(c.getValue()) }),
+    ],
+    [t],
+  );
   const client = useQueryClient();
   const organizations = useOrganizations();
   const form = useForm<NewOrganization>({ defaultValues: { code: '', name: '', country: '' } });
@@ -33,22 +50,56 @@ export default function OrganizationsPage() {
 
   return (
     <section aria-labelledby="organizations-title">
-      <h1 id="organizations-title">Organizations</h1>
-      <form className="card form-grid" aria-label="New organization" onSubmit={(e) => void form.handleSubmit((v) => create.mutate({ ...v, code: v.code.trim().toUpperCase(), country: v.country.toUpperCase() }))(e)} noValidate>
-        <h2>New organization</h2>
-        <Field label="Code" hint="2 to 32 letters or digits, e.g. J1CFRA" error={errors.code?.message}>
-          {(p) => <input {...p} {...form.register('code', { required: 'Enter a code.', pattern: { value: /^[A-Za-z0-9_-]{2,32}$/, message: 'Use 2 to 32 letters, digits, - or _.' } })} />}
+      <h1 id="organizations-title">{t('organizations.title')}</h1>
+      <form
+        className="card form-grid"
+        aria-label={t('organizations.newTitle')}
+        onSubmit={(e) =>
+          void form.handleSubmit((v) =>
+            create.mutate({ ...v, code: v.code.trim().toUpperCase(), country: v.country.toUpperCase() }),
+          )(e)
+        }
+        noValidate
+      >
+        <h2>{t('organizations.newTitle')}</h2>
+        <Field label={t('organizations.code')} hint={t('organizations.codeHint')} error={errors.code?.message}>
+          {(p) => (
+            <input
+              {...p}
+              {...form.register('code', {
+                required: t('organizations.codeRequired'),
+                pattern: { value: /^[A-Za-z0-9_-]{2,32}$/, message: t('organizations.codePattern') },
+              })}
+            />
+          )}
         </Field>
-        <Field label="Name" error={errors.name?.message}>
-          {(p) => <input {...p} {...form.register('name', { required: 'Enter the name.' })} />}
+        <Field label={t('organizations.name')} error={errors.name?.message}>
+          {(p) => <input {...p} {...form.register('name', { required: t('organizations.nameRequired') })} />}
         </Field>
-        <Field label="Country" hint="ISO 3166 two-letter code" error={errors.country?.message}>
-          {(p) => <input {...p} maxLength={2} {...form.register('country', { required: 'Enter the country.', pattern: { value: /^[A-Za-z]{2}$/, message: 'Two letters, e.g. FR.' } })} />}
+        <Field label={t('organizations.country')} hint={t('organizations.countryHint')} error={errors.country?.message}>
+          {(p) => (
+            <input
+              {...p}
+              maxLength={2}
+              {...form.register('country', {
+                required: t('organizations.countryRequired'),
+                pattern: { value: /^[A-Za-z]{2}$/, message: t('organizations.countryPattern') },
+              })}
+            />
+          )}
         </Field>
-        <FormActions label="Create organization" pending={create.isPending} error={create.error} />
+        <FormActions label={t('organizations.create')} pending={create.isPending} error={create.error} />
       </form>
 
-      <ListTable caption="Organizations" data={organizations.data} columns={COLUMNS} rowId={(o) => o.id} loading={organizations.isFetching} error={organizations.error} empty="No organization yet." />
+      <ListTable
+        caption={t('organizations.title')}
+        data={organizations.data}
+        columns={columns}
+        rowId={(o) => o.id}
+        loading={organizations.isFetching}
+        error={organizations.error}
+        empty={t('organizations.empty')}
+      />
     </section>
   );
 }

@@ -1,15 +1,30 @@
-import { CERTIFICATE_STORES, REQUEST_KINDS, type CertificateStore, type RenewalMode, type RequestKind } from '@enroll/domain';
+import {
+  CERTIFICATE_STORES,
+  REQUEST_KINDS,
+  type CertificateStore,
+  type RenewalMode,
+  type RequestKind,
+} from '@enroll/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
 import { showFieldProblems } from '../../../shared/api/form-errors';
 import { Field } from '../../../shared/components/Field';
 import { ListTable } from '../../../shared/components/ListTable';
 import { FormActions } from '../../../shared/components/FormActions';
 import { formatDate, formatDateTime } from '../../../shared/format';
+import { useTitle } from '../../../shared/hooks/useTitle';
 import { OrganizationOptions } from '../../organizations/components/OrganizationOptions';
-import { createPackage, disablePackage, fetchPackages, packageKeys, type NewPackageResult, type Package } from '../api/packages';
+import {
+  createPackage,
+  disablePackage,
+  fetchPackages,
+  packageKeys,
+  type NewPackageResult,
+  type Package,
+} from '../api/packages';
 import { CreatedPackagePanel } from './CreatedPackagePanel';
 
 const column = createColumnHelper<Package>();
@@ -25,10 +40,21 @@ interface Values {
 
 /** Enrollment packages: what a client may ask for, for which organization; disabled at once when needed. */
 export default function PackagesPage() {
+  const { t } = useTranslation();
+  useTitle(t('title.packages'));
   const client = useQueryClient();
   const packages = useQuery({ queryKey: packageKeys.all, queryFn: ({ signal }) => fetchPackages(signal) });
   const [created, setCreated] = useState<NewPackageResult | null>(null);
-  const form = useForm<Values>({ defaultValues: { organizationCode: '', environment: 'Production', store: 'machine', kinds: ['workstation'], renewal: 'automatic', renewalSameKey: false } });
+  const form = useForm<Values>({
+    defaultValues: {
+      organizationCode: '',
+      environment: 'Production',
+      store: 'machine',
+      kinds: ['workstation'],
+      renewal: 'automatic',
+      renewalSameKey: false,
+    },
+  });
   const errors = form.formState.errors;
   const create = useMutation({
     mutationFn: createPackage,
@@ -47,67 +73,105 @@ export default function PackagesPage() {
   const disableOne = disable.mutate;
   const columns = useMemo(
     () => [
-      column.accessor('organizationCode', { header: 'Organization' }),
-      column.accessor('environment', { header: 'Environment' }),
-      column.accessor('store', { header: 'Store' }),
-      column.accessor('kinds', { header: 'Kinds', cell: (c) => c.getValue().join(', ') }),
-      column.accessor('renewal', {
-        header: 'Renewal',
-        cell: ({ row: { original: p } }) => `${p.renewal === 'automatic' ? 'Automatic' : 'Needs approval'}${p.renewalSameKey ? ', same key allowed' : ''}`,
+      column.accessor('id', {
+        header: t('packages.id'),
+        cell: (c) => (
+          <span className="mono" title={c.getValue()}>
+            {c.getValue().slice(0, 8)}
+          </span>
+        ),
       }),
-      column.accessor('createdAt', { header: 'Created', cell: (c) => formatDate(c.getValue()) }),
+      column.accessor('organizationCode', { header: t('packages.organization') }),
+      column.accessor('environment', { header: t('packages.environment') }),
+      column.accessor('store', {
+        header: t('packages.store'),
+        cell: (c) => (c.getValue() === 'machine' ? t('packages.storeMachine') : t('packages.storeUser')),
+      }),
+      column.accessor('kinds', {
+        header: t('packages.kinds'),
+        cell: (c) =>
+          c
+            .getValue()
+            .map((k) => t(`kind.${k}`))
+            .join(', '),
+      }),
+      column.accessor('renewal', {
+        header: t('packages.renewal'),
+        cell: ({ row: { original: p } }) =>
+          `${p.renewal === 'automatic' ? t('packages.renewalShortAutomatic') : t('packages.renewalShortApproval')}${p.renewalSameKey ? t('packages.renewalShortSameKey') : ''}`,
+      }),
+      column.accessor('createdAt', { header: t('packages.created'), cell: (c) => formatDate(c.getValue()) }),
       column.accessor('disabledAt', {
-        header: 'State',
+        header: t('packages.state'),
         cell: ({ row: { original: p } }) =>
           p.disabledAt ? (
-            <span>Disabled {formatDateTime(p.disabledAt)}</span>
+            <span>{t('packages.disabled', { when: formatDateTime(p.disabledAt) })}</span>
           ) : (
             <button
               type="button"
               className="danger"
               disabled={disabling}
-              aria-label={`Disable the ${p.environment} package of ${p.organizationCode}`}
-              onClick={() => window.confirm('Disable this package? Clients using it are refused at once.') && disableOne(p.id)}
+              aria-label={t('packages.disableLabel', { environment: p.environment, organization: p.organizationCode })}
+              onClick={() => window.confirm(t('packages.disableConfirm')) && disableOne(p.id)}
             >
-              Disable
+              {t('packages.disable')}
             </button>
           ),
       }),
     ],
-    [disabling, disableOne],
+    [disabling, disableOne, t],
   );
 
   return (
     <section aria-labelledby="packages-title">
-      <h1 id="packages-title">Enrollment packages</h1>
+      <h1 id="packages-title">{t('packages.title')}</h1>
       {created ? (
         <CreatedPackagePanel created={created} onDone={() => setCreated(null)} />
       ) : (
-        <form className="card form-grid" aria-label="New package" onSubmit={(e) => void form.handleSubmit((v) => create.mutate({ ...v, environment: v.environment.trim() }))(e)} noValidate>
-          <h2>New package</h2>
-          <Field label="Organization" error={errors.organizationCode?.message}>
+        <form
+          className="card form-grid"
+          aria-label={t('packages.newTitle')}
+          onSubmit={(e) => void form.handleSubmit((v) => create.mutate({ ...v, environment: v.environment.trim() }))(e)}
+          noValidate
+        >
+          <h2>{t('packages.newTitle')}</h2>
+          <Field label={t('packages.organization')} error={errors.organizationCode?.message}>
             {(p) => (
-              <select {...p} {...form.register('organizationCode', { required: 'Choose the organization.' })}>
-                <OrganizationOptions empty="Choose…" />
+              <select {...p} {...form.register('organizationCode', { required: t('packages.organizationRequired') })}>
+                <OrganizationOptions empty={t('packages.choose')} />
               </select>
             )}
           </Field>
-          <Field label="Environment" error={errors.environment?.message}>
-            {(p) => <input {...p} {...form.register('environment', { required: 'Name the environment.', pattern: { value: /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, message: 'Letters, digits, spaces, . _ or - (at most 64).' } })} />}
+          <Field label={t('packages.environment')} error={errors.environment?.message}>
+            {(p) => (
+              <input
+                {...p}
+                {...form.register('environment', {
+                  required: t('packages.environmentRequired'),
+                  pattern: { value: /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, message: t('packages.environmentPattern') },
+                })}
+              />
+            )}
           </Field>
           <fieldset className="field">
-            <legend>Certificate store</legend>
+            <legend>{t('packages.store')}</legend>
             {CERTIFICATE_STORES.map((s) => (
               <label key={s} className="inline">
-                <input type="radio" value={s} {...form.register('store')} /> {s === 'machine' ? 'Machine' : 'User'}
+                <input type="radio" value={s} {...form.register('store')} />{' '}
+                {s === 'machine' ? t('packages.storeMachine') : t('packages.storeUser')}
               </label>
             ))}
           </fieldset>
           <fieldset className="field" aria-describedby={errors.kinds ? 'kinds-error' : undefined}>
-            <legend>Kinds of request allowed</legend>
+            <legend>{t('packages.kinds')}</legend>
             {REQUEST_KINDS.map((k) => (
               <label key={k} className="inline">
-                <input type="checkbox" value={k} {...form.register('kinds', { validate: (v) => v.length > 0 || 'Allow at least one kind.' })} /> {k}
+                <input
+                  type="checkbox"
+                  value={k}
+                  {...form.register('kinds', { validate: (v) => v.length > 0 || t('packages.kindsRequired') })}
+                />{' '}
+                {t(`kind.${k}`)}
               </label>
             ))}
             {errors.kinds && (
@@ -117,22 +181,30 @@ export default function PackagesPage() {
             )}
           </fieldset>
           <fieldset className="field">
-            <legend>Renewal before expiry</legend>
+            <legend>{t('packages.renewal')}</legend>
             <label className="inline">
-              <input type="radio" value="automatic" {...form.register('renewal')} /> Automatic: a device with a current certificate renews by itself
+              <input type="radio" value="automatic" {...form.register('renewal')} /> {t('packages.renewalAutomatic')}
             </label>
             <label className="inline">
-              <input type="radio" value="approval" {...form.register('renewal')} /> Needs approval, like a new request
+              <input type="radio" value="approval" {...form.register('renewal')} /> {t('packages.renewalApproval')}
             </label>
             <label className="inline">
-              <input type="checkbox" {...form.register('renewalSameKey')} /> Allow a renewal to keep its key (a new key is safer)
+              <input type="checkbox" {...form.register('renewalSameKey')} /> {t('packages.renewalSameKey')}
             </label>
           </fieldset>
-          <FormActions label="Create package" pending={create.isPending} error={create.error} />
+          <FormActions label={t('packages.create')} pending={create.isPending} error={create.error} />
         </form>
       )}
 
-      <ListTable caption="Enrollment packages" data={packages.data} columns={columns} rowId={(p) => p.id} loading={packages.isFetching} error={packages.error ?? disable.error} empty="No package yet." />
+      <ListTable
+        caption={t('packages.title')}
+        data={packages.data}
+        columns={columns}
+        rowId={(p) => p.id}
+        loading={packages.isFetching}
+        error={packages.error ?? disable.error}
+        empty={t('packages.empty')}
+      />
     </section>
   );
 }
