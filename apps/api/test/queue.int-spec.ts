@@ -1,6 +1,14 @@
 import type { Page, QueueView, RequestCounts, RequestDetail, RequestView, Wire } from '@enroll/contract';
 import { startTestApp, type TestApp } from './support/test-app';
-import { commonNameFor, createTenant, makeCsr, signInAdmin, submit, type Session, type Tenant } from './support/factories';
+import {
+  commonNameFor,
+  createTenant,
+  makeCsr,
+  signInAdmin,
+  submit,
+  type Session,
+  type Tenant,
+} from './support/factories';
 
 /** The review queue as the portal reads it: keyset pages both ways, filters, search, scoped counts. */
 let t: TestApp;
