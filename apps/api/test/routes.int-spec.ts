@@ -59,6 +59,20 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/certificates/:serial': 'user:admin+manager',
   'GET /api/v1/certificates/:serial/download': 'user:admin+manager',
   'POST /api/v1/certificates/:serial/revoke': 'user:admin+manager',
+  // EST (RFC 7030): the package token (Basic) or the current certificate; refused on the HTTP port.
+  'GET /.well-known/est/cacerts': 'public',
+  'GET /.well-known/est/:label/cacerts': 'public',
+  'GET /.well-known/est/csrattrs': 'public',
+  'GET /.well-known/est/:label/csrattrs': 'public',
+  'POST /.well-known/est/simpleenroll': 'public',
+  'POST /.well-known/est/:label/simpleenroll': 'public',
+  'POST /.well-known/est/simplereenroll': 'device',
+  'POST /.well-known/est/:label/simplereenroll': 'device',
+  // SCEP (RFC 8894): the challenge password in the CSR, or the signing certificate, is the credential.
+  'GET /scep': 'public',
+  'POST /scep': 'public',
+  'GET /scep/:kind': 'public',
+  'POST /scep/:kind': 'public',
 };
 
 // Served on the HTTP server ahead of Express, public by design (pki/ocsp-endpoint.ts): POST /pki/ocsp, GET /pki/ocsp/*.

@@ -60,9 +60,16 @@ export class EstController {
   ) {}
 
   @Public()
-  @Get(['cacerts', ':label/cacerts'])
+  @Get('cacerts')
   @ApiOperation({ summary: 'EST /cacerts: the CA chain, certs-only PKCS #7 in base64' })
-  cacerts(@Req() request: Request, @Param('label') label: string | undefined, @Res() response: Response): void {
+  cacerts(@Req() request: Request, @Res() response: Response): void {
+    this.labelledCacerts(request, undefined, response);
+  }
+
+  @Public()
+  @Get(':label/cacerts')
+  @ApiOperation({ summary: 'EST /cacerts under a label (the kind)' })
+  labelledCacerts(@Req() request: Request, @Param('label') label: string | undefined, @Res() response: Response): void {
     kindOf(label);
     if (this.refusePlainHttp(request, response)) {
       return;
@@ -71,9 +78,20 @@ export class EstController {
   }
 
   @Public()
-  @Get(['csrattrs', ':label/csrattrs'])
-  @ApiOperation({ summary: 'EST /csrattrs: what a CSR for the kind should carry (CsrAttrs, base64)' })
-  csrattrs(@Req() request: Request, @Param('label') label: string | undefined, @Res() response: Response): void {
+  @Get('csrattrs')
+  @ApiOperation({ summary: 'EST /csrattrs: what a CSR should carry (CsrAttrs, base64)' })
+  csrattrs(@Req() request: Request, @Res() response: Response): void {
+    this.labelledCsrattrs(request, undefined, response);
+  }
+
+  @Public()
+  @Get(':label/csrattrs')
+  @ApiOperation({ summary: 'EST /csrattrs for the kind the label names' })
+  labelledCsrattrs(
+    @Req() request: Request,
+    @Param('label') label: string | undefined,
+    @Res() response: Response,
+  ): void {
     const kind = kindOf(label);
     if (this.refusePlainHttp(request, response)) {
       return;
@@ -82,12 +100,20 @@ export class EstController {
   }
 
   @Public()
-  @Post(['simpleenroll', ':label/simpleenroll'])
+  @Post('simpleenroll')
   @HttpCode(200)
   @ApiOperation({
     summary: 'EST /simpleenroll: Basic auth with the package token as password; 202 + Retry-After while Pending',
   })
-  async simpleenroll(
+  simpleenroll(@Req() request: Request, @Res() response: Response): Promise<void> {
+    return this.labelledSimpleenroll(request, undefined, response);
+  }
+
+  @Public()
+  @Post(':label/simpleenroll')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'EST /simpleenroll for the kind the label names' })
+  async labelledSimpleenroll(
     @Req() request: Request,
     @Param('label') label: string | undefined,
     @Res() response: Response,
@@ -127,10 +153,18 @@ export class EstController {
   }
 
   @DeviceAuth()
-  @Post(['simplereenroll', ':label/simplereenroll'])
+  @Post('simplereenroll')
   @HttpCode(200)
   @ApiOperation({ summary: 'EST /simplereenroll: renewal of the certificate presented over mutual TLS' })
-  async simplereenroll(
+  simplereenroll(@Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    return this.labelledSimplereenroll(request, undefined, response);
+  }
+
+  @DeviceAuth()
+  @Post(':label/simplereenroll')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'EST /simplereenroll under a label (the renewal keeps the current kind)' })
+  async labelledSimplereenroll(
     @Req() request: AuthenticatedRequest,
     @Param('label') label: string | undefined,
     @Res() response: Response,
