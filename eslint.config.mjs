@@ -7,15 +7,36 @@ import tseslint from 'typescript-eslint';
  * no app and no framework; an app imports no other app; another project is imported by its
  * package name, never by a relative path across projects.
  */
-const APPS = ['@enroll/api', '@enroll/api/*', '@enroll/portal', '@enroll/portal/*', '@enroll/client', '@enroll/client/*'];
-const ACROSS_PROJECTS = { group: ['**/apps/**', '**/libs/**', '**/migrations/src/**'], message: 'Import another project by its package name.' };
+const APPS = [
+  '@enroll/api',
+  '@enroll/api/*',
+  '@enroll/portal',
+  '@enroll/portal/*',
+  '@enroll/client',
+  '@enroll/client/*',
+];
+const ACROSS_PROJECTS = {
+  group: ['**/apps/**', '**/libs/**', '**/migrations/src/**'],
+  message: 'Import another project by its package name.',
+};
 const restrict = (paths, message, extra = []) => [
   'error',
   { patterns: [{ group: paths, message }, ACROSS_PROJECTS, ...extra] },
 ];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'data/**', '.nx/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/coverage/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+      'data/**',
+      '.nx/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -51,7 +72,12 @@ export default tseslint.config(
         APPS.filter((a) => !a.startsWith('@enroll/api')).concat(['react', 'react-dom']),
         'The API imports no other app.',
         // The authority is reached through its module's index, never its files.
-        [{ group: ['**/authority/*', '!**/authority/index'], message: "Import the authority from its index ('../authority')." }],
+        [
+          {
+            group: ['**/authority/*', '!**/authority/index'],
+            message: "Import the authority from its index ('../authority').",
+          },
+        ],
       ),
     },
   },
@@ -68,7 +94,14 @@ export default tseslint.config(
     files: ['apps/client/src/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(
-        APPS.filter((a) => !a.startsWith('@enroll/client')).concat(['@nestjs/*', 'typeorm', 'pg', 'express', 'react', 'react-dom']),
+        APPS.filter((a) => !a.startsWith('@enroll/client')).concat([
+          '@nestjs/*',
+          'typeorm',
+          'pg',
+          'express',
+          'react',
+          'react-dom',
+        ]),
         'The client talks to the API over HTTP; it shares types through @enroll/contract.',
       ),
     },

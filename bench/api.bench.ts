@@ -20,7 +20,10 @@ async function main(): Promise<void> {
     const keys = await Promise.all(Array.from({ length: 32 }, () => generatePrivateKey('RSA-2048')));
     const needed = Math.ceil(SECONDS * 2000);
     const csrs = Array.from({ length: needed }, (_, i) =>
-      buildCsr({ privateKey: keys[i % keys.length] ?? keys[0]!, subject: [{ oid: OID.commonName, value: (0xa0000000 + i).toString(16).toUpperCase().padStart(16, '0') }] }),
+      buildCsr({
+        privateKey: keys[i % keys.length] ?? keys[0]!,
+        subject: [{ oid: OID.commonName, value: (0xa0000000 + i).toString(16).toUpperCase().padStart(16, '0') }],
+      }),
     );
 
     // Submit + approve as fast as CONCURRENCY clients can, for SECONDS. The CSRs' subjects are
@@ -33,7 +36,11 @@ async function main(): Promise<void> {
       const worker = async (): Promise<void> => {
         while (Date.now() < end && next < csrs.length) {
           const csr = csrs[next++];
-          const submitted = await call(PORT, 'POST', '/api/v1/enrollment/requests', pkg, { kind: 'workstation', csr, requestedBy: 'BENCH\\load' });
+          const submitted = await call(PORT, 'POST', '/api/v1/enrollment/requests', pkg, {
+            kind: 'workstation',
+            csr,
+            requestedBy: 'BENCH\\load',
+          });
           const id = (JSON.parse(submitted.body) as { id: number }).id;
           const approved = await call(PORT, 'POST', `/api/v1/requests/${id}/approve`, admin, {});
           if (submitted.status === 201 && approved.status === 200) {
@@ -49,12 +56,16 @@ async function main(): Promise<void> {
     };
     const first = await cycles();
     const cyclePerSecond = first.perSecond;
-    console.log(`cycle (submit + approve, RSA-2048 CSR and issuing key, ${CONCURRENCY} in flight): ${cyclePerSecond.toFixed(0)}/s over ${first.done} cycles, ${first.failures} failures`);
+    console.log(
+      `cycle (submit + approve, RSA-2048 CSR and issuing key, ${CONCURRENCY} in flight): ${cyclePerSecond.toFixed(0)}/s over ${first.done} cycles, ${first.failures} failures`,
+    );
 
     const count = await loadRequests(DB, ROWS);
     // The same cycle with the table full: its statements must not slow down with the table's size.
     const loaded = await cycles();
-    console.log(`cycle with ${count} requests in the table: ${loaded.perSecond.toFixed(0)}/s over ${loaded.done} cycles, ${loaded.failures} failures`);
+    console.log(
+      `cycle with ${count} requests in the table: ${loaded.perSecond.toFixed(0)}/s over ${loaded.done} cycles, ${loaded.failures} failures`,
+    );
 
     // The filters managers use: status, kind, organization, in any mix, and a search for one device or person.
     const paths = [
@@ -80,7 +91,9 @@ async function main(): Promise<void> {
       }
     }
     const p95 = percentile(latencies, 95);
-    console.log(`queue page (100 rows, filtered, admin): p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`);
+    console.log(
+      `queue page (100 rows, filtered, admin): p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
+    );
     // Counts at a glance, over the whole table (administrator): read from the status counters.
     const countTimes: number[] = [];
     for (let i = 0; i < 100; i++) {
@@ -91,7 +104,9 @@ async function main(): Promise<void> {
         throw new Error(`counts answered ${reply.status}: ${reply.body}`);
       }
     }
-    console.log(`counts per status (administrator, ${count} requests): p50 ${percentile(countTimes, 50).toFixed(1)} ms, p95 ${percentile(countTimes, 95).toFixed(1)} ms`);
+    console.log(
+      `counts per status (administrator, ${count} requests): p50 ${percentile(countTimes, 50).toFixed(1)} ms, p95 ${percentile(countTimes, 95).toFixed(1)} ms`,
+    );
     console.log(`api-bench: cycle_per_s=${cyclePerSecond.toFixed(0)} queue_p95_ms=${p95.toFixed(1)} rows=${count}`);
   });
 }

@@ -41,7 +41,15 @@ export interface Reply {
  * A small HTTP client on a keep-alive agent (the load generator should cost little). A socket the
  * server closed while idle resets on reuse: that one case is retried once.
  */
-export async function call(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: unknown, raw?: Buffer, binary = false): Promise<Reply> {
+export async function call(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: unknown,
+  raw?: Buffer,
+  binary = false,
+): Promise<Reply> {
   try {
     return await once(port, method, path, headers, body, raw, binary);
   } catch (error) {
@@ -52,11 +60,29 @@ export async function call(port: number, method: string, path: string, headers: 
   }
 }
 
-function once(port: number, method: string, path: string, headers: Record<string, string>, body: unknown, raw: Buffer | undefined, binary: boolean): Promise<Reply> {
+function once(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: unknown,
+  raw: Buffer | undefined,
+  binary: boolean,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const payload = raw ?? (body === undefined ? undefined : JSON.stringify(body));
     const request = http.request(
-      { host: '127.0.0.1', port, method, path, agent, headers: { ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}), ...headers } },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: {
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+          ...headers,
+        },
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (c: Buffer) => chunks.push(c));
@@ -73,10 +99,14 @@ function once(port: number, method: string, path: string, headers: Record<string
 
 /** Starts the built API in its own process and waits for /health. */
 export async function startApi(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(ROOT, 'apps/api/dist/main.js')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(ROOT, 'apps/api/dist/main.js')],
+    {
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   for (let i = 0; i < 300; i++) {
     try {
       if ((await call(port, 'GET', '/health')).status === 200) {
@@ -102,12 +132,23 @@ export const BENCH_ADMIN_PASSWORD = 'bench admin password';
  * Runs `body` against the built API in its own process on a fresh database, then stops it and
  * drops the database (unless BENCH_KEEP=1, to look at query plans afterwards).
  */
-export async function withApi(database: string, port: number, env: Record<string, string>, body: () => Promise<void>): Promise<void> {
+export async function withApi(
+  database: string,
+  port: number,
+  env: Record<string, string>,
+  body: () => Promise<void>,
+): Promise<void> {
   await recreateDatabase(database);
   const api = await startApi(
-    { DATABASE_URL: databaseUrl(database), ENROLL_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD, ENROLL_CA_PASSPHRASE: 'bench ca passphrase', ENROLL_DATA_DIR: `/tmp/enroll-bench-data-${port}`,
+    {
+      DATABASE_URL: databaseUrl(database),
+      ENROLL_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD,
+      ENROLL_CA_PASSPHRASE: 'bench ca passphrase',
+      ENROLL_DATA_DIR: `/tmp/enroll-bench-data-${port}`,
       // A fresh database bootstraps a fresh root: its key file must be new too.
-      ENROLL_ROOT_KEY_FILE: join(mkdtempSync(join(tmpdir(), 'enroll-bench-root-')), 'root-ca.key'), ...env },
+      ENROLL_ROOT_KEY_FILE: join(mkdtempSync(join(tmpdir(), 'enroll-bench-root-')), 'root-ca.key'),
+      ...env,
+    },
     port,
   );
   try {
@@ -130,10 +171,25 @@ export interface BenchTenant {
 
 /** Signs in as admin and creates the organization BENCH with a package for these kinds. */
 export async function benchTenant(port: number, kinds: string[]): Promise<BenchTenant> {
-  const login = await call(port, 'POST', '/api/v1/auth/login', {}, { username: 'admin', password: BENCH_ADMIN_PASSWORD });
+  const login = await call(
+    port,
+    'POST',
+    '/api/v1/auth/login',
+    {},
+    { username: 'admin', password: BENCH_ADMIN_PASSWORD },
+  );
   const admin = { authorization: `Bearer ${(JSON.parse(login.body) as { accessToken: string }).accessToken}` };
   await call(port, 'POST', '/api/v1/organizations', admin, { code: 'BENCH', name: 'Bench', country: 'FR' });
-  const created = JSON.parse((await call(port, 'POST', '/api/v1/packages', admin, { organizationCode: 'BENCH', environment: 'Production', store: 'machine', kinds })).body) as { token: string; clientConfig: unknown };
+  const created = JSON.parse(
+    (
+      await call(port, 'POST', '/api/v1/packages', admin, {
+        organizationCode: 'BENCH',
+        environment: 'Production',
+        store: 'machine',
+        kinds,
+      })
+    ).body,
+  ) as { token: string; clientConfig: unknown };
   return { admin, pkg: { authorization: `Bearer ${created.token}` }, clientConfig: created.clientConfig };
 }
 
@@ -154,10 +210,14 @@ export async function loadRequests(database: string, rows: number): Promise<numb
   await db.connect();
   try {
     const loadStart = Date.now();
-    await db.query(`INSERT INTO organizations (code, name, country) SELECT 'ORG' || g, 'Organization ' || g, 'FR' FROM generate_series(1, 19) g`);
+    await db.query(
+      `INSERT INTO organizations (code, name, country) SELECT 'ORG' || g, 'Organization ' || g, 'FR' FROM generate_series(1, 19) g`,
+    );
     await db.query(`INSERT INTO enrollment_packages (organization_id, environment, store, kinds, token_hash)
                     SELECT id, 'Production', 'machine', ARRAY['workstation','server','mobile','external']::varchar(16)[], sha256(id::text::bytea) FROM organizations WHERE code <> 'BENCH'`);
-    const template = await db.query<{ csr_der: Buffer; spki_sha256: Buffer; public_key: unknown }>(`SELECT csr_der, spki_sha256, public_key FROM requests LIMIT 1`);
+    const template = await db.query<{ csr_der: Buffer; spki_sha256: Buffer; public_key: unknown }>(
+      `SELECT csr_der, spki_sha256, public_key FROM requests LIMIT 1`,
+    );
     const sample = template.rows[0];
     if (!sample) {
       throw new Error('loadRequests copies the CSR of a request: submit one first');
@@ -174,7 +234,9 @@ export async function loadRequests(database: string, rows: number): Promise<numb
       [sample.csr_der, sample.spki_sha256, sample.public_key, rows],
     );
     await db.query('ANALYZE');
-    const [{ count } = { count: 0 }] = (await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM requests`)).rows;
+    const [{ count } = { count: 0 }] = (
+      await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM requests`)
+    ).rows;
     console.log(`loaded ${count} requests in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`);
     return count;
   } finally {

@@ -15,12 +15,34 @@ let manager: string;
 
 beforeAll(async () => {
   server = await startApi(join(work, 'api-data'));
-  admin = (await api<{ accessToken: string }>(server.url, 'POST', '/api/v1/auth/login', undefined, { username: 'admin', password: ADMIN_PASSWORD })).accessToken;
-  await api(server.url, 'POST', '/api/v1/organizations', admin, { code: 'J1CFRA', name: 'France-LA POSTE', country: 'FR' });
-  await api(server.url, 'POST', '/api/v1/users', admin, { username: 'mgr-fr', password: 'manager password 1', role: 'manager', organizationCode: 'J1CFRA' });
-  manager = (await api<{ accessToken: string }>(server.url, 'POST', '/api/v1/auth/login', undefined, { username: 'mgr-fr', password: 'manager password 1' })).accessToken;
+  admin = (
+    await api<{ accessToken: string }>(server.url, 'POST', '/api/v1/auth/login', undefined, {
+      username: 'admin',
+      password: ADMIN_PASSWORD,
+    })
+  ).accessToken;
+  await api(server.url, 'POST', '/api/v1/organizations', admin, {
+    code: 'J1CFRA',
+    name: 'France-LA POSTE',
+    country: 'FR',
+  });
+  await api(server.url, 'POST', '/api/v1/users', admin, {
+    username: 'mgr-fr',
+    password: 'manager password 1',
+    role: 'manager',
+    organizationCode: 'J1CFRA',
+  });
+  manager = (
+    await api<{ accessToken: string }>(server.url, 'POST', '/api/v1/auth/login', undefined, {
+      username: 'mgr-fr',
+      password: 'manager password 1',
+    })
+  ).accessToken;
   const created = await api<{ clientConfig: unknown }>(server.url, 'POST', '/api/v1/packages', admin, {
-    organizationCode: 'J1CFRA', environment: 'Production', store: 'machine', kinds: ['workstation', 'server', 'external'],
+    organizationCode: 'J1CFRA',
+    environment: 'Production',
+    store: 'machine',
+    kinds: ['workstation', 'server', 'external'],
   });
   writeFileSync(join(work, 'package.json'), JSON.stringify(created.clientConfig));
 });
@@ -29,10 +51,39 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const DETAILS = ['--locality', 'Paris', '--state', 'Ile-de-France', '--email', 'it@laposte.example', '--phone', '+33 1 00', '--description', 'Front desk PC'];
-const OTHER_SERVER = ['--fqdn', 'other.laposte.example', '--mac', '00:11:22:33:44:55', '--nic', 'eth0', '--processor-id', 'BFEBFBFF000906EA', '--os-version', 'Debian 12', '--os-type', '64', '--phone', '+33 1 00', '--description', 'partner gateway'];
+const DETAILS = [
+  '--locality',
+  'Paris',
+  '--state',
+  'Ile-de-France',
+  '--email',
+  'it@laposte.example',
+  '--phone',
+  '+33 1 00',
+  '--description',
+  'Front desk PC',
+];
+const OTHER_SERVER = [
+  '--fqdn',
+  'other.laposte.example',
+  '--mac',
+  '00:11:22:33:44:55',
+  '--nic',
+  'eth0',
+  '--processor-id',
+  'BFEBFBFF000906EA',
+  '--os-version',
+  'Debian 12',
+  '--os-type',
+  '64',
+  '--phone',
+  '+33 1 00',
+  '--description',
+  'partner gateway',
+];
 
-const submittedId = (stdout: string): number => Number(/submitted successfully for request Id (\d+)\./.exec(stdout)?.[1]);
+const submittedId = (stdout: string): number =>
+  Number(/submitted successfully for request Id (\d+)\./.exec(stdout)?.[1]);
 
 describe('enroll against the real API', () => {
   let workstationId = 0;
@@ -48,7 +99,9 @@ describe('enroll against the real API', () => {
 
   it('submit makes the key on the device and answers with the request id', () => {
     const result = enroll(home, ['submit', ...DETAILS]);
-    expect(result.stderr + result.stdout).toMatch(/The new certificate request has been submitted successfully for request Id \d+\./);
+    expect(result.stderr + result.stdout).toMatch(
+      /The new certificate request has been submitted successfully for request Id \d+\./,
+    );
     expect(result.status).toBe(0);
     workstationId = submittedId(result.stdout);
     expect(workstationId).toBeGreaterThan(0);
@@ -63,8 +116,12 @@ describe('enroll against the real API', () => {
     expect(status.status).toBe('Installed');
     const folder = join(home, 'machine-store', `request-${workstationId}`);
     writeFileSync(join(work, 'ca.pem'), await (await fetch(`${server.url}/pki/ca.pem`)).text());
-    expect(openssl(['verify', '-x509_strict', '-CAfile', join(work, 'ca.pem'), join(folder, 'cert.pem')]).stdout).toMatch(/OK/);
-    const keyMatches = openssl(['pkey', '-in', join(folder, 'key.pem'), '-pubout']).stdout === openssl(['x509', '-in', join(folder, 'cert.pem'), '-noout', '-pubkey']).stdout;
+    expect(
+      openssl(['verify', '-x509_strict', '-CAfile', join(work, 'ca.pem'), join(folder, 'cert.pem')]).stdout,
+    ).toMatch(/OK/);
+    const keyMatches =
+      openssl(['pkey', '-in', join(folder, 'key.pem'), '-pubout']).stdout ===
+      openssl(['x509', '-in', join(folder, 'cert.pem'), '-noout', '-pubkey']).stdout;
     expect(keyMatches).toBe(true);
   });
 
@@ -72,9 +129,15 @@ describe('enroll against the real API', () => {
     const result = enroll(home, ['subject', String(workstationId), '--format', 'rfc4514']);
     expect(result.status).toBe(0);
     const cert = join(home, 'machine-store', `request-${workstationId}`, 'cert.pem');
-    const expected = openssl(['x509', '-in', cert, '-noout', '-subject', '-nameopt', 'RFC2253']).stdout.trim().replace(/^subject=/, '');
+    const expected = openssl(['x509', '-in', cert, '-noout', '-subject', '-nameopt', 'RFC2253'])
+      .stdout.trim()
+      .replace(/^subject=/, '');
     // openssl writes emailAddress by name; RFC 4514 requires its OID and DER value, so compare the rest.
-    const strip = (s: string): string => s.split(',').filter((p) => !/^(emailAddress|1\.2\.840\.113549\.1\.9\.1)=/.test(p)).join(',');
+    const strip = (s: string): string =>
+      s
+        .split(',')
+        .filter((p) => !/^(emailAddress|1\.2\.840\.113549\.1\.9\.1)=/.test(p))
+        .join(',');
     expect(strip(result.stdout.trim().split('\n').pop() ?? '')).toBe(strip(expected));
     const windows = enroll(home, ['subject', String(workstationId), '--format', 'windows']);
     expect(windows.stdout).toMatch(/CN=[0-9A-F]+, OU=Workstation, O=J1CFRA, L=Paris, S=Ile-de-France, C=FR/);
@@ -87,7 +150,10 @@ describe('enroll against the real API', () => {
     const status = enroll(home, ['status', '--json']);
     expect(status.status).toBe(0);
     const rows = JSON.parse(status.stdout) as unknown;
-    const list = (Array.isArray(rows) ? rows : ((rows as { requests?: unknown[] }).requests ?? [])) as { id: number; status: string }[];
+    const list = (Array.isArray(rows) ? rows : ((rows as { requests?: unknown[] }).requests ?? [])) as {
+      id: number;
+      status: string;
+    }[];
     expect(list.find((r) => r.id === first)?.status).toBe('Cancelled');
     expect(list.find((r) => r.id === second)?.status).toBe('Pending');
     expect(enroll(home, ['status']).stdout).toMatch(/Cancelled/);
@@ -95,8 +161,23 @@ describe('enroll against the real API', () => {
 
   it('an external CSR from openssl req is submitted, approved, downloaded into the environment folder, and verifies', async () => {
     const csrFile = join(work, 'other.csr');
-    openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(work, 'other.key'), '-subj', '/CN=other.laposte.example', '-out', csrFile,
-      '-addext', 'keyUsage=critical,digitalSignature,keyEncipherment,dataEncipherment', '-addext', 'extendedKeyUsage=serverAuth']);
+    openssl([
+      'req',
+      '-new',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(work, 'other.key'),
+      '-subj',
+      '/CN=other.laposte.example',
+      '-out',
+      csrFile,
+      '-addext',
+      'keyUsage=critical,digitalSignature,keyEncipherment,dataEncipherment',
+      '-addext',
+      'extendedKeyUsage=serverAuth',
+    ]);
     const submitted = enroll(home, ['external', '--csr', csrFile, ...OTHER_SERVER]);
     expect(submitted.status).toBe(0);
     const id = submittedId(submitted.stdout);
@@ -106,17 +187,45 @@ describe('enroll against the real API', () => {
     const folder = join(home, 'config', 'Production');
     const saved = readdirSync(folder).find((f) => f.endsWith('.pem') || f.endsWith('.crt') || f.endsWith('.cer'));
     expect(saved).toBeDefined();
-    const verified = openssl(['verify', '-x509_strict', '-purpose', 'sslserver', '-CAfile', join(work, 'ca.pem'), join(folder, saved ?? '')]);
+    const verified = openssl([
+      'verify',
+      '-x509_strict',
+      '-purpose',
+      'sslserver',
+      '-CAfile',
+      join(work, 'ca.pem'),
+      join(folder, saved ?? ''),
+    ]);
     expect(verified.stdout).toMatch(/OK/);
-    const after = await api<{ status: string; downloadedBy: string | null }>(server.url, 'GET', `/api/v1/requests/${id}`, admin);
+    const after = await api<{ status: string; downloadedBy: string | null }>(
+      server.url,
+      'GET',
+      `/api/v1/requests/${id}`,
+      admin,
+    );
     expect(after.status).toBe('Downloaded');
     expect(after.downloadedBy).toBeTruthy();
   });
 
   it('refuses locally an external CSR without serverAuth, naming the expected value', () => {
     const csrFile = join(work, 'bad.csr');
-    openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(work, 'bad.key'), '-subj', '/CN=bad.laposte.example', '-out', csrFile,
-      '-addext', 'keyUsage=critical,digitalSignature,keyEncipherment,dataEncipherment', '-addext', 'extendedKeyUsage=clientAuth']);
+    openssl([
+      'req',
+      '-new',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(work, 'bad.key'),
+      '-subj',
+      '/CN=bad.laposte.example',
+      '-out',
+      csrFile,
+      '-addext',
+      'keyUsage=critical,digitalSignature,keyEncipherment,dataEncipherment',
+      '-addext',
+      'extendedKeyUsage=clientAuth',
+    ]);
     const result = enroll(home, ['external', '--csr', csrFile, ...OTHER_SERVER]);
     expect(result.status).toBe(1);
     expect(result.stdout + result.stderr).toMatch(/serverAuth/);
@@ -139,7 +248,12 @@ describe('enroll against the real API', () => {
     expect(enroll(home, ['test']).status).toBe(0);
     const revoked = enroll(home, ['revoke', '--reason', 'cessationOfOperation']);
     expect(revoked.status).toBe(0);
-    const after = await api<{ status: string; history: { actorType: string }[] }>(server.url, 'GET', `/api/v1/requests/${id}`, manager);
+    const after = await api<{ status: string; history: { actorType: string }[] }>(
+      server.url,
+      'GET',
+      `/api/v1/requests/${id}`,
+      manager,
+    );
     expect(after.status).toBe('Revoked');
     expect(after.history.at(-1)?.actorType).toBe('device');
   });

@@ -27,22 +27,45 @@ async function crlOf(server: RunningApi): Promise<{ number: number; serials: str
   const file = join(work, `crl-${Math.random().toString(36).slice(2)}.der`);
   writeFileSync(file, der);
   const text = openssl(['crl', '-inform', 'DER', '-in', file, '-noout', '-text']).stdout;
-  return { number: Number(/CRL Number:\s*\n?\s*(\d+)/.exec(text)?.[1]), serials: [...text.matchAll(/Serial Number: ([0-9A-F]+)/g)].map((m) => m[1] ?? '').sort() };
+  return {
+    number: Number(/CRL Number:\s*\n?\s*(\d+)/.exec(text)?.[1]),
+    serials: [...text.matchAll(/Serial Number: ([0-9A-F]+)/g)].map((m) => m[1] ?? '').sort(),
+  };
 }
 
 it('agree on the CA and on CRL numbers while both revoke', async () => {
-  expect(await (await fetch(`${first.url}/pki/ca.pem`)).text()).toBe(await (await fetch(`${second.url}/pki/ca.pem`)).text());
+  expect(await (await fetch(`${first.url}/pki/ca.pem`)).text()).toBe(
+    await (await fetch(`${second.url}/pki/ca.pem`)).text(),
+  );
   const login = async (server: RunningApi): Promise<string> =>
-    (await api<{ accessToken: string }>(server.url, 'POST', '/api/v1/auth/login', undefined, { username: 'admin', password: ADMIN_PASSWORD })).accessToken;
+    (
+      await api<{ accessToken: string }>(server.url, 'POST', '/api/v1/auth/login', undefined, {
+        username: 'admin',
+        password: ADMIN_PASSWORD,
+      })
+    ).accessToken;
   const [tokenOne, tokenTwo] = [await login(first), await login(second)];
-  await api(first.url, 'POST', '/api/v1/organizations', tokenOne, { code: 'TWO', name: 'Two processes', country: 'FR' });
-  const pkg = await api<{ token: string }>(second.url, 'POST', '/api/v1/packages', tokenTwo, { organizationCode: 'TWO', environment: 'Production', store: 'machine', kinds: ['workstation'] });
+  await api(first.url, 'POST', '/api/v1/organizations', tokenOne, {
+    code: 'TWO',
+    name: 'Two processes',
+    country: 'FR',
+  });
+  const pkg = await api<{ token: string }>(second.url, 'POST', '/api/v1/packages', tokenTwo, {
+    organizationCode: 'TWO',
+    environment: 'Production',
+    store: 'machine',
+    kinds: ['workstation'],
+  });
   const key = await generatePrivateKey('EC-P256');
   const seen = new Map<number, string>();
   for (let i = 0; i < 6; i++) {
     const [server, token] = i % 2 ? [second, tokenTwo] : [first, tokenOne];
     const csr = buildCsr({ privateKey: key, subject: [{ oid: OID.commonName, value: `ABCDEF00${i}` }] });
-    const { id } = await api<{ id: number }>(server.url, 'POST', '/api/v1/enrollment/requests', pkg.token, { kind: 'workstation', csr, requestedBy: 'x' });
+    const { id } = await api<{ id: number }>(server.url, 'POST', '/api/v1/enrollment/requests', pkg.token, {
+      kind: 'workstation',
+      csr,
+      requestedBy: 'x',
+    });
     await api(server.url, 'POST', `/api/v1/requests/${id}/approve`, token, {});
     await api(server.url, 'POST', `/api/v1/requests/${id}/revoke`, token, { reason: 'superseded' });
     const crls = await Promise.all([crlOf(first), crlOf(second), crlOf(first), crlOf(second)]);

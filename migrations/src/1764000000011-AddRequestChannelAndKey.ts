@@ -13,7 +13,9 @@ export class AddRequestChannelAndKey1764000000011 implements MigrationInterface 
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE requests ADD COLUMN channel varchar(16) NOT NULL DEFAULT 'client'`);
-    await q.query(`ALTER TABLE requests ADD CONSTRAINT ck_requests_channel CHECK (channel IN ('client', 'est', 'scep', 'renewal'))`);
+    await q.query(
+      `ALTER TABLE requests ADD CONSTRAINT ck_requests_channel CHECK (channel IN ('client', 'est', 'scep', 'renewal'))`,
+    );
     await q.query(`ALTER TABLE requests ADD COLUMN spki_der bytea NULL`);
     await q.query(`ALTER TABLE requests ADD COLUMN csr_facts jsonb NULL`);
   }

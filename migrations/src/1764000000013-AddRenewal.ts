@@ -14,11 +14,17 @@ export class AddRenewal1764000000013 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE enrollment_packages ADD COLUMN renewal varchar(16) NOT NULL DEFAULT 'automatic'`);
-    await q.query(`ALTER TABLE enrollment_packages ADD CONSTRAINT ck_enrollment_packages_renewal CHECK (renewal IN ('automatic', 'approval'))`);
+    await q.query(
+      `ALTER TABLE enrollment_packages ADD CONSTRAINT ck_enrollment_packages_renewal CHECK (renewal IN ('automatic', 'approval'))`,
+    );
     await q.query(`ALTER TABLE enrollment_packages ADD COLUMN renewal_same_key boolean NOT NULL DEFAULT false`);
     await q.query(`ALTER TABLE requests ADD COLUMN renewal_of bigint NULL`);
-    await q.query(`ALTER TABLE requests ADD CONSTRAINT fk_requests_renewal_of FOREIGN KEY (renewal_of) REFERENCES requests (id)`);
-    await q.query(`CREATE UNIQUE INDEX ux_requests_renewal_of ON requests (renewal_of) WHERE renewal_of IS NOT NULL AND status NOT IN ('Rejected', 'Cancelled')`);
+    await q.query(
+      `ALTER TABLE requests ADD CONSTRAINT fk_requests_renewal_of FOREIGN KEY (renewal_of) REFERENCES requests (id)`,
+    );
+    await q.query(
+      `CREATE UNIQUE INDEX ux_requests_renewal_of ON requests (renewal_of) WHERE renewal_of IS NOT NULL AND status NOT IN ('Rejected', 'Cancelled')`,
+    );
     // The lineage walks down from a request to its renewals, refused ones included.
     await q.query(`CREATE INDEX ix_requests_renewal_of ON requests (renewal_of) WHERE renewal_of IS NOT NULL`);
     // A renewal never cancels an open renewal of the same certificate: the second of two

@@ -12,7 +12,9 @@ export class TakeTheRootOffline1764000000014 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE certificate_authorities ALTER COLUMN encrypted_key_pem DROP NOT NULL`);
     await q.query(`ALTER TABLE certificate_authorities DROP CONSTRAINT ck_certificate_authorities_name`);
-    await q.query(`ALTER TABLE certificate_authorities ADD CONSTRAINT ck_certificate_authorities_name CHECK (name IN ('root', 'issuing', 'root-ocsp'))`);
+    await q.query(
+      `ALTER TABLE certificate_authorities ADD CONSTRAINT ck_certificate_authorities_name CHECK (name IN ('root', 'issuing', 'root-ocsp'))`,
+    );
     await q.query(`
       CREATE TABLE root_crls (
         crl_number bigint NOT NULL,
@@ -27,7 +29,9 @@ export class TakeTheRootOffline1764000000014 implements MigrationInterface {
     await q.query(`DROP TABLE root_crls`);
     await q.query(`DELETE FROM certificate_authorities WHERE name = 'root-ocsp'`);
     await q.query(`ALTER TABLE certificate_authorities DROP CONSTRAINT ck_certificate_authorities_name`);
-    await q.query(`ALTER TABLE certificate_authorities ADD CONSTRAINT ck_certificate_authorities_name CHECK (name IN ('root', 'issuing'))`);
+    await q.query(
+      `ALTER TABLE certificate_authorities ADD CONSTRAINT ck_certificate_authorities_name CHECK (name IN ('root', 'issuing'))`,
+    );
     // A root whose key went offline does not come back to the database: the column stays nullable then.
     await q.query(`
       DO $$ BEGIN

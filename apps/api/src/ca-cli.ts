@@ -25,7 +25,10 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   ensureDataDir(config);
   const embedded = config.databaseUrl === undefined ? await startEmbeddedDatabase(config.dataDir) : undefined;
-  const db = new DataSource({ ...dataSourceOptions(embedded ? { embedded } : { url: config.databaseUrl ?? '' }), migrationsRun: false });
+  const db = new DataSource({
+    ...dataSourceOptions(embedded ? { embedded } : { url: config.databaseUrl ?? '' }),
+    migrationsRun: false,
+  });
   await db.initialize();
   try {
     console.log(await runCeremony(name as CeremonyName, config, db));
@@ -39,7 +42,15 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error instanceof EmbeddedDatabaseInUse ? error.message : error instanceof Error ? error.message : error);
+    console.error(
+      error instanceof ConfigError
+        ? `Configuration error: ${error.message}`
+        : error instanceof EmbeddedDatabaseInUse
+          ? error.message
+          : error instanceof Error
+            ? error.message
+            : error,
+    );
     process.exit(1);
   },
 );

@@ -25,7 +25,10 @@ export const JSON_BODY_LIMIT = '256kb';
 function flatten(errors: ValidationError[], parent = ''): { field: string; problems: string[] }[] {
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
-    return [...(e.constraints ? [{ field, problems: Object.values(e.constraints) }] : []), ...flatten(e.children ?? [], field)];
+    return [
+      ...(e.constraints ? [{ field, problems: Object.values(e.constraints) }] : []),
+      ...flatten(e.children ?? [], field),
+    ];
   });
 }
 
@@ -52,7 +55,10 @@ const SUFFIX: Record<string, string> = { br: '.br', gzip: '.gz' };
 /** Builds the configured application (used by main and by the tests). */
 export async function createApp(config: AppConfig, database: DatabaseTarget): Promise<INestApplication> {
   const logger = createLogger(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, database), { bodyParser: false, logger: new PinoNestLogger(logger) });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, database), {
+    bodyParser: false,
+    logger: new PinoNestLogger(logger),
+  });
   app.use(requestLogger(logger));
   // X-Forwarded-For only from the proxies named in ENROLL_TRUST_PROXY (none by default): any
   // other caller could rotate addresses past the sign-in limit and into the audit log.
@@ -70,23 +76,44 @@ export async function createApp(config: AppConfig, database: DatabaseTarget): Pr
       transform: true,
       exceptionFactory: (errors) => {
         const fields = flatten(errors);
-        return new AppError('VALIDATION_FAILED', fields.map((f) => `${f.field}: ${f.problems.join(', ')}`).join('; ') || 'The request is not valid.', { errors: fields });
+        return new AppError(
+          'VALIDATION_FAILED',
+          fields.map((f) => `${f.field}: ${f.problems.join(', ')}`).join('; ') || 'The request is not valid.',
+          { errors: fields },
+        );
       },
     }),
   );
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle('Enroll API').setVersion('1').setDescription('Certificate enrollment: see docs/api.md in the repository').addBearerAuth().build(),
+    new DocumentBuilder()
+      .setTitle('Enroll API')
+      .setVersion('1')
+      .setDescription('Certificate enrollment: see docs/api.md in the repository')
+      .addBearerAuth()
+      .build(),
   );
   // OCSP is served ahead of Nest (pki/ocsp-endpoint.ts), so the document lists it by hand.
-  const ocspAnswer = { 200: { description: 'An RFC 6960 OCSPResponse (malformedRequest for bad input)', content: { 'application/ocsp-response': {} } } };
+  const ocspAnswer = {
+    200: {
+      description: 'An RFC 6960 OCSPResponse (malformedRequest for bad input)',
+      content: { 'application/ocsp-response': {} },
+    },
+  };
   document.paths['/pki/ocsp'] = {
-    post: { tags: ['pki'], summary: 'OCSP over POST (RFC 6960)', requestBody: { required: true, content: { 'application/ocsp-request': {} } }, responses: ocspAnswer },
+    post: {
+      tags: ['pki'],
+      summary: 'OCSP over POST (RFC 6960)',
+      requestBody: { required: true, content: { 'application/ocsp-request': {} } },
+      responses: ocspAnswer,
+    },
   };
   document.paths['/pki/ocsp/{request}'] = {
     get: {
-      tags: ['pki'], summary: 'OCSP over GET: the base64 DER request, URL-encoded (RFC 6960 appendix A)',
-      parameters: [{ name: 'request', in: 'path', required: true, schema: { type: 'string' } }], responses: ocspAnswer,
+      tags: ['pki'],
+      summary: 'OCSP over GET: the base64 DER request, URL-encoded (RFC 6960 appendix A)',
+      parameters: [{ name: 'request', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: ocspAnswer,
     },
   };
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   console.log(`Mutual TLS port: https://localhost:${config.mtlsPort} (test service /api/v1/enrollment/test)`);
   console.log(`Database: ${embedded ? `embedded PGlite in ${config.dataDir}/pgdata` : 'PostgreSQL (DATABASE_URL)'}`);
   if (admin.created && admin.generated) {
-    console.log(`\nFirst administrator created. Sign in as "admin" with this password (shown once):\n\n    ${admin.password}\n`);
+    console.log(
+      `\nFirst administrator created. Sign in as "admin" with this password (shown once):\n\n    ${admin.password}\n`,
+    );
   } else if (admin.created) {
     console.log('\nFirst administrator "admin" created with ENROLL_ADMIN_PASSWORD.');
   }
@@ -33,6 +35,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error instanceof EmbeddedDatabaseInUse ? error.message : error);
+  console.error(
+    error instanceof ConfigError
+      ? `Configuration error: ${error.message}`
+      : error instanceof EmbeddedDatabaseInUse
+        ? error.message
+        : error,
+  );
   process.exit(1);
 });

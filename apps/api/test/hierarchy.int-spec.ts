@@ -5,12 +5,7 @@ import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import {
-  decryptPrivateKey,
-  generatePrivateKey,
-  readCertificate,
-  toPem,
-} from '@enroll/pki';
+import { decryptPrivateKey, generatePrivateKey, readCertificate, toPem } from '@enroll/pki';
 import { AuthorityService, CaService, runCeremony, subjectKeyOf } from '../src/authority';
 import { startTestApp, type TestApp } from './support/test-app';
 import { binary, createTenant, signInAdmin, type Session, type Tenant } from './support/factories';
@@ -29,7 +24,9 @@ beforeAll(async () => {
   port = (t.server.address() as AddressInfo).port;
   admin = await signInAdmin(t);
   a = await createTenant(t, admin);
-  const [issuing, root] = (await t.http().get('/pki/ca.pem').expect(200)).text.split(/(?<=-----END CERTIFICATE-----\n)/);
+  const [issuing, root] = (await t.http().get('/pki/ca.pem').expect(200)).text.split(
+    /(?<=-----END CERTIFICATE-----\n)/,
+  );
   writeFileSync(join(dir, 'issuing.pem'), issuing ?? '');
   writeFileSync(join(dir, 'root.pem'), root ?? '');
 });
@@ -57,7 +54,9 @@ function opensslAsync(args: string[]): Promise<string> {
 
 /** The path of a certificate's CRL distribution point (its URL names the public URL, not this test server). */
 function cdpPath(pem: string): string {
-  const url = /URI:(\S+)/.exec(openssl(['x509', '-noout', '-ext', 'crlDistributionPoints', '-in', writeTemp('cdp.pem', pem)]).out)?.[1];
+  const url = /URI:(\S+)/.exec(
+    openssl(['x509', '-noout', '-ext', 'crlDistributionPoints', '-in', writeTemp('cdp.pem', pem)]).out,
+  )?.[1];
   if (!url) {
     throw new Error('no CRL distribution point');
   }
@@ -73,7 +72,10 @@ function writeTemp(name: string, content: string | Buffer): string {
 async function crlsFrom(leafPem: string): Promise<string[]> {
   const issuingPem = readFileSync(join(dir, 'issuing.pem'), 'utf8');
   const files: string[] = [];
-  for (const [name, pem] of [['leaf', leafPem], ['issuing', issuingPem]] as const) {
+  for (const [name, pem] of [
+    ['leaf', leafPem],
+    ['issuing', issuingPem],
+  ] as const) {
     const der = (await t.http().get(cdpPath(pem)).buffer(true).parse(binary).expect(200)).body as Buffer;
     files.push(writeTemp(`${name}.crl.pem`, toPem('X509 CRL', der)));
   }
@@ -91,17 +93,49 @@ describe('the CA hierarchy, judged by OpenSSL', () => {
   it('passes verify -crl_check_all for a good leaf with the CRLs of its own CDPs, and says revoked for a revoked one', async () => {
     const good = await enrolledDevice(t, a, a.manager);
     const bad = await enrolledDevice(t, a, a.manager);
-    await t.http().post(`/api/v1/requests/${bad.id}/revoke`).set(...a.manager.auth).send({ reason: 'keyCompromise' }).expect(200);
-    for (const [device, expected] of [[good, /good.pem: OK/], [bad, /certificate revoked/]] as const) {
-      const leaf = writeTemp(device === good ? 'good.pem' : 'bad.pem', device.certificatePem.split(/(?<=-----END CERTIFICATE-----\n)/)[0] ?? '');
+    await t
+      .http()
+      .post(`/api/v1/requests/${bad.id}/revoke`)
+      .set(...a.manager.auth)
+      .send({ reason: 'keyCompromise' })
+      .expect(200);
+    for (const [device, expected] of [
+      [good, /good.pem: OK/],
+      [bad, /certificate revoked/],
+    ] as const) {
+      const leaf = writeTemp(
+        device === good ? 'good.pem' : 'bad.pem',
+        device.certificatePem.split(/(?<=-----END CERTIFICATE-----\n)/)[0] ?? '',
+      );
       const crls = await crlsFrom(readFileSync(leaf, 'utf8'));
-      const verdict = openssl(['verify', '-x509_strict', '-crl_check_all', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'issuing.pem'), ...crls.flatMap((c) => ['-CRLfile', c]), leaf]);
+      const verdict = openssl([
+        'verify',
+        '-x509_strict',
+        '-crl_check_all',
+        '-CAfile',
+        join(dir, 'root.pem'),
+        '-untrusted',
+        join(dir, 'issuing.pem'),
+        ...crls.flatMap((c) => ['-CRLfile', c]),
+        leaf,
+      ]);
       expect(verdict.out).toMatch(expected);
     }
   });
 
-  it('answers OCSP for the issuing CA itself (good), signed by the root\'s delegated responder', async () => {
-    const answer = await opensslAsync(['ocsp', '-issuer', join(dir, 'root.pem'), '-cert', join(dir, 'issuing.pem'), '-url', `http://127.0.0.1:${port}/pki/ocsp`, '-CAfile', join(dir, 'root.pem'), '-resp_text']);
+  it("answers OCSP for the issuing CA itself (good), signed by the root's delegated responder", async () => {
+    const answer = await opensslAsync([
+      'ocsp',
+      '-issuer',
+      join(dir, 'root.pem'),
+      '-cert',
+      join(dir, 'issuing.pem'),
+      '-url',
+      `http://127.0.0.1:${port}/pki/ocsp`,
+      '-CAfile',
+      join(dir, 'root.pem'),
+      '-resp_text',
+    ]);
     expect(answer).toMatch(/issuing.pem: good/);
     expect(answer).toMatch(/Response verify OK/);
     expect(answer).toMatch(/Enroll Root OCSP Responder/);
@@ -109,12 +143,18 @@ describe('the CA hierarchy, judged by OpenSSL', () => {
 
   it('keeps the root key out of the database and out of the API process', async () => {
     const config = testConfig();
-    const rows = await t.db.query<{ name: string; encrypted_key_pem: string | null }[]>(`SELECT name, encrypted_key_pem FROM certificate_authorities`);
+    const rows = await t.db.query<{ name: string; encrypted_key_pem: string | null }[]>(
+      `SELECT name, encrypted_key_pem FROM certificate_authorities`,
+    );
     expect(rows.find((r) => r.name === 'root')?.encrypted_key_pem).toBeNull();
     // Nothing under the data folder is the root key, and no private key the CA service holds is the root's.
     const rootSpki = readCertificate(readFileSync(join(dir, 'root.pem'), 'utf8')).spki;
     expect(filesUnder(config.dataDir).filter((f) => holdsKey(f, rootSpki))).toEqual([]);
-    expect(privateKeysIn(t.app.get(CaService)).some((k) => createPublicKey(k).export({ format: 'der', type: 'spki' }).equals(rootSpki))).toBe(false);
+    expect(
+      privateKeysIn(t.app.get(CaService)).some((k) =>
+        createPublicKey(k).export({ format: 'der', type: 'spki' }).equals(rootSpki),
+      ),
+    ).toBe(false);
     expect(privateKeysIn(t.app.get(CaService)).length).toBeGreaterThan(0);
   });
 });
@@ -124,7 +164,9 @@ function filesUnder(folder: string): string[] {
   if (!existsSync(folder)) {
     return [];
   }
-  return readdirSync(folder, { recursive: true, encoding: 'utf8' }).map((f) => join(folder, f)).filter((f) => statSync(f).isFile());
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(folder, f))
+    .filter((f) => statSync(f).isFile());
 }
 
 function holdsKey(file: string, spki: Buffer): boolean {
@@ -156,15 +198,21 @@ function privateKeysIn(root: unknown, depth = 6, seen = new Set<unknown>()): Key
 
 describe('ceremonies', () => {
   it('sign a new root CRL with the root key from its file, and nothing else can', async () => {
-    const before = await t.db.query<{ crl_number: string }[]>(`SELECT crl_number FROM root_crls ORDER BY crl_number DESC LIMIT 1`);
+    const before = await t.db.query<{ crl_number: string }[]>(
+      `SELECT crl_number FROM root_crls ORDER BY crl_number DESC LIMIT 1`,
+    );
     // The template's root key file is the one global setup wrote.
     const config = testConfig({ ENROLL_ROOT_KEY_FILE: process.env.ENROLL_TEST_ROOT_KEY_FILE ?? '' });
     const message = await runCeremony('sign-root-crl', config, t.db);
     expect(message).toMatch(/Signed the root CRL number \d+/);
-    const after = await t.db.query<{ crl_number: string; der: Buffer }[]>(`SELECT crl_number, der FROM root_crls ORDER BY crl_number DESC LIMIT 1`);
+    const after = await t.db.query<{ crl_number: string; der: Buffer }[]>(
+      `SELECT crl_number, der FROM root_crls ORDER BY crl_number DESC LIMIT 1`,
+    );
     expect(BigInt(after[0]?.crl_number ?? '0')).toBe(BigInt(before[0]?.crl_number ?? '0') + 1n);
     const crl = writeTemp('root-new.crl', after[0]?.der ?? Buffer.alloc(0));
-    expect(openssl(['crl', '-inform', 'DER', '-in', crl, '-CAfile', join(dir, 'root.pem'), '-noout']).out).toMatch(/verify OK/);
+    expect(openssl(['crl', '-inform', 'DER', '-in', crl, '-CAfile', join(dir, 'root.pem'), '-noout']).out).toMatch(
+      /verify OK/,
+    );
     await expect(runCeremony('sign-root-crl', testConfig(), t.db)).rejects.toThrow(/root key file .* is not there/);
     expect(await runCeremony('status', config, t.db)).toMatch(/root\s+.*key offline/);
   });
@@ -174,14 +222,29 @@ describe('nginx as the relying party (ssl_verify_client on, ssl_crl with both CR
   it('accepts a good client certificate and refuses a revoked one', async () => {
     const good = await enrolledDevice(t, a, a.manager);
     const bad = await enrolledDevice(t, a, a.manager);
-    await t.http().post(`/api/v1/requests/${bad.id}/revoke`).set(...a.manager.auth).send({ reason: 'affiliationChanged' }).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/requests/${bad.id}/revoke`)
+      .set(...a.manager.auth)
+      .send({ reason: 'affiliationChanged' })
+      .expect(200);
     const crls = await crlsFrom(good.certificatePem);
     writeTemp('crls.pem', crls.map((f) => readFileSync(f, 'utf8')).join(''));
-    writeTemp('chain.pem', readFileSync(join(dir, 'root.pem'), 'utf8') + readFileSync(join(dir, 'issuing.pem'), 'utf8'));
+    writeTemp(
+      'chain.pem',
+      readFileSync(join(dir, 'root.pem'), 'utf8') + readFileSync(join(dir, 'issuing.pem'), 'utf8'),
+    );
     const serverKey = await generatePrivateKey('EC-P256');
     const server = await t.app
       .get(AuthorityService)
-      .issue('tls-server', { commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] }, subjectKeyOf(serverKey), {}, { name: 'test', type: 'system' }, new Date());
+      .issue(
+        'tls-server',
+        { commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] },
+        subjectKeyOf(serverKey),
+        {},
+        { name: 'test', type: 'system' },
+        new Date(),
+      );
     writeTemp('server.pem', toPem('CERTIFICATE', server.der) + readFileSync(join(dir, 'issuing.pem'), 'utf8'));
     writeTemp('server.key', serverKey.export({ format: 'pem', type: 'pkcs8' }));
     const nginxPort = await freePort();
@@ -203,10 +266,26 @@ describe('nginx as the relying party (ssl_verify_client on, ssl_crl with both CR
     const nginx = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;']);
     try {
       await waitForPort(nginxPort);
-      for (const [device, status] of [[good, '200'], [bad, '400']] as const) {
+      for (const [device, status] of [
+        [good, '200'],
+        [bad, '400'],
+      ] as const) {
         const cert = writeTemp(`nginx-client-${status}.pem`, device.certificatePem);
         const key = writeTemp(`nginx-client-${status}.key`, device.key.export({ format: 'pem', type: 'pkcs8' }));
-        const answer = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--cacert', join(dir, 'chain.pem'), '--cert', cert, '--key', key, `https://localhost:${nginxPort}/`]);
+        const answer = await run('curl', [
+          '-s',
+          '-o',
+          '/dev/null',
+          '-w',
+          '%{http_code}',
+          '--cacert',
+          join(dir, 'chain.pem'),
+          '--cert',
+          cert,
+          '--key',
+          key,
+          `https://localhost:${nginxPort}/`,
+        ]);
         expect(answer).toBe(status);
       }
       expect(readFileSync(join(dir, 'nginx-error.log'), 'utf8')).toMatch(/certificate revoked/);

@@ -7,7 +7,18 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  buildCsr, createCertificateAuthority, generatePrivateKey, issueCertificate, loadCertificateAuthority, nameToDer, OID, parseCsr, pkiUrls, PROFILES, signCertificate, toPem,
+  buildCsr,
+  createCertificateAuthority,
+  generatePrivateKey,
+  issueCertificate,
+  loadCertificateAuthority,
+  nameToDer,
+  OID,
+  parseCsr,
+  pkiUrls,
+  PROFILES,
+  signCertificate,
+  toPem,
 } from '@enroll/pki';
 import { startMtlsServer } from '../src/mtls/mtls-server';
 import { AuthorityService, CaService, subjectKeyOf } from '../src/authority';
@@ -32,7 +43,10 @@ beforeAll(async () => {
   admin = await signInAdmin(t);
   a = await createTenant(t, admin);
   writeFileSync(join(dir, 'ca.pem'), (await t.http().get('/pki/ca.pem').expect(200)).text);
-  writeFileSync(join(dir, 'issuing.pem'), (await t.http().get('/pki/ca.pem').expect(200)).text.split(/(?<=-----END CERTIFICATE-----\n)/)[0] ?? '');
+  writeFileSync(
+    join(dir, 'issuing.pem'),
+    (await t.http().get('/pki/ca.pem').expect(200)).text.split(/(?<=-----END CERTIFICATE-----\n)/)[0] ?? '',
+  );
 });
 afterAll(async () => {
   mtls.close();
@@ -45,20 +59,45 @@ let counter = 0;
 async function enrolledDevice(): Promise<{ id: number; serial: string; cert: string; key: string }> {
   const privateKey = await generatePrivateKey('EC-P256');
   const csr = buildCsr({ privateKey, subject: [{ oid: OID.commonName, value: commonNameFor('workstation') }] });
-  const submitted = await t.http().post('/api/v1/enrollment/requests').set(...a.pkg).send({ kind: 'workstation', csr, requestedBy: 'DOMAIN\\dev' }).expect(201);
+  const submitted = await t
+    .http()
+    .post('/api/v1/enrollment/requests')
+    .set(...a.pkg)
+    .send({ kind: 'workstation', csr, requestedBy: 'DOMAIN\\dev' })
+    .expect(201);
   const id = (submitted.body as { id: number }).id;
-  const approved = await t.http().post(`/api/v1/requests/${id}/approve`).set(...a.manager.auth).send({}).expect(200);
-  const pem = (await t.http().get(`/api/v1/enrollment/requests/${id}/certificate?format=pem`).set(...a.pkg).expect(200)).text;
+  const approved = await t
+    .http()
+    .post(`/api/v1/requests/${id}/approve`)
+    .set(...a.manager.auth)
+    .send({})
+    .expect(200);
+  const pem = (
+    await t
+      .http()
+      .get(`/api/v1/enrollment/requests/${id}/certificate?format=pem`)
+      .set(...a.pkg)
+      .expect(200)
+  ).text;
   counter++;
   const cert = join(dir, `device-${counter}.pem`);
   const key = join(dir, `device-${counter}.key`);
   writeFileSync(cert, pem);
   writeFileSync(key, privateKey.export({ format: 'pem', type: 'pkcs8' }));
-  return { id, serial: (approved.body as { certificate: { serialNumber: string } }).certificate.serialNumber, cert, key };
+  return {
+    id,
+    serial: (approved.body as { certificate: { serialNumber: string } }).certificate.serialNumber,
+    cert,
+    key,
+  };
 }
 
 /** Runs a real client asynchronously: the API under test lives in this very process. */
-function run(command: string, args: string[], input?: string): Promise<{ status: number; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  input?: string,
+): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args);
     let stdout = '';
@@ -83,9 +122,17 @@ describe('the mTLS port and the test service', () => {
     const device = await enrolledDevice();
     const ok = await curl(['--cert', device.cert, '--key', device.key, testUrl()]);
     expect(ok.status).toBe(200);
-    expect(JSON.parse(ok.body)).toMatchObject({ message: 'Connection to test connection service successful.', serialNumber: device.serial });
+    expect(JSON.parse(ok.body)).toMatchObject({
+      message: 'Connection to test connection service successful.',
+      serialNumber: device.serial,
+    });
 
-    await t.http().post(`/api/v1/requests/${device.id}/revoke`).set(...a.manager.auth).send({ reason: 'keyCompromise' }).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/requests/${device.id}/revoke`)
+      .set(...a.manager.auth)
+      .send({ reason: 'keyCompromise' })
+      .expect(200);
     const refused = await curl(['--cert', device.cert, '--key', device.key, testUrl()]);
     expect(refused.status).toBe(403);
     expect(JSON.parse(refused.body)).toMatchObject({ code: 'CERTIFICATE_REVOKED', revocationReason: 'keyCompromise' });
@@ -93,8 +140,27 @@ describe('the mTLS port and the test service', () => {
 
   it('speaks TLS to openssl s_client, which checks the server certificate against the CA', async () => {
     const device = await enrolledDevice();
-    const result = await run('openssl', ['s_client', '-connect', `127.0.0.1:${mtlsPort}`, '-servername', 'localhost', '-verify_return_error', '-verify_hostname', 'localhost',
-      '-CAfile', join(dir, 'ca.pem'), '-cert', device.cert, '-key', device.key, '-quiet'], 'GET /api/v1/enrollment/test HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    const result = await run(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `127.0.0.1:${mtlsPort}`,
+        '-servername',
+        'localhost',
+        '-verify_return_error',
+        '-verify_hostname',
+        'localhost',
+        '-CAfile',
+        join(dir, 'ca.pem'),
+        '-cert',
+        device.cert,
+        '-key',
+        device.key,
+        '-quiet',
+      ],
+      'GET /api/v1/enrollment/test HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+    );
     expect(result.stdout).toMatch(/HTTP\/1.1 200/);
     expect(result.stdout).toContain('Connection to test connection service successful.');
   });
@@ -104,10 +170,24 @@ describe('the mTLS port and the test service', () => {
     expect(none.status).toBe(401);
     expect(JSON.parse(none.body)).toMatchObject({ code: 'CERTIFICATE_REQUIRED' });
 
-    const stranger = loadCertificateAuthority(await createCertificateAuthority({ passphrase: 'another ca passphrase', now: new Date(Date.now() - 60_000), keyAlgorithm: 'EC-P256' }), 'another ca passphrase');
+    const stranger = loadCertificateAuthority(
+      await createCertificateAuthority({
+        passphrase: 'another ca passphrase',
+        now: new Date(Date.now() - 60_000),
+        keyAlgorithm: 'EC-P256',
+      }),
+      'another ca passphrase',
+    );
     const key = await generatePrivateKey('EC-P256');
     const csr = buildCsr({ privateKey: key, subject: [{ oid: OID.commonName, value: 'A1B2C3D4E5F6A7B8' }] });
-    const foreign = await issueCertificate({ profile: PROFILES.workstation, input: { commonName: 'A1B2C3D4E5F6A7B8' }, subjectKey: parseCsr(csr), authority: stranger.authority, urls: pkiUrls('http://x'), now: new Date() });
+    const foreign = await issueCertificate({
+      profile: PROFILES.workstation,
+      input: { commonName: 'A1B2C3D4E5F6A7B8' },
+      subjectKey: parseCsr(csr),
+      authority: stranger.authority,
+      urls: pkiUrls('http://x'),
+      now: new Date(),
+    });
     writeFileSync(join(dir, 'foreign.pem'), toPem('CERTIFICATE', foreign.der) + stranger.chainPem);
     writeFileSync(join(dir, 'foreign.key'), key.export({ format: 'pem', type: 'pkcs8' }));
     const unknown = await curl(['--cert', join(dir, 'foreign.pem'), '--key', join(dir, 'foreign.key'), testUrl()]);
@@ -152,29 +232,64 @@ describe('the mTLS port and the test service', () => {
     ['external', { commonName: 'ext-device-check.example.org' }, 'NOT_A_CLIENT_CERTIFICATE'],
   ] as const)('refuses a %s certificate of this CA at the device endpoints', async (profile, input, code) => {
     const key = await generatePrivateKey('EC-P256');
-    const issued = await t.app.get(AuthorityService).issue(profile, input, subjectKeyOf(key), {}, { name: 'test', type: 'system' }, new Date());
+    const issued = await t.app
+      .get(AuthorityService)
+      .issue(profile, input, subjectKeyOf(key), {}, { name: 'test', type: 'system' }, new Date());
     writeFileSync(join(dir, `${profile}.pem`), toPem('CERTIFICATE', issued.der));
     writeFileSync(join(dir, `${profile}.key`), key.export({ format: 'pem', type: 'pkcs8' }));
     const tested = await curl(['--cert', join(dir, `${profile}.pem`), '--key', join(dir, `${profile}.key`), testUrl()]);
     expect(tested.status).toBe(403);
     expect(JSON.parse(tested.body)).toMatchObject({ code });
-    const revoke = await curl(['--cert', join(dir, `${profile}.pem`), '--key', join(dir, `${profile}.key`), '-H', 'content-type: application/json', '-d', '{"reason":"superseded"}', `https://127.0.0.1:${mtlsPort}/api/v1/enrollment/revoke`]);
+    const revoke = await curl([
+      '--cert',
+      join(dir, `${profile}.pem`),
+      '--key',
+      join(dir, `${profile}.key`),
+      '-H',
+      'content-type: application/json',
+      '-d',
+      '{"reason":"superseded"}',
+      `https://127.0.0.1:${mtlsPort}/api/v1/enrollment/revoke`,
+    ]);
     expect(JSON.parse(revoke.body)).toMatchObject({ code });
   });
 
   it('lets a device revoke its own certificate; history and audit name the device', async () => {
     const device = await enrolledDevice();
-    const revoked = await curl(['--cert', device.cert, '--key', device.key, '-H', 'content-type: application/json', '-d', '{"reason":"cessationOfOperation"}', `https://127.0.0.1:${mtlsPort}/api/v1/enrollment/revoke`]);
+    const revoked = await curl([
+      '--cert',
+      device.cert,
+      '--key',
+      device.key,
+      '-H',
+      'content-type: application/json',
+      '-d',
+      '{"reason":"cessationOfOperation"}',
+      `https://127.0.0.1:${mtlsPort}/api/v1/enrollment/revoke`,
+    ]);
     expect(revoked.status).toBe(200);
     expect(JSON.parse(revoked.body)).toMatchObject({ id: device.id, status: 'Revoked' });
-    const detail = await t.http().get(`/api/v1/requests/${device.id}`).set(...admin.auth).expect(200);
-    const last = (detail.body as { history: { status: string; actor: string; actorType: string; reason: string }[] }).history.at(-1);
-    expect(last).toEqual(expect.objectContaining({ status: 'Revoked', actor: `device ${device.serial}`, actorType: 'device', reason: 'cessationOfOperation' }));
+    const detail = await t
+      .http()
+      .get(`/api/v1/requests/${device.id}`)
+      .set(...admin.auth)
+      .expect(200);
+    const last = (
+      detail.body as { history: { status: string; actor: string; actorType: string; reason: string }[] }
+    ).history.at(-1);
+    expect(last).toEqual(
+      expect.objectContaining({
+        status: 'Revoked',
+        actor: `device ${device.serial}`,
+        actorType: 'device',
+        reason: 'cessationOfOperation',
+      }),
+    );
     expect((await curl(['--cert', device.cert, '--key', device.key, testUrl()])).status).toBe(403);
   });
 });
 
-describe('the CA\'s own service certificates', () => {
+describe("the CA's own service certificates", () => {
   /** The certificate the mTLS port presents, as a TLS client receives it. */
   const serverCertificate = (): Promise<Buffer> =>
     new Promise((resolve, reject) => {
@@ -188,13 +303,25 @@ describe('the CA\'s own service certificates', () => {
   it('are stored and audited like every certificate, and good by OCSP (openssl ocsp)', async () => {
     const der = await serverCertificate();
     writeFileSync(join(dir, 'mtls-server.pem'), toPem('CERTIFICATE', der));
-    const answer = await run('openssl', ['ocsp', '-issuer', join(dir, 'issuing.pem'), '-cert', join(dir, 'mtls-server.pem'), '-url', `http://127.0.0.1:${httpPort}/pki/ocsp`, '-CAfile', join(dir, 'ca.pem')]);
+    const answer = await run('openssl', [
+      'ocsp',
+      '-issuer',
+      join(dir, 'issuing.pem'),
+      '-cert',
+      join(dir, 'mtls-server.pem'),
+      '-url',
+      `http://127.0.0.1:${httpPort}/pki/ocsp`,
+      '-CAfile',
+      join(dir, 'ca.pem'),
+    ]);
     expect(answer.stdout).toMatch(/mtls-server.pem: good/);
     const stored = await t.db.query<{ serial: string; profile: string; request_id: string | null }[]>(
       `SELECT serial, profile, request_id FROM certificates WHERE profile IN ('tls-server', 'ocsp-responder') ORDER BY created_at`,
     );
     expect(stored.map((c) => c.profile)).toEqual(expect.arrayContaining(['tls-server', 'ocsp-responder']));
-    const audited = await t.db.query<{ target: string }[]>(`SELECT target FROM audit_events WHERE action = 'certificate.issue' AND actor = 'system'`);
+    const audited = await t.db.query<{ target: string }[]>(
+      `SELECT target FROM audit_events WHERE action = 'certificate.issue' AND actor = 'system'`,
+    );
     expect(audited.map((e) => e.target).sort()).toEqual(stored.map((c) => c.serial).sort());
     // The responder's own certificate is stored too: it answers good for itself.
     const responder = stored.find((c) => c.profile === 'ocsp-responder');
@@ -207,48 +334,115 @@ describe('OCSP and the CRL, checked by openssl', () => {
   it('openssl ocsp says good, then revoked with its reason right after a revocation', async () => {
     const device = await enrolledDevice();
     const ask = async (): Promise<string> => {
-      const result = await run('openssl', ['ocsp', '-issuer', join(dir, 'issuing.pem'), '-cert', device.cert, '-url', `http://127.0.0.1:${httpPort}/pki/ocsp`, '-CAfile', join(dir, 'ca.pem')]);
+      const result = await run('openssl', [
+        'ocsp',
+        '-issuer',
+        join(dir, 'issuing.pem'),
+        '-cert',
+        device.cert,
+        '-url',
+        `http://127.0.0.1:${httpPort}/pki/ocsp`,
+        '-CAfile',
+        join(dir, 'ca.pem'),
+      ]);
       expect(result.stderr).toMatch(/Response verify OK/);
       return result.stdout;
     };
     expect(await ask()).toMatch(/: good/);
-    await t.http().post(`/api/v1/requests/${device.id}/revoke`).set(...a.manager.auth).send({ reason: 'superseded' }).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/requests/${device.id}/revoke`)
+      .set(...a.manager.auth)
+      .send({ reason: 'superseded' })
+      .expect(200);
     expect(await ask()).toMatch(/: revoked[\s\S]*Reason: superseded/);
   });
 
   it('answers GET requests too, and malformed ones with malformedRequest', async () => {
     const device = await enrolledDevice();
-    await run('openssl', ['ocsp', '-issuer', join(dir, 'issuing.pem'), '-cert', device.cert, '-no_nonce', '-reqout', join(dir, 'get.req')]);
+    await run('openssl', [
+      'ocsp',
+      '-issuer',
+      join(dir, 'issuing.pem'),
+      '-cert',
+      device.cert,
+      '-no_nonce',
+      '-reqout',
+      join(dir, 'get.req'),
+    ]);
     const encoded = encodeURIComponent(readFileSync(join(dir, 'get.req')).toString('base64'));
-    const response = await t.http().get(`/pki/ocsp/${encoded}`).expect(200).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const response = await t
+      .http()
+      .get(`/pki/ocsp/${encoded}`)
+      .expect(200)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     writeFileSync(join(dir, 'get.resp'), response.body as Buffer);
-    expect((await run('openssl', ['ocsp', '-respin', join(dir, 'get.resp'), '-resp_text', '-noverify'])).stdout).toMatch(/Cert Status: good/);
-    const bad = await t.http().post('/pki/ocsp').set('Content-Type', 'application/ocsp-request').send(Buffer.from('nonsense')).expect(200);
+    expect(
+      (await run('openssl', ['ocsp', '-respin', join(dir, 'get.resp'), '-resp_text', '-noverify'])).stdout,
+    ).toMatch(/Cert Status: good/);
+    const bad = await t
+      .http()
+      .post('/pki/ocsp')
+      .set('Content-Type', 'application/ocsp-request')
+      .send(Buffer.from('nonsense'))
+      .expect(200);
     expect(bad.headers['content-type']).toMatch(/application\/ocsp-response/);
   });
 
   it('the CRL number rises by one per regeneration; verify -crl_check fails for the revoked and passes for another', async () => {
     const crlNumber = async (): Promise<number> => {
-      const der = await t.http().get('/pki/crl').expect(200).buffer(true).parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      const der = await t
+        .http()
+        .get('/pki/crl')
+        .expect(200)
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        });
       writeFileSync(join(dir, 'current.crl'), der.body as Buffer);
-      return Number(/CRL Number:\s*\n?\s*(\d+)/.exec((await run('openssl', ['crl', '-inform', 'DER', '-in', join(dir, 'current.crl'), '-noout', '-text'])).stdout)?.[1]);
+      return Number(
+        /CRL Number:\s*\n?\s*(\d+)/.exec(
+          (await run('openssl', ['crl', '-inform', 'DER', '-in', join(dir, 'current.crl'), '-noout', '-text'])).stdout,
+        )?.[1],
+      );
     };
     const good = await enrolledDevice();
     const bad = await enrolledDevice();
     const before = await crlNumber();
-    await t.http().post(`/api/v1/requests/${bad.id}/revoke`).set(...a.manager.auth).send({ reason: 'keyCompromise' }).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/requests/${bad.id}/revoke`)
+      .set(...a.manager.auth)
+      .send({ reason: 'keyCompromise' })
+      .expect(200);
     expect(await crlNumber()).toBe(before + 1);
     expect(await crlNumber()).toBe(before + 1);
-    await run('openssl', ['crl', '-inform', 'DER', '-in', join(dir, 'current.crl'), '-out', join(dir, 'current.crl.pem')]);
-    const verify = (cert: string) => run('openssl', ['verify', '-crl_check', '-CAfile', join(dir, 'ca.pem'), '-CRLfile', join(dir, 'current.crl.pem'), cert]);
+    await run('openssl', [
+      'crl',
+      '-inform',
+      'DER',
+      '-in',
+      join(dir, 'current.crl'),
+      '-out',
+      join(dir, 'current.crl.pem'),
+    ]);
+    const verify = (cert: string) =>
+      run('openssl', [
+        'verify',
+        '-crl_check',
+        '-CAfile',
+        join(dir, 'ca.pem'),
+        '-CRLfile',
+        join(dir, 'current.crl.pem'),
+        cert,
+      ]);
     const refused = await verify(bad.cert);
     expect(refused.stdout + refused.stderr).toMatch(/certificate revoked/);
     expect((await verify(good.cert)).status).toBe(0);

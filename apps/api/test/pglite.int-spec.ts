@@ -16,7 +16,11 @@ beforeAll(async () => {
   if (!socketDir) {
     throw new Error('globalSetup did not start the embedded database');
   }
-  t = await startTestApp({ target: { embedded: { socketDir, port: Number(process.env.ENROLL_TEST_PGLITE_PORT), close: () => Promise.resolve() } } });
+  t = await startTestApp({
+    target: {
+      embedded: { socketDir, port: Number(process.env.ENROLL_TEST_PGLITE_PORT), close: () => Promise.resolve() },
+    },
+  });
 }, 120_000);
 afterAll(() => t.close());
 
@@ -24,14 +28,19 @@ describe('on embedded PGlite', () => {
   it('refuses a second process on the same data folder, and this one keeps its database', () => {
     const dataDir = dirname(process.env.ENROLL_TEST_PGLITE_SOCKET_DIR ?? '');
     const tsx = join(__dirname, '../../../node_modules/.bin/tsx');
-    const second = spawnSync(tsx, [join(__dirname, 'support/second-embedded-start.ts'), dataDir], { encoding: 'utf8', timeout: 60_000 });
+    const second = spawnSync(tsx, [join(__dirname, 'support/second-embedded-start.ts'), dataDir], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(second.stdout).toMatch(/^EmbeddedDatabaseInUse: Another Enroll process is using the data folder/);
   }, 60_000);
 
   it('ran every migration and created the CA in the database', async () => {
     const migrations = await t.db.query<{ name: string }[]>(`SELECT name FROM typeorm_migrations ORDER BY id`);
     expect(migrations.map((m) => m.name)).toEqual(t.db.migrations.map((m) => m.name));
-    const cas = await t.db.query<{ name: string; encrypted_key_pem: string | null }[]>(`SELECT name, encrypted_key_pem FROM certificate_authorities ORDER BY name`);
+    const cas = await t.db.query<{ name: string; encrypted_key_pem: string | null }[]>(
+      `SELECT name, encrypted_key_pem FROM certificate_authorities ORDER BY name`,
+    );
     expect(cas.map((c) => c.name)).toEqual(['issuing', 'root', 'root-ocsp']);
     // The root key is offline (its file); the online keys are encrypted with PBKDF2 at 600,000 iterations.
     expect(cas.find((c) => c.name === 'root')?.encrypted_key_pem).toBeNull();
@@ -45,15 +54,33 @@ describe('on embedded PGlite', () => {
     const tenant = await createTenant(t, admin);
     const { id, status } = await submit(t, tenant, 'workstation');
     expect(status).toBe('Pending');
-    await t.http().post(`/api/v1/requests/${id}/approve`).set(...tenant.manager.auth).send({}).expect(200);
-    const leaf = (await t.http().get(`/api/v1/enrollment/requests/${id}/certificate`).set(...tenant.pkg).expect(200)).text;
+    await t
+      .http()
+      .post(`/api/v1/requests/${id}/approve`)
+      .set(...tenant.manager.auth)
+      .send({})
+      .expect(200);
+    const leaf = (
+      await t
+        .http()
+        .get(`/api/v1/enrollment/requests/${id}/certificate`)
+        .set(...tenant.pkg)
+        .expect(200)
+    ).text;
     const chain = (await t.http().get('/pki/ca.pem').expect(200)).text;
     const { writeFileSync, mkdtempSync } = await import('node:fs');
     const dir = mkdtempSync('/tmp/enroll-pglite-cert-');
     writeFileSync(`${dir}/ca.pem`, chain);
     writeFileSync(`${dir}/leaf.pem`, leaf);
-    expect(spawnSync('openssl', ['verify', '-x509_strict', '-CAfile', `${dir}/ca.pem`, `${dir}/leaf.pem`]).stdout.toString()).toMatch(/OK/);
-    await t.http().post(`/api/v1/requests/${id}/revoke`).set(...admin.auth).send({ reason: 'keyCompromise' }).expect(200);
+    expect(
+      spawnSync('openssl', ['verify', '-x509_strict', '-CAfile', `${dir}/ca.pem`, `${dir}/leaf.pem`]).stdout.toString(),
+    ).toMatch(/OK/);
+    await t
+      .http()
+      .post(`/api/v1/requests/${id}/revoke`)
+      .set(...admin.auth)
+      .send({ reason: 'keyCompromise' })
+      .expect(200);
     await t.http().get('/pki/crl').expect(200);
     const again = await submit(t, tenant, 'workstation');
     expect(again.status).toBe('Rejected');
@@ -62,16 +89,22 @@ describe('on embedded PGlite', () => {
   it('keeps one open request under concurrent submissions (the unique index holds on PGlite too)', async () => {
     const admin = await signInAdmin(t);
     const tenant = await createTenant(t, admin);
-    const results = await Promise.all(Array.from({ length: 5 }, () => submit(t, tenant, 'server', { cn: 'same.example.org', freshKey: true })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => submit(t, tenant, 'server', { cn: 'same.example.org', freshKey: true })),
+    );
     expect(results.filter((r) => r.status === 'Pending')).toHaveLength(5);
-    const [open] = await t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM requests WHERE common_name = 'same.example.org' AND status IN ('Requested', 'Pending')`);
+    const [open] = await t.db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM requests WHERE common_name = 'same.example.org' AND status IN ('Requested', 'Pending')`,
+    );
     expect(open?.n).toBe(1);
   });
 
   it('vacuums and analyzes its busy tables itself: PGlite has no autovacuum', async () => {
     const done = await t.app.get(DatabaseMaintenance).run();
     expect(done).toEqual([...MAINTAINED_TABLES]);
-    const [stats] = await t.db.query<{ reltuples: number }[]>(`SELECT reltuples FROM pg_class WHERE relname = 'requests'`);
+    const [stats] = await t.db.query<{ reltuples: number }[]>(
+      `SELECT reltuples FROM pg_class WHERE relname = 'requests'`,
+    );
     expect(stats?.reltuples).toBeGreaterThan(0);
   });
 
@@ -83,12 +116,25 @@ describe('on embedded PGlite', () => {
       const port = (mtls.address() as AddressInfo).port;
       const caPem = (await t.http().get('/pki/ca.pem').expect(200)).text;
       const device = await enrolledDevice(t, tenant, tenant.manager);
-      const answers = await Promise.all([1, 2].map(async () => renewOverMtls(port, caPem, device, renewalCsr(await generatePrivateKey('EC-P256'), device.cn))));
+      const answers = await Promise.all(
+        [1, 2].map(async () =>
+          renewOverMtls(port, caPem, device, renewalCsr(await generatePrivateKey('EC-P256'), device.cn)),
+        ),
+      );
       expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
       const renewed = answers.find((a) => a.status === 201);
-      const detail = await t.http().get(`/api/v1/requests/${String(renewed?.body.id)}`).set(...admin.auth).expect(200);
+      const detail = await t
+        .http()
+        .get(`/api/v1/requests/${String(renewed?.body.id)}`)
+        .set(...admin.auth)
+        .expect(200);
       expect(detail.body).toMatchObject({ channel: 'renewal', renewalOf: device.id });
-      const changed = await renewOverMtls(port, caPem, device, renewalCsr(await generatePrivateKey('EC-P256'), 'FFFFFFFFFFFFFFFF'));
+      const changed = await renewOverMtls(
+        port,
+        caPem,
+        device,
+        renewalCsr(await generatePrivateKey('EC-P256'), 'FFFFFFFFFFFFFFFF'),
+      );
       expect(changed).toMatchObject({ status: 403, body: { code: 'RENEWAL_SUBJECT_CHANGED' } });
     } finally {
       mtls.close();

@@ -38,21 +38,34 @@ afterAll(() => t.close());
 
 describe('plans that do not depend on statistics', () => {
   it("finds the older open request of a subject through ux_requests_open_subject, not by scanning the organization's requests", async () => {
-    const [stats] = await t.db.query<{ reltuples: number }[]>(`SELECT reltuples FROM pg_class WHERE relname = 'requests'`);
+    const [stats] = await t.db.query<{ reltuples: number }[]>(
+      `SELECT reltuples FROM pg_class WHERE relname = 'requests'`,
+    );
     expect(stats?.reltuples).toBe(-1); // never analyzed: the planner has no statistics
 
     const runner = t.db.createQueryRunner();
     try {
       // One connection, so PL/pgSQL's cached (generic, after five calls) plan is the one measured.
-      const [template] = await runner.query(
+      const [template] = (await runner.query(
         `SELECT to_jsonb(r) - 'id' AS request, organization_id FROM requests r WHERE package_id = $1 AND status = 'Pending'`,
         [a.packageId],
-      ) as { request: Record<string, unknown>; organization_id: string }[];
-      const cancel = { organizationId: template!.organization_id, status: 'Cancelled', at: new Date(), actor: 'test', actorType: 'package', action: 'request.cancel', reason: 'Superseded by request {id}.' };
+      )) as { request: Record<string, unknown>; organization_id: string }[];
+      const cancel = {
+        organizationId: template!.organization_id,
+        status: 'Cancelled',
+        at: new Date(),
+        actor: 'test',
+        actorType: 'package',
+        action: 'request.cancel',
+        reason: 'Superseded by request {id}.',
+      };
       const buffers: number[] = [];
       for (let i = 0; i < 8; i++) {
         const request = { ...template!.request, common_name: `plan-${i}`, status: 'Pending' };
-        const plan = await runner.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT enroll_submit_request($1, '[]', $2, false)`, [JSON.stringify(request), JSON.stringify(cancel)]) as { 'QUERY PLAN': { Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number } }[] }[];
+        const plan = (await runner.query(
+          `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT enroll_submit_request($1, '[]', $2, false)`,
+          [JSON.stringify(request), JSON.stringify(cancel)],
+        )) as { 'QUERY PLAN': { Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number } }[] }[];
         const top = plan[0]!['QUERY PLAN'][0]!.Plan;
         buffers.push(top['Shared Hit Blocks'] + top['Shared Read Blocks']);
       }
@@ -67,10 +80,14 @@ describe('plans that do not depend on statistics', () => {
   it('keeps the counters per status right through a bulk update (linear: the transition tables are not joined)', async () => {
     const counted = await t.db.query<{ status: string; n: number }[]>(
       `SELECT status, sum(count)::int AS n FROM request_counts c JOIN enrollment_packages p ON p.organization_id = c.organization_id
-        WHERE p.id = $1 GROUP BY status HAVING sum(count) <> 0 ORDER BY status`, [a.packageId]);
+        WHERE p.id = $1 GROUP BY status HAVING sum(count) <> 0 ORDER BY status`,
+      [a.packageId],
+    );
     const actual = await t.db.query<{ status: string; n: number }[]>(
       `SELECT r.status, count(*)::int AS n FROM requests r JOIN enrollment_packages p ON p.organization_id = r.organization_id
-        WHERE p.id = $1 GROUP BY r.status ORDER BY r.status`, [a.packageId]);
+        WHERE p.id = $1 GROUP BY r.status ORDER BY r.status`,
+      [a.packageId],
+    );
     expect(counted).toEqual(actual);
     expect(actual.find((row) => row.status === 'Approved')?.n).toBe(ROWS);
   });
@@ -78,7 +95,9 @@ describe('plans that do not depend on statistics', () => {
   it('vacuums and analyzes the busy tables itself when autovacuum is off, and leaves them to autovacuum when it is on', async () => {
     const [setting] = await t.db.query<{ on: boolean }[]>(`SELECT current_setting('autovacuum') = 'on' AS on`);
     const done = await t.app.get(DatabaseMaintenance).run();
-    const [stats] = await t.db.query<{ reltuples: number }[]>(`SELECT reltuples FROM pg_class WHERE relname = 'requests'`);
+    const [stats] = await t.db.query<{ reltuples: number }[]>(
+      `SELECT reltuples FROM pg_class WHERE relname = 'requests'`,
+    );
     if (setting?.on) {
       expect(done).toEqual([]);
     } else {

@@ -36,9 +36,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const enrolled = (tenant: Tenant, kind: 'workstation' | 'server' = 'workstation', algorithm: KeyAlgorithm = 'EC-P256'): Promise<Device> =>
-  enrolledDevice(t, tenant, kind === 'server' ? admin : tenant.manager, kind, algorithm);
-const renew = (device: Pick<Device, 'key' | 'certificatePem'>, csr: string): ReturnType<typeof renewOverMtls> => renewOverMtls(mtlsPort, caPem, device, csr);
+const enrolled = (
+  tenant: Tenant,
+  kind: 'workstation' | 'server' = 'workstation',
+  algorithm: KeyAlgorithm = 'EC-P256',
+): Promise<Device> => enrolledDevice(t, tenant, kind === 'server' ? admin : tenant.manager, kind, algorithm);
+const renew = (device: Pick<Device, 'key' | 'certificatePem'>, csr: string): ReturnType<typeof renewOverMtls> =>
+  renewOverMtls(mtlsPort, caPem, device, csr);
 const csrFor = renewalCsr;
 
 const openssl = (args: string[], input?: string): string => spawnSync('openssl', args, { input }).stdout.toString();
@@ -52,7 +56,17 @@ describe('renewal over mutual TLS', () => {
     expect(renewed.body).toMatchObject({ status: 'Approved', renewalOf: device.id, id: expect.any(Number) as unknown });
     const pem = renewed.body.certificate as string;
     writeFileSync(join(dir, 'renewed.pem'), pem);
-    expect(openssl(['verify', '-x509_strict', '-purpose', 'sslclient', '-CAfile', join(dir, 'ca.pem'), join(dir, 'renewed.pem')])).toMatch(/renewed.pem: OK/);
+    expect(
+      openssl([
+        'verify',
+        '-x509_strict',
+        '-purpose',
+        'sslclient',
+        '-CAfile',
+        join(dir, 'ca.pem'),
+        join(dir, 'renewed.pem'),
+      ]),
+    ).toMatch(/renewed.pem: OK/);
     const leaf = new X509Certificate(pem);
     expect(leaf.subject).toContain(`CN=${device.cn}`);
     expect(leaf.subject).toContain(`O=${a.code}`);
@@ -60,41 +74,100 @@ describe('renewal over mutual TLS', () => {
     expect(leaf.serialNumber).not.toBe(device.serial);
 
     const id = renewed.body.id as number;
-    const detail = await t.http().get(`/api/v1/requests/${id}`).set(...a.manager.auth).expect(200);
-    expect(detail.body).toMatchObject({ channel: 'renewal', renewalOf: device.id, status: 'Approved', description: 'renewal test', requestedBy: 'DOMAIN\\dev' });
+    const detail = await t
+      .http()
+      .get(`/api/v1/requests/${id}`)
+      .set(...a.manager.auth)
+      .expect(200);
+    expect(detail.body).toMatchObject({
+      channel: 'renewal',
+      renewalOf: device.id,
+      status: 'Approved',
+      description: 'renewal test',
+      requestedBy: 'DOMAIN\\dev',
+    });
     expect((detail.body as { lineage: { id: number }[] }).lineage.map((l) => l.id)).toEqual([device.id, id]);
     const history = (detail.body as { history: { status: string; actor: string }[] }).history;
     expect(history.at(-1)).toMatchObject({ status: 'Approved', actor: 'renewal' });
 
     // The old certificate stays valid (a service may still use it during rollover), shown as superseded.
-    const old = await t.http().get(`/api/v1/certificates/${device.serial}`).set(...a.manager.auth).expect(200);
+    const old = await t
+      .http()
+      .get(`/api/v1/certificates/${device.serial}`)
+      .set(...a.manager.auth)
+      .expect(200);
     expect(old.body).toMatchObject({ status: 'valid', supersededBy: renewed.body.serialNumber });
-    const oldLineage = await t.http().get(`/api/v1/requests/${device.id}`).set(...a.manager.auth).expect(200);
+    const oldLineage = await t
+      .http()
+      .get(`/api/v1/requests/${device.id}`)
+      .set(...a.manager.auth)
+      .expect(200);
     expect((oldLineage.body as { lineage: { id: number }[] }).lineage.map((l) => l.id)).toEqual([device.id, id]);
 
     // The client confirms the install as for any request; the renewal renews again later.
-    await t.http().post(`/api/v1/enrollment/requests/${id}/installed`).set(...a.pkg).expect(200);
-    const again = await renew({ key: newKey, certificatePem: pem }, csrFor(await generatePrivateKey('EC-P256'), device.cn));
+    await t
+      .http()
+      .post(`/api/v1/enrollment/requests/${id}/installed`)
+      .set(...a.pkg)
+      .expect(200);
+    const again = await renew(
+      { key: newKey, certificatePem: pem },
+      csrFor(await generatePrivateKey('EC-P256'), device.cn),
+    );
     expect(again.status).toBe(201);
-    const lineage = await t.http().get(`/api/v1/requests/${device.id}`).set(...admin.auth).expect(200);
-    expect((lineage.body as { lineage: { id: number }[] }).lineage.map((l) => l.id)).toEqual([device.id, id, again.body.id]);
+    const lineage = await t
+      .http()
+      .get(`/api/v1/requests/${device.id}`)
+      .set(...admin.auth)
+      .expect(200);
+    expect((lineage.body as { lineage: { id: number }[] }).lineage.map((l) => l.id)).toEqual([
+      device.id,
+      id,
+      again.body.id,
+    ]);
   });
 
   it('waits for a person when the package says so, and the approver sees what it renews', async () => {
-    const created = await t.http().post('/api/v1/packages').set(...admin.auth)
-      .send({ organizationCode: a.code, environment: 'Approval', store: 'machine', kinds: ['workstation'], renewal: 'approval' })
+    const created = await t
+      .http()
+      .post('/api/v1/packages')
+      .set(...admin.auth)
+      .send({
+        organizationCode: a.code,
+        environment: 'Approval',
+        store: 'machine',
+        kinds: ['workstation'],
+        renewal: 'approval',
+      })
       .expect(201);
-    expect(created.body).toMatchObject({ renewal: 'approval', renewalSameKey: false, clientConfig: { urls: { renew: expect.stringMatching(/\/api\/v1\/enrollment\/renew$/) as unknown } } });
+    expect(created.body).toMatchObject({
+      renewal: 'approval',
+      renewalSameKey: false,
+      clientConfig: { urls: { renew: expect.stringMatching(/\/api\/v1\/enrollment\/renew$/) as unknown } },
+    });
     const tenant: Tenant = { ...a, pkg: ['Authorization', `Bearer ${(created.body as { token: string }).token}`] };
     const device = await enrolled(tenant);
     const renewed = await renew(device, csrFor(await generatePrivateKey('EC-P256'), device.cn));
     expect(renewed.status).toBe(202);
     expect(renewed.body).toMatchObject({ status: 'Pending', renewalOf: device.id });
     const id = renewed.body.id as number;
-    const queued = await t.http().get(`/api/v1/requests/${id}`).set(...a.manager.auth).expect(200);
+    const queued = await t
+      .http()
+      .get(`/api/v1/requests/${id}`)
+      .set(...a.manager.auth)
+      .expect(200);
     expect(queued.body).toMatchObject({ status: 'Pending', channel: 'renewal', renewalOf: device.id });
-    await t.http().post(`/api/v1/requests/${id}/approve`).set(...a.manager.auth).send({}).expect(200);
-    await t.http().get(`/api/v1/enrollment/requests/${id}/certificate?format=pem`).set(...tenant.pkg).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/requests/${id}/approve`)
+      .set(...a.manager.auth)
+      .send({})
+      .expect(200);
+    await t
+      .http()
+      .get(`/api/v1/enrollment/requests/${id}/certificate?format=pem`)
+      .set(...tenant.pkg)
+      .expect(200);
   });
 
   it('keeps the key only when the package allows it', async () => {
@@ -102,8 +175,17 @@ describe('renewal over mutual TLS', () => {
     const refused = await renew(device, csrFor(device.key, device.cn));
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ code: 'RENEWAL_SAME_KEY' });
-    const created = await t.http().post('/api/v1/packages').set(...admin.auth)
-      .send({ organizationCode: a.code, environment: 'SameKey', store: 'machine', kinds: ['workstation'], renewalSameKey: true })
+    const created = await t
+      .http()
+      .post('/api/v1/packages')
+      .set(...admin.auth)
+      .send({
+        organizationCode: a.code,
+        environment: 'SameKey',
+        store: 'machine',
+        kinds: ['workstation'],
+        renewalSameKey: true,
+      })
       .expect(201);
     const tenant: Tenant = { ...a, pkg: ['Authorization', `Bearer ${(created.body as { token: string }).token}`] };
     const other = await enrolled(tenant);
@@ -117,54 +199,127 @@ describe('renewal over mutual TLS', () => {
     const newKey = await generatePrivateKey('EC-P256');
     const cases: [string, Promise<{ status: number; body: Record<string, unknown> }>, number, string][] = [
       ['another CN', renew(device, csrFor(newKey, commonNameFor('workstation'))), 403, 'RENEWAL_SUBJECT_CHANGED'],
-      ['a weak key', renew(device, openssl(['req', '-new', '-newkey', 'rsa:1024', '-nodes', '-keyout', '/dev/null', '-subj', `/CN=${device.cn}`])), 400, 'KEY_TOO_WEAK'],
+      [
+        'a weak key',
+        renew(
+          device,
+          openssl([
+            'req',
+            '-new',
+            '-newkey',
+            'rsa:1024',
+            '-nodes',
+            '-keyout',
+            '/dev/null',
+            '-subj',
+            `/CN=${device.cn}`,
+          ]),
+        ),
+        400,
+        'KEY_TOO_WEAK',
+      ],
       ['no CSR at all', renew(device, 'not a CSR'), 400, 'CSR_MALFORMED'],
     ];
     for (const [name, pending, status, code] of cases) {
       const answer = await pending;
-      expect({ name, status: answer.status >= 400 && answer.status < 500 ? status : answer.status }).toEqual({ name, status });
+      expect({ name, status: answer.status >= 400 && answer.status < 500 ? status : answer.status }).toEqual({
+        name,
+        status,
+      });
       expect(String(answer.body.code)).toMatch(new RegExp(`^${code}`));
       expect(typeof answer.body.detail).toBe('string');
     }
     const after = await tableCounts(t.db);
     expect({ ...after, audit: before.audit }).toEqual(before);
-    const refusals = await t.db.query<{ details: { code: string } }[]>(`SELECT details FROM audit_events WHERE action = 'renewal.refuse' AND target = $1`, [device.serial]);
-    expect(refusals.map((r) => r.details.code).sort()).toEqual(['CSR_MALFORMED', 'KEY_TOO_WEAK', 'RENEWAL_SUBJECT_CHANGED']);
+    const refusals = await t.db.query<{ details: { code: string } }[]>(
+      `SELECT details FROM audit_events WHERE action = 'renewal.refuse' AND target = $1`,
+      [device.serial],
+    );
+    expect(refusals.map((r) => r.details.code).sort()).toEqual([
+      'CSR_MALFORMED',
+      'KEY_TOO_WEAK',
+      'RENEWAL_SUBJECT_CHANGED',
+    ]);
   });
 
-  it('refuses a revoked certificate, a disabled package, a compromised key and a manager\'s certificate', async () => {
+  it("refuses a revoked certificate, a disabled package, a compromised key and a manager's certificate", async () => {
     const revoked = await enrolled(a);
-    await t.http().post(`/api/v1/requests/${revoked.id}/revoke`).set(...a.manager.auth).send({ reason: 'superseded' }).expect(200);
-    expect(await renew(revoked, csrFor(await generatePrivateKey('EC-P256'), revoked.cn))).toMatchObject({ status: 403, body: { code: 'CERTIFICATE_REVOKED' } });
+    await t
+      .http()
+      .post(`/api/v1/requests/${revoked.id}/revoke`)
+      .set(...a.manager.auth)
+      .send({ reason: 'superseded' })
+      .expect(200);
+    expect(await renew(revoked, csrFor(await generatePrivateKey('EC-P256'), revoked.cn))).toMatchObject({
+      status: 403,
+      body: { code: 'CERTIFICATE_REVOKED' },
+    });
 
-    const created = await t.http().post('/api/v1/packages').set(...admin.auth).send({ organizationCode: a.code, environment: 'Gone', store: 'machine', kinds: ['workstation'] }).expect(201);
+    const created = await t
+      .http()
+      .post('/api/v1/packages')
+      .set(...admin.auth)
+      .send({ organizationCode: a.code, environment: 'Gone', store: 'machine', kinds: ['workstation'] })
+      .expect(201);
     const body = created.body as { token: string; id: string };
     const device = await enrolled({ ...a, pkg: ['Authorization', `Bearer ${body.token}`] });
-    await t.http().post(`/api/v1/packages/${body.id}/disable`).set(...admin.auth).expect(200);
-    expect(await renew(device, csrFor(await generatePrivateKey('EC-P256'), device.cn))).toMatchObject({ status: 403, body: { code: 'PACKAGE_DISABLED' } });
+    await t
+      .http()
+      .post(`/api/v1/packages/${body.id}/disable`)
+      .set(...admin.auth)
+      .expect(200);
+    expect(await renew(device, csrFor(await generatePrivateKey('EC-P256'), device.cn))).toMatchObject({
+      status: 403,
+      body: { code: 'PACKAGE_DISABLED' },
+    });
 
     // A key revoked for compromise on another device is not certified again by renewal.
     const compromised = await enrolled(a, 'workstation', 'RSA-2048');
-    await t.http().post(`/api/v1/requests/${compromised.id}/revoke`).set(...a.manager.auth).send({ reason: 'keyCompromise' }).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/requests/${compromised.id}/revoke`)
+      .set(...a.manager.auth)
+      .send({ reason: 'keyCompromise' })
+      .expect(200);
     const healthy = await enrolled(a);
-    expect(await renew(healthy, csrFor(compromised.key, healthy.cn))).toMatchObject({ status: 403, body: { code: 'KEY_COMPROMISED' } });
+    expect(await renew(healthy, csrFor(compromised.key, healthy.cn))).toMatchObject({
+      status: 403,
+      body: { code: 'KEY_COMPROMISED' },
+    });
 
     const managerKey = await generatePrivateKey('EC-P256');
-    const manager = await t.app.get(AuthorityService).issue('manager', { commonName: 'mgr-renew' }, subjectKeyOf(managerKey), {}, { name: 'test', type: 'system' }, new Date());
+    const manager = await t.app
+      .get(AuthorityService)
+      .issue(
+        'manager',
+        { commonName: 'mgr-renew' },
+        subjectKeyOf(managerKey),
+        {},
+        { name: 'test', type: 'system' },
+        new Date(),
+      );
     const managerDevice = { key: managerKey, certificatePem: toPem('CERTIFICATE', manager.der) };
-    expect(await renew(managerDevice, csrFor(await generatePrivateKey('EC-P256'), 'mgr-renew'))).toMatchObject({ status: 403, body: { code: 'NOT_A_DEVICE_CERTIFICATE' } });
+    expect(await renew(managerDevice, csrFor(await generatePrivateKey('EC-P256'), 'mgr-renew'))).toMatchObject({
+      status: 403,
+      body: { code: 'NOT_A_DEVICE_CERTIFICATE' },
+    });
   });
 
   it('issues exactly one certificate for two renewals of one certificate at once', async () => {
     const device = await enrolled(a);
-    const answers = await Promise.all([1, 2, 3].map(async () => renew(device, csrFor(await generatePrivateKey('EC-P256'), device.cn))));
+    const answers = await Promise.all(
+      [1, 2, 3].map(async () => renew(device, csrFor(await generatePrivateKey('EC-P256'), device.cn))),
+    );
     expect(answers.map((r) => r.status).sort()).toEqual([201, 409, 409]);
     expect(answers.filter((r) => r.status === 409).every((r) => r.body.code === 'ALREADY_RENEWED')).toBe(true);
-    const renewals = await t.db.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM requests WHERE renewal_of = $1`, [device.id]);
+    const renewals = await t.db.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM requests WHERE renewal_of = $1`,
+      [device.id],
+    );
     expect(renewals[0]?.count).toBe(1);
   });
 
-  it('compares a server\'s DNS name without case', async () => {
+  it("compares a server's DNS name without case", async () => {
     const server = await enrolled(a, 'server');
     const renewed = await renew(server, csrFor(await generatePrivateKey('EC-P256'), server.cn.toUpperCase()));
     expect(renewed.status).toBe(201);

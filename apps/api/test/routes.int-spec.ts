@@ -10,7 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const describeAccess = (access: Access): string => (access.kind === 'user' ? `user:${[...access.roles].sort().join('+')}` : access.kind);
+const describeAccess = (access: Access): string =>
+  access.kind === 'user' ? `user:${[...access.roles].sort().join('+')}` : access.kind;
 
 /** Every route of the API and who may call it. Adding a route means adding it here, on purpose. */
 const EXPECTED: Record<string, string> = {
@@ -73,6 +74,11 @@ const EXPECTED: Record<string, string> = {
   'POST /scep': 'public',
   'GET /scep/:kind': 'public',
   'POST /scep/:kind': 'public',
+  'POST /api/v1/webhooks': 'user:admin',
+  'GET /api/v1/webhooks': 'user:admin',
+  'DELETE /api/v1/webhooks/:id': 'user:admin',
+  'GET /api/v1/webhooks/:id/deliveries': 'user:admin',
+  'GET /api/v1/notifications/settings': 'user:admin+manager',
 };
 
 // Served on the HTTP server ahead of Express, public by design (pki/ocsp-endpoint.ts): POST /pki/ocsp, GET /pki/ocsp/*.
@@ -102,7 +108,11 @@ describe('route inventory', () => {
         found[`${RequestMethod[method]} ${full}`] = describeAccess(access);
       }
     }
-    console.log(Object.entries(found).map(([route, guard]) => `${route.padEnd(55)} ${guard}`).join('\n'));
+    console.log(
+      Object.entries(found)
+        .map(([route, guard]) => `${route.padEnd(55)} ${guard}`)
+        .join('\n'),
+    );
     expect(found).toEqual(EXPECTED);
   });
 });
@@ -111,9 +121,27 @@ describe('the OpenAPI document', () => {
   it('lists every path of docs/api.md, the OCSP endpoint included', async () => {
     const document = (await t.http().get('/api/docs-json').expect(200)).body as { paths: Record<string, unknown> };
     const paths = Object.keys(document.paths);
-    for (const path of ['/api/v1/auth/login', '/api/v1/organizations', '/api/v1/users/{id}/certificate', '/api/v1/packages/{id}/disable', '/api/v1/audit',
-      '/api/v1/enrollment/requests', '/api/v1/enrollment/requests/{id}/certificate', '/api/v1/enrollment/requests/{id}/installed', '/api/v1/requests/{id}/approve',
-      '/api/v1/certificates/{serial}/download', '/pki/ca.pem', '/pki/crl', '/pki/root.crl', '/pki/ocsp', '/pki/ocsp/{request}', '/api/v1/enrollment/test', '/api/v1/enrollment/revoke', '/api/v1/enrollment/renew', '/health']) {
+    for (const path of [
+      '/api/v1/auth/login',
+      '/api/v1/organizations',
+      '/api/v1/users/{id}/certificate',
+      '/api/v1/packages/{id}/disable',
+      '/api/v1/audit',
+      '/api/v1/enrollment/requests',
+      '/api/v1/enrollment/requests/{id}/certificate',
+      '/api/v1/enrollment/requests/{id}/installed',
+      '/api/v1/requests/{id}/approve',
+      '/api/v1/certificates/{serial}/download',
+      '/pki/ca.pem',
+      '/pki/crl',
+      '/pki/root.crl',
+      '/pki/ocsp',
+      '/pki/ocsp/{request}',
+      '/api/v1/enrollment/test',
+      '/api/v1/enrollment/revoke',
+      '/api/v1/enrollment/renew',
+      '/health',
+    ]) {
       expect(paths).toContain(path);
     }
   });

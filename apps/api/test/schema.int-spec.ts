@@ -14,17 +14,24 @@ async function schemaOf(url: string): Promise<Record<string, string[]>> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const list = async (sql: string): Promise<string[]> => (await client.query<{ line: string }>(sql)).rows.map((r) => r.line);
+    const list = async (sql: string): Promise<string[]> =>
+      (await client.query<{ line: string }>(sql)).rows.map((r) => r.line);
     return {
-      functions: await list(`SELECT pg_get_functiondef(p.oid) AS line FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      functions:
+        await list(`SELECT pg_get_functiondef(p.oid) AS line FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
                               WHERE n.nspname = 'public' ORDER BY p.proname, pg_get_function_identity_arguments(p.oid)`),
-      triggers: await list(`SELECT pg_get_triggerdef(t.oid) AS line FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+      triggers:
+        await list(`SELECT pg_get_triggerdef(t.oid) AS line FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                              JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND NOT t.tgisinternal ORDER BY t.tgname`),
-      indexes: await list(`SELECT indexdef AS line FROM pg_indexes WHERE schemaname = 'public' ORDER BY tablename, indexname`),
-      constraints: await list(`SELECT c.relname || ' ' || k.conname || ': ' || pg_get_constraintdef(k.oid) AS line FROM pg_constraint k
+      indexes: await list(
+        `SELECT indexdef AS line FROM pg_indexes WHERE schemaname = 'public' ORDER BY tablename, indexname`,
+      ),
+      constraints:
+        await list(`SELECT c.relname || ' ' || k.conname || ': ' || pg_get_constraintdef(k.oid) AS line FROM pg_constraint k
                                 JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
                                 WHERE n.nspname = 'public' ORDER BY c.relname, k.conname`),
-      columns: await list(`SELECT table_name || '.' || column_name || ' ' || data_type || coalesce('(' || character_maximum_length || ')', '')
+      columns:
+        await list(`SELECT table_name || '.' || column_name || ' ' || data_type || coalesce('(' || character_maximum_length || ')', '')
                                   || CASE WHEN is_nullable = 'NO' THEN ' NOT NULL' ELSE '' END || coalesce(' DEFAULT ' || column_default, '') AS line
                              FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> 'migrations'
                             ORDER BY table_name, ordinal_position`),
@@ -76,7 +83,11 @@ describe('the schema after every migration', () => {
     expect(restate).toBeGreaterThan(0);
     try {
       // A database of that time: migrated up to 011, with the bodies 008 and 009 first landed with.
-      const then = new DataSource({ ...dataSourceOptions({ url: urlFor(name) }), migrations: MIGRATIONS.slice(0, restate), migrationsRun: false });
+      const then = new DataSource({
+        ...dataSourceOptions({ url: urlFor(name) }),
+        migrations: MIGRATIONS.slice(0, restate),
+        migrationsRun: false,
+      });
       await then.initialize();
       try {
         await then.runMigrations();

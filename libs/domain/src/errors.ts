@@ -2,11 +2,7 @@ import type { RenewalRefusalCode } from './renewal';
 
 /** Stable codes of the domain's refusals; the API maps each to one HTTP status. */
 export type DomainErrorCode =
-  | 'INVALID_TRANSITION'
-  | 'KIND_NOT_ALLOWED'
-  | 'KIND_NOT_DECIDABLE'
-  | 'ALREADY_RENEWED'
-  | RenewalRefusalCode;
+  'INVALID_TRANSITION' | 'KIND_NOT_ALLOWED' | 'KIND_NOT_DECIDABLE' | 'ALREADY_RENEWED' | RenewalRefusalCode;
 
 /** A refusal by a domain rule, with a stable code and the facts a caller may show. */
 export class DomainError extends Error {

@@ -1,4 +1,13 @@
-import { REQUEST_KINDS, REQUEST_STATUSES, transition, isDomainError, allowedFrom, type RequestAction, type RequestKind, type RequestStatus } from './index';
+import {
+  REQUEST_KINDS,
+  REQUEST_STATUSES,
+  transition,
+  isDomainError,
+  allowedFrom,
+  type RequestAction,
+  type RequestKind,
+  type RequestStatus,
+} from './index';
 
 // The whole table, written out by hand from docs/design.md ("Request lifecycle"): every pair not listed must be refused.
 const ALLOWED: readonly [RequestStatus, RequestAction, RequestStatus, RequestKind[]?][] = [
@@ -15,13 +24,26 @@ const ALLOWED: readonly [RequestStatus, RequestAction, RequestStatus, RequestKin
   ['Installed', 'revoke', 'Revoked'],
   ['Downloaded', 'revoke', 'Revoked'],
 ];
-const ACTIONS: readonly RequestAction[] = ['accept', 'refuse', 'approve', 'reject', 'cancel', 'install', 'download', 'revoke'];
+const ACTIONS: readonly RequestAction[] = [
+  'accept',
+  'refuse',
+  'approve',
+  'reject',
+  'cancel',
+  'install',
+  'download',
+  'revoke',
+];
 
 describe('request lifecycle', () => {
-  const cases = REQUEST_KINDS.flatMap((kind) => REQUEST_STATUSES.flatMap((status) => ACTIONS.map((action) => [kind, status, action] as const)));
+  const cases = REQUEST_KINDS.flatMap((kind) =>
+    REQUEST_STATUSES.flatMap((status) => ACTIONS.map((action) => [kind, status, action] as const)),
+  );
 
   it.each(cases)('%s: %s --%s-->', (kind, status, action) => {
-    const rule = ALLOWED.find(([from, act, , kinds]) => from === status && act === action && (kinds ?? REQUEST_KINDS).includes(kind));
+    const rule = ALLOWED.find(
+      ([from, act, , kinds]) => from === status && act === action && (kinds ?? REQUEST_KINDS).includes(kind),
+    );
     if (rule) {
       expect(transition(status, action, kind)).toBe(rule[2]);
       expect(allowedFrom(action, kind)).toContain(status);
@@ -45,6 +67,8 @@ describe('request lifecycle', () => {
   });
 
   it('says which state the request is in when it refuses', () => {
-    expect(() => transition('Revoked', 'approve', 'server')).toThrow('A server request in state Revoked cannot be approved.');
+    expect(() => transition('Revoked', 'approve', 'server')).toThrow(
+      'A server request in state Revoked cannot be approved.',
+    );
   });
 });

@@ -2,7 +2,16 @@ import { DomainError } from './errors';
 import type { RequestKind } from './kinds';
 
 /** The request lifecycle (docs/design.md, "Request lifecycle"). */
-export const REQUEST_STATUSES = ['Requested', 'Pending', 'Approved', 'Rejected', 'Cancelled', 'Installed', 'Downloaded', 'Revoked'] as const;
+export const REQUEST_STATUSES = [
+  'Requested',
+  'Pending',
+  'Approved',
+  'Rejected',
+  'Cancelled',
+  'Installed',
+  'Downloaded',
+  'Revoked',
+] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /**
@@ -55,15 +64,20 @@ export function allowedFrom(action: RequestAction, kind: RequestKind): readonly 
  */
 export function transition(current: RequestStatus, action: RequestAction, kind: RequestKind): RequestStatus {
   if (!allowedFrom(action, kind).includes(current)) {
-    throw new DomainError('INVALID_TRANSITION', `A ${kind} request in state ${current} cannot be ${pastTense(action)}.`, {
-      currentStatus: current,
-      action,
-    });
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      `A ${kind} request in state ${current} cannot be ${pastTense(action)}.`,
+      {
+        currentStatus: current,
+        action,
+      },
+    );
   }
   return TO[action];
 }
 
-export const isTerminal = (status: RequestStatus): boolean => status === 'Rejected' || status === 'Cancelled' || status === 'Revoked';
+export const isTerminal = (status: RequestStatus): boolean =>
+  status === 'Rejected' || status === 'Cancelled' || status === 'Revoked';
 
 function pastTense(action: RequestAction): string {
   switch (action) {

@@ -8,17 +8,30 @@ describe('submission policy', () => {
   });
 
   it('refuses a kind the package does not allow', () => {
-    expect(evaluateSubmission({ ...base, kind: 'server' })).toEqual({ action: 'refuse', reason: 'The enrollment package does not allow server requests.' });
+    expect(evaluateSubmission({ ...base, kind: 'server' })).toEqual({
+      action: 'refuse',
+      reason: 'The enrollment package does not allow server requests.',
+    });
   });
 
   it('refuses a key revoked for compromise', () => {
-    expect(evaluateSubmission({ ...base, keyCompromised: true })).toMatchObject({ action: 'refuse', reason: expect.stringContaining('key compromise') });
+    expect(evaluateSubmission({ ...base, keyCompromised: true })).toMatchObject({
+      action: 'refuse',
+      reason: expect.stringContaining('key compromise'),
+    });
   });
 
   it('refuses an external request with the wrong usages, with the reason given', () => {
-    const facts = { kind: 'external' as const, packageKinds: ['external' as const], keyCompromised: false, usageProblem: 'needs serverAuth' };
+    const facts = {
+      kind: 'external' as const,
+      packageKinds: ['external' as const],
+      keyCompromised: false,
+      usageProblem: 'needs serverAuth',
+    };
     expect(evaluateSubmission(facts)).toEqual({ action: 'refuse', reason: 'needs serverAuth' });
-    expect(evaluateSubmission({ ...facts, kind: 'workstation', packageKinds: ['workstation'] })).toEqual({ action: 'accept' });
+    expect(evaluateSubmission({ ...facts, kind: 'workstation', packageKinds: ['workstation'] })).toEqual({
+      action: 'accept',
+    });
   });
 });
 
@@ -30,7 +43,9 @@ describe('kinds', () => {
   });
 
   it('gives each kind its OU', () => {
-    expect(['workstation', 'server', 'external', 'mobile'].map((k) => organizationalUnitFor(k as 'workstation'))).toEqual(['Workstation', 'Server', 'Server', 'Mobile']);
+    expect(
+      ['workstation', 'server', 'external', 'mobile'].map((k) => organizationalUnitFor(k as 'workstation')),
+    ).toEqual(['Workstation', 'Server', 'Server', 'Mobile']);
   });
 
   it('knows the API revocation reasons', () => {

@@ -45,16 +45,29 @@ const sameName = (kind: RequestKind, a: string, b: string): boolean =>
 export function renewalRefusal(facts: RenewalFacts): RenewalRefusal | undefined {
   const { current } = facts;
   if (!current) {
-    return { code: 'NOT_A_DEVICE_CERTIFICATE', reason: 'This certificate belongs to no enrollment request (a manager\'s or a service\'s certificate): it is not renewed here.' };
+    return {
+      code: 'NOT_A_DEVICE_CERTIFICATE',
+      reason:
+        "This certificate belongs to no enrollment request (a manager's or a service's certificate): it is not renewed here.",
+    };
   }
   if (current.kind === 'external') {
-    return { code: 'RENEWAL_NOT_ALLOWED', reason: 'An external server\'s certificate is renewed by submitting a new CSR, not over mutual TLS.' };
+    return {
+      code: 'RENEWAL_NOT_ALLOWED',
+      reason: "An external server's certificate is renewed by submitting a new CSR, not over mutual TLS.",
+    };
   }
   if (!ISSUED_STATUSES.includes(current.status)) {
-    return { code: 'RENEWAL_NOT_ALLOWED', reason: `The certificate's request is ${current.status}: only an issued certificate is renewed.` };
+    return {
+      code: 'RENEWAL_NOT_ALLOWED',
+      reason: `The certificate's request is ${current.status}: only an issued certificate is renewed.`,
+    };
   }
   if (!facts.packageEnabled) {
-    return { code: 'PACKAGE_DISABLED', reason: 'The enrollment package that issued this certificate has been disabled: ask the centre for a new one.' };
+    return {
+      code: 'PACKAGE_DISABLED',
+      reason: 'The enrollment package that issued this certificate has been disabled: ask the centre for a new one.',
+    };
   }
   if (!facts.packageKinds.includes(current.kind)) {
     return { code: 'KIND_NOT_ALLOWED', reason: `The enrollment package no longer allows ${current.kind} requests.` };
@@ -66,10 +79,16 @@ export function renewalRefusal(facts: RenewalFacts): RenewalRefusal | undefined 
     };
   }
   if (facts.keyCompromised) {
-    return { code: 'KEY_COMPROMISED', reason: 'The key of this request was revoked for key compromise: make a new key.' };
+    return {
+      code: 'KEY_COMPROMISED',
+      reason: 'The key of this request was revoked for key compromise: make a new key.',
+    };
   }
   if (facts.sameKey && !facts.sameKeyAllowed) {
-    return { code: 'RENEWAL_SAME_KEY', reason: 'A renewal needs a new key: this enrollment package does not allow keeping the current one.' };
+    return {
+      code: 'RENEWAL_SAME_KEY',
+      reason: 'A renewal needs a new key: this enrollment package does not allow keeping the current one.',
+    };
   }
   return undefined;
 }

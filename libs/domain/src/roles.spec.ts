@@ -15,7 +15,9 @@ describe('who decides what', () => {
     if (may) {
       expect(() => assertCanDecide({ role }, kind as (typeof REQUEST_KINDS)[number])).not.toThrow();
     } else {
-      expect(() => assertCanDecide({ role }, kind as (typeof REQUEST_KINDS)[number])).toThrow(expect.objectContaining({ code: 'KIND_NOT_DECIDABLE' }));
+      expect(() => assertCanDecide({ role }, kind as (typeof REQUEST_KINDS)[number])).toThrow(
+        expect.objectContaining({ code: 'KIND_NOT_DECIDABLE' }),
+      );
     }
   });
 

@@ -23,7 +23,8 @@ export function decidableKinds(role: Role): readonly RequestKind[] {
   }
 }
 
-export const canDecide = (actor: Pick<Actor, 'role'>, kind: RequestKind): boolean => decidableKinds(actor.role).includes(kind);
+export const canDecide = (actor: Pick<Actor, 'role'>, kind: RequestKind): boolean =>
+  decidableKinds(actor.role).includes(kind);
 
 /** Refuses a decision the actor's role does not allow (a 403, unlike a foreign record's 404). */
 export function assertCanDecide(actor: Pick<Actor, 'role'>, kind: RequestKind): void {

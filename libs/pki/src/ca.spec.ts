@@ -14,7 +14,15 @@ describe('certificate authority bootstrap', () => {
   it('makes an RSA-3072 root and issuing CA by default that openssl accepts as a chain', () => {
     const root = work.write('root.pem', stored.root.certificatePem);
     const issuing = work.write('issuing.pem', stored.issuing.certificatePem);
-    const result = openssl(['verify', '-x509_strict', '-attime', String(NOW.getTime() / 1000 + 60), '-CAfile', root, issuing]);
+    const result = openssl([
+      'verify',
+      '-x509_strict',
+      '-attime',
+      String(NOW.getTime() / 1000 + 60),
+      '-CAfile',
+      root,
+      issuing,
+    ]);
     expect(result.stdout).toMatch(/issuing.pem: OK/);
     const rootText = opensslText(stored.root.certificatePem);
     expect(rootText).toMatch(/Public-Key: \(3072 bit\)/);
@@ -40,14 +48,24 @@ describe('certificate authority bootstrap', () => {
     const ca = loadCertificateAuthority(stored, PASSPHRASE);
     expect(ca.chainPem.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
     expect(ca.chainPem.startsWith(stored.issuing.certificatePem)).toBe(true);
-    const wrong: unknown = (() => { try { return loadCertificateAuthority(stored, 'not the passphrase'); } catch (e) { return e; } })();
+    const wrong: unknown = (() => {
+      try {
+        return loadCertificateAuthority(stored, 'not the passphrase');
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(isPkiError(wrong) && wrong.code).toBe('CA_KEY_INVALID');
     const swapped = { root: stored.root, issuing: { ...stored.issuing, encryptedKeyPem: stored.root.encryptedKeyPem } };
-    expect(() => loadCertificateAuthority(swapped, PASSPHRASE)).toThrow(expect.objectContaining({ code: 'CA_KEY_INVALID' }));
+    expect(() => loadCertificateAuthority(swapped, PASSPHRASE)).toThrow(
+      expect.objectContaining({ code: 'CA_KEY_INVALID' }),
+    );
   });
 
   it('refuses a short passphrase', async () => {
-    await expect(createCertificateAuthority({ passphrase: 'short', now: NOW })).rejects.toMatchObject({ code: 'CA_KEY_INVALID' });
+    await expect(createCertificateAuthority({ passphrase: 'short', now: NOW })).rejects.toMatchObject({
+      code: 'CA_KEY_INVALID',
+    });
   });
 
   it('offers EC P-384 with ecdsa-with-SHA384 signatures', async () => {
@@ -55,7 +73,13 @@ describe('certificate authority bootstrap', () => {
     const text = opensslText(ec.issuing.certificatePem);
     expect(text).toMatch(/NIST CURVE: P-384/);
     expect(text).toMatch(/Signature Algorithm: ecdsa-with-SHA384/);
-    const result = openssl(['verify', '-x509_strict', '-CAfile', work.write('ecroot.pem', ec.root.certificatePem), work.write('ecissuing.pem', ec.issuing.certificatePem)]);
+    const result = openssl([
+      'verify',
+      '-x509_strict',
+      '-CAfile',
+      work.write('ecroot.pem', ec.root.certificatePem),
+      work.write('ecissuing.pem', ec.issuing.certificatePem),
+    ]);
     expect(result.status).toBe(0);
   });
 });

@@ -10,8 +10,13 @@ import { readCertificate, type CertificateParts } from './certificate';
 import { toPem } from './pem';
 import type { IssuingAuthority, PkiUrls } from './issuer';
 import {
-  authorityInfoAccessExtension, authorityKeyIdentifierExtension, basicConstraintsExtension, crlDistributionPointsExtension, keyIdentifier,
-  keyUsageExtension, subjectKeyIdentifierExtension,
+  authorityInfoAccessExtension,
+  authorityKeyIdentifierExtension,
+  basicConstraintsExtension,
+  crlDistributionPointsExtension,
+  keyIdentifier,
+  keyUsageExtension,
+  subjectKeyIdentifierExtension,
 } from './extensions';
 import { checkPassphrase, encryptPrivateKey } from './key-encryption';
 
@@ -105,7 +110,12 @@ export function issueCaCertificate(options: CaCertificateOptions): Promise<Buffe
     keyUsageExtension(['digitalSignature', 'keyCertSign', 'cRLSign']),
     subjectKeyIdentifierExtension(keyIdentifier(options.spki)),
     ...(options.issuerKeyId ? [authorityKeyIdentifierExtension(options.issuerKeyId)] : []),
-    ...(options.urls ? [crlDistributionPointsExtension(options.urls.crl), authorityInfoAccessExtension(options.urls.ocsp, options.urls.caIssuers)] : []),
+    ...(options.urls
+      ? [
+          crlDistributionPointsExtension(options.urls.crl),
+          authorityInfoAccessExtension(options.urls.ocsp, options.urls.caIssuers),
+        ]
+      : []),
   ];
   return signCertificate(
     {
@@ -141,18 +151,36 @@ export function rootCa(key: KeyObject, certificatePem: string | Buffer): RootCa 
     key,
     signer,
     certificate,
-    authority: { certificate: certificate.x509, publicKey: certificate.x509.publicKey, subjectName: certificate.subjectName, keyId: certificate.keyId, signer },
+    authority: {
+      certificate: certificate.x509,
+      publicKey: certificate.x509.publicKey,
+      subjectName: certificate.subjectName,
+      keyId: certificate.keyId,
+      signer,
+    },
   };
 }
 
 /** Makes a root CA: a new key and a self-signed certificate (default 20 years, `CN=Enroll Root CA, O=Enroll`). */
-export async function createRootCa(options: { now: Date; keyAlgorithm?: KeyAlgorithm; name?: DistinguishedName; validityDays?: number }): Promise<RootCa> {
+export async function createRootCa(options: {
+  now: Date;
+  keyAlgorithm?: KeyAlgorithm;
+  name?: DistinguishedName;
+  validityDays?: number;
+}): Promise<RootCa> {
   const key = await generatePrivateKey(options.keyAlgorithm ?? 'RSA-3072');
   const signer = new SoftwareSigner(key);
   const notBefore = wholeSeconds(options.now);
   const notAfter = new Date(notBefore.getTime() + (options.validityDays ?? 7305) * DAY_MS);
   const name = options.name ?? defaultCaName('Enroll Root CA');
-  const der = await issueCaCertificate({ subject: name, issuerName: nameToDer(name), spki: signer.spki, signer, notBefore, notAfter });
+  const der = await issueCaCertificate({
+    subject: name,
+    issuerName: nameToDer(name),
+    spki: signer.spki,
+    signer,
+    notBefore,
+    notAfter,
+  });
   selfCheck(der, undefined, { notBefore, notAfter });
   return rootCa(key, der);
 }
@@ -167,7 +195,9 @@ export async function issueIssuingCaCertificate(
 ): Promise<Buffer> {
   const notBefore = wholeSeconds(options.now);
   const rootNotAfter = new Date(root.certificate.x509.validTo);
-  const notAfter = new Date(Math.min(rootNotAfter.getTime(), notBefore.getTime() + (options.validityDays ?? 3652) * DAY_MS));
+  const notAfter = new Date(
+    Math.min(rootNotAfter.getTime(), notBefore.getTime() + (options.validityDays ?? 3652) * DAY_MS),
+  );
   const der = await issueCaCertificate({
     subject: options.name ?? defaultCaName('Enroll Issuing CA'),
     issuerName: root.certificate.subjectName,
@@ -188,7 +218,12 @@ export async function createCertificateAuthority(options: CreateCaOptions): Prom
   checkPassphrase(options.passphrase);
   const algorithm = options.keyAlgorithm ?? 'RSA-3072';
   const [root, issuingKey] = await Promise.all([
-    createRootCa({ now: options.now, keyAlgorithm: algorithm, ...(options.rootName ? { name: options.rootName } : {}), ...(options.rootValidityDays ? { validityDays: options.rootValidityDays } : {}) }),
+    createRootCa({
+      now: options.now,
+      keyAlgorithm: algorithm,
+      ...(options.rootName ? { name: options.rootName } : {}),
+      ...(options.rootValidityDays ? { validityDays: options.rootValidityDays } : {}),
+    }),
     generatePrivateKey(algorithm),
   ]);
   const issuingDer = await issueIssuingCaCertificate(root, {
@@ -222,7 +257,10 @@ export interface CertificateAuthority {
  * key lives (software, HSM): checks that the signer's key is the issuing certificate's and that
  * the root signed the issuing CA. This is the seam through which every key source loads a CA.
  */
-export function assembleCertificateAuthority(certificates: { rootPem: string; issuingPem: string }, signer: Signer): CertificateAuthority {
+export function assembleCertificateAuthority(
+  certificates: { rootPem: string; issuingPem: string },
+  signer: Signer,
+): CertificateAuthority {
   const root = readCertificate(certificates.rootPem);
   const issuing = readCertificate(certificates.issuingPem);
   if (!signer.spki.equals(issuing.spki)) {
@@ -234,7 +272,13 @@ export function assembleCertificateAuthority(certificates: { rootPem: string; is
   return {
     root,
     issuing,
-    authority: { certificate: issuing.x509, publicKey: issuing.x509.publicKey, subjectName: issuing.subjectName, keyId: issuing.keyId, signer },
+    authority: {
+      certificate: issuing.x509,
+      publicKey: issuing.x509.publicKey,
+      subjectName: issuing.subjectName,
+      keyId: issuing.keyId,
+      signer,
+    },
     chainPem: toPem('CERTIFICATE', issuing.der) + toPem('CERTIFICATE', root.der),
   };
 }
@@ -242,7 +286,10 @@ export function assembleCertificateAuthority(certificates: { rootPem: string; is
 /** Loads a stored CA with a software issuing key, decrypting it with the passphrase. */
 export function loadCertificateAuthority(stored: StoredCertificateAuthority, passphrase: string): CertificateAuthority {
   const signer = new SoftwareSigner(decryptPrivateKey(stored.issuing.encryptedKeyPem, passphrase));
-  return assembleCertificateAuthority({ rootPem: stored.root.certificatePem, issuingPem: stored.issuing.certificatePem }, signer);
+  return assembleCertificateAuthority(
+    { rootPem: stored.root.certificatePem, issuingPem: stored.issuing.certificatePem },
+    signer,
+  );
 }
 
 /**

@@ -21,7 +21,8 @@ export interface CertificateParts {
 
 /** Reads a DER or PEM certificate into its parts (node:crypto parses it too, as a cross-check). */
 export function readCertificate(input: Buffer | string): CertificateParts {
-  const der = typeof input === 'string' ? decodeSinglePem(input, ['CERTIFICATE'], 'CSR_MALFORMED', 'certificate') : input;
+  const der =
+    typeof input === 'string' ? decodeSinglePem(input, ['CERTIFICATE'], 'CSR_MALFORMED', 'certificate') : input;
   const root = parseStrictDer(der, 'CSR_MALFORMED', 'The certificate');
   const tbs = children(children(root)[0]);
   // With the [0] version present: version, serial, signature, issuer, validity, subject, spki.

@@ -57,7 +57,9 @@ export async function buildCrl(options: CrlOptions): Promise<Buffer> {
   const { authority } = options;
   const crlExtensions = [
     encode(extensionToAsn1(authorityKeyIdentifierExtension(authority.keyId))),
-    encode(extensionToAsn1({ oid: OID.crlNumber, critical: false, value: unsignedInteger(bigintBytes(options.crlNumber)) })),
+    encode(
+      extensionToAsn1({ oid: OID.crlNumber, critical: false, value: unsignedInteger(bigintBytes(options.crlNumber)) }),
+    ),
   ];
   const algorithm = encode(signatureAlgorithmIdentifier(authority.signer.algorithmOid));
   const parts = [

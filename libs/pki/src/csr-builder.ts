@@ -28,7 +28,11 @@ export function buildCsr(template: CsrTemplate): string {
   const attributes: Asn1[] = template.extensions?.length
     ? [seq([oid(OID.extensionRequest), set([seq(template.extensions.map(extensionToAsn1))])])]
     : [];
-  const info = seq([smallInteger(0), nameToAsn1(template.subject), raw(spki), node(Class.CONTEXT_SPECIFIC, 0, true, attributes)]);
+  const info = seq([
+    smallInteger(0),
+    nameToAsn1(template.subject),
+    raw(spki),
+    node(Class.CONTEXT_SPECIFIC, 0, true, attributes),
+  ]);
   return toPem('CERTIFICATE REQUEST', signCsrInfo(info, template.privateKey));
 }
-

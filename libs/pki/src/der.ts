@@ -15,7 +15,8 @@ interface FromDerOptions {
 const forgeFromDer = asn1.fromDer as unknown as (bytes: string, options: FromDerOptions) => Asn1;
 
 /** forge's DER parser, strict, with BIT STRINGs left as bytes (so signatures and keys stay intact). */
-export const fromDer = (binary: string): Asn1 => forgeFromDer(binary, { strict: true, parseAllBytes: true, decodeBitStrings: false });
+export const fromDer = (binary: string): Asn1 =>
+  forgeFromDer(binary, { strict: true, parseAllBytes: true, decodeBitStrings: false });
 
 /** forge works on "binary strings" (one char per byte); these convert at the boundary. */
 export const toBinary = (bytes: Uint8Array): string => Buffer.from(bytes).toString('binary');
@@ -51,10 +52,13 @@ export const encode = (n: Asn1): Buffer => fromBinary(asn1.toDer(n).getBytes());
 
 export const seq = (items: Asn1[]): Asn1 => asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, items);
 export const set = (items: Asn1[]): Asn1 => asn1.create(Class.UNIVERSAL, Type.SET, true, items);
-export const oid = (dotted: string): Asn1 => asn1.create(Class.UNIVERSAL, Type.OID, false, asn1.oidToDer(dotted).getBytes());
+export const oid = (dotted: string): Asn1 =>
+  asn1.create(Class.UNIVERSAL, Type.OID, false, asn1.oidToDer(dotted).getBytes());
 export const nullValue = (): Asn1 => asn1.create(Class.UNIVERSAL, Type.NULL, false, '');
-export const bool = (value: boolean): Asn1 => asn1.create(Class.UNIVERSAL, Type.BOOLEAN, false, value ? '\xff' : '\x00');
-export const octets = (bytes: Uint8Array): Asn1 => asn1.create(Class.UNIVERSAL, Type.OCTETSTRING, false, toBinary(bytes));
+export const bool = (value: boolean): Asn1 =>
+  asn1.create(Class.UNIVERSAL, Type.BOOLEAN, false, value ? '\xff' : '\x00');
+export const octets = (bytes: Uint8Array): Asn1 =>
+  asn1.create(Class.UNIVERSAL, Type.OCTETSTRING, false, toBinary(bytes));
 export const explicit = (tag: number, inner: Asn1): Asn1 => node(Class.CONTEXT_SPECIFIC, tag, true, [inner]);
 export const implicitPrimitive = (tag: number, bytes: Uint8Array): Asn1 =>
   node(Class.CONTEXT_SPECIFIC, tag, false, toBinary(bytes));
@@ -91,8 +95,10 @@ function unsignedIntegerContent(bytes: Uint8Array): Buffer {
 export const unsignedInteger = (bytes: Uint8Array): Asn1 =>
   asn1.create(Class.UNIVERSAL, Type.INTEGER, false, toBinary(unsignedIntegerContent(bytes)));
 
-export const smallInteger = (value: number): Asn1 => asn1.create(Class.UNIVERSAL, Type.INTEGER, false, asn1.integerToDer(value).getBytes());
-export const enumerated = (value: number): Asn1 => asn1.create(Class.UNIVERSAL, Type.ENUMERATED, false, asn1.integerToDer(value).getBytes());
+export const smallInteger = (value: number): Asn1 =>
+  asn1.create(Class.UNIVERSAL, Type.INTEGER, false, asn1.integerToDer(value).getBytes());
+export const enumerated = (value: number): Asn1 =>
+  asn1.create(Class.UNIVERSAL, Type.ENUMERATED, false, asn1.integerToDer(value).getBytes());
 
 /** BIT STRING with no unused bits (signatures, public keys). */
 export const bitString = (bytes: Uint8Array): Asn1 =>

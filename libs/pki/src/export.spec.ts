@@ -25,11 +25,19 @@ describe('exports', () => {
     expect(pem.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
   });
 
-  it.each([['rsa2048.key', 'rsa2048.csr'], ['p256.key', 'p256.csr']])('writes a PKCS #12 with %s that openssl opens with the password only', async (keyName, csrName) => {
+  it.each([
+    ['rsa2048.key', 'rsa2048.csr'],
+    ['p256.key', 'p256.csr'],
+  ])('writes a PKCS #12 with %s that openssl opens with the password only', async (keyName, csrName) => {
     const ca = await testCa();
     const leaf = await issueFor(ca, csrName, 'manager', { commonName: 'jdupont', email: 'jdupont@example.org' });
     const privateKey = createPrivateKey(fixture(keyName));
-    const p12 = toPkcs12({ privateKey, certificates: [leaf.der, ca.issuing.der, ca.root.der], password: 'Pa55 w0rd!', friendlyName: 'jdupont' });
+    const p12 = toPkcs12({
+      privateKey,
+      certificates: [leaf.der, ca.issuing.der, ca.root.der],
+      password: 'Pa55 w0rd!',
+      friendlyName: 'jdupont',
+    });
     const file = work.write(`${keyName}.p12`, p12);
     const info = openssl(['pkcs12', '-info', '-in', file, '-passin', 'pass:Pa55 w0rd!', '-noenc']);
     expect(info.stderr).toMatch(/MAC: sha256/);
@@ -37,7 +45,11 @@ describe('exports', () => {
     expect(info.stdout.match(/BEGIN CERTIFICATE/g)).toHaveLength(3);
     expect(info.stdout).toMatch(/friendlyName: jdupont/);
     const keyPem = /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----\n/.exec(info.stdout)?.[0] ?? '';
-    expect(createPublicKey(keyPem).export({ format: 'der', type: 'spki' }).equals(createPublicKey(privateKey).export({ format: 'der', type: 'spki' }))).toBe(true);
+    expect(
+      createPublicKey(keyPem)
+        .export({ format: 'der', type: 'spki' })
+        .equals(createPublicKey(privateKey).export({ format: 'der', type: 'spki' })),
+    ).toBe(true);
     const wrong = openssl(['pkcs12', '-info', '-in', file, '-passin', 'pass:wrong', '-noenc']);
     expect(wrong.status).not.toBe(0);
     expect(wrong.stderr).toMatch(/Mac verify error/);

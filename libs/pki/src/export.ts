@@ -1,11 +1,29 @@
 import { createHmac, randomBytes, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { OID } from './oids';
-import { asn1, children, Class, encode, explicit, node, octets, oid, raw, seq, set, sha1, smallInteger, Type, nullValue, type Asn1 } from './der';
+import {
+  asn1,
+  children,
+  Class,
+  encode,
+  explicit,
+  node,
+  octets,
+  oid,
+  raw,
+  seq,
+  set,
+  sha1,
+  smallInteger,
+  Type,
+  nullValue,
+  type Asn1,
+} from './der';
 import { toPem } from './pem';
 
 /** Certificates as PEM, one block each, in the order given. */
-export const certificatesToPem = (ders: readonly Buffer[]): string => ders.map((der) => toPem('CERTIFICATE', der)).join('');
+export const certificatesToPem = (ders: readonly Buffer[]): string =>
+  ders.map((der) => toPem('CERTIFICATE', der)).join('');
 
 const contentInfo = (type: string, content: Asn1): Asn1 => seq([oid(type), explicit(0, content)]);
 
@@ -55,8 +73,17 @@ export function toPkcs12(options: Pkcs12Options): Buffer {
     throw new Error('toPkcs12 needs at least the holder certificate.');
   }
   const localKeyId = sha1(leaf);
-  const encryptedKey = options.privateKey.export({ type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: options.password });
-  const keyBag = seq([oid(OID.pkcs8ShroudedKeyBag), explicit(0, raw(encryptedKey)), bagAttributes(localKeyId, options.friendlyName)]);
+  const encryptedKey = options.privateKey.export({
+    type: 'pkcs8',
+    format: 'der',
+    cipher: 'aes-256-cbc',
+    passphrase: options.password,
+  });
+  const keyBag = seq([
+    oid(OID.pkcs8ShroudedKeyBag),
+    explicit(0, raw(encryptedKey)),
+    bagAttributes(localKeyId, options.friendlyName),
+  ]);
   const certBags = options.certificates.map((der, i) =>
     seq([
       oid(OID.certBag),
@@ -69,7 +96,14 @@ export function toPkcs12(options: Pkcs12Options): Buffer {
   );
   const salt = randomBytes(16);
   const iterations = options.macIterations ?? 2048;
-  const macKey = forge.pkcs12.generateKey(options.password, forge.util.createBuffer(salt.toString('binary')), 3, iterations, 32, forge.md.sha256.create());
+  const macKey = forge.pkcs12.generateKey(
+    options.password,
+    forge.util.createBuffer(salt.toString('binary')),
+    3,
+    iterations,
+    32,
+    forge.md.sha256.create(),
+  );
   const mac = createHmac('sha256', Buffer.from(macKey.getBytes(), 'binary')).update(authSafe).digest();
   return encode(
     seq([

@@ -1,8 +1,29 @@
 import { PkiError } from './errors';
 import { OID } from './oids';
 import {
-  bool, children, Class, encode, explicit, implicitPrimitive, namedBits, nullValue, octets, oid, readNamedBits, readOid, seq, sha1,
-  smallInteger, bitStringBytes, fromDer, node, readSmallInteger, tagOf, toBinary, Type, type Asn1,
+  bool,
+  children,
+  Class,
+  encode,
+  explicit,
+  implicitPrimitive,
+  namedBits,
+  nullValue,
+  octets,
+  oid,
+  readNamedBits,
+  readOid,
+  seq,
+  sha1,
+  smallInteger,
+  bitStringBytes,
+  fromDer,
+  node,
+  readSmallInteger,
+  tagOf,
+  toBinary,
+  Type,
+  type Asn1,
 } from './der';
 
 /** RFC 5280 4.2.1.3 key usage bits, by name. */
@@ -60,10 +81,13 @@ export function extensionToAsn1(extension: Extension): Asn1 {
 }
 
 const KU_NAMES = Object.fromEntries(Object.entries(KEY_USAGE_BITS).map(([k, v]) => [v, k])) as Record<number, KeyUsage>;
-const EKU_NAMES: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(EXTENDED_KEY_USAGES).map(([k, v]) => [v, k]));
+const EKU_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(EXTENDED_KEY_USAGES).map(([k, v]) => [v, k]),
+);
 
 /** A readable name for an EKU OID (its profile name, or the OID itself). */
-export const ekuName = (value: string): string => EKU_NAMES[value] ?? (value === OID.anyExtendedKeyUsage ? 'anyExtendedKeyUsage' : value);
+export const ekuName = (value: string): string =>
+  EKU_NAMES[value] ?? (value === OID.anyExtendedKeyUsage ? 'anyExtendedKeyUsage' : value);
 
 function parseGeneralName(node: Asn1): GeneralName {
   const text = (): string => Buffer.from(node.value as string, 'binary').toString('latin1');
@@ -97,7 +121,9 @@ function parseExtensionValue(extOid: string, value: Asn1): Partial<RequestedExte
       return {
         basicConstraints: {
           ca: caNode ? (caNode.value as string) !== '\x00' : false,
-          ...(lenNode ? { pathLength: readSmallInteger(lenNode, 'EXTENSION_INVALID', 'The basic constraints path length') } : {}),
+          ...(lenNode
+            ? { pathLength: readSmallInteger(lenNode, 'EXTENSION_INVALID', 'The basic constraints path length') }
+            : {}),
         },
       };
     }
@@ -214,7 +240,9 @@ export const crlDistributionPointsExtension = (url: string): Extension => ({
   oid: OID.crlDistributionPoints,
   critical: false,
   // DistributionPoint { distributionPoint [0] { fullName [0] GeneralNames } }
-  value: seq([seq([explicit(0, node(Class.CONTEXT_SPECIFIC, 0, true, [generalNameToAsn1({ type: 'uri', value: url })]))])]),
+  value: seq([
+    seq([explicit(0, node(Class.CONTEXT_SPECIFIC, 0, true, [generalNameToAsn1({ type: 'uri', value: url })]))]),
+  ]),
 });
 
 export const authorityInfoAccessExtension = (ocspUrl: string, caIssuersUrl: string): Extension => ({

@@ -2,8 +2,20 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  basicConstraintsExtension, buildCrl, issueCertificate, keyIdentifier, keyUsageExtension, nameToDer, OID, parseCsr, PROFILES,
-  readCertificate, signCertificate, SoftwareSigner, subjectKeyIdentifierExtension, toPem,
+  basicConstraintsExtension,
+  buildCrl,
+  issueCertificate,
+  keyIdentifier,
+  keyUsageExtension,
+  nameToDer,
+  OID,
+  parseCsr,
+  PROFILES,
+  readCertificate,
+  signCertificate,
+  SoftwareSigner,
+  subjectKeyIdentifierExtension,
+  toPem,
 } from './index';
 import { fixture, openssl, scratch, URLS } from '../test/support';
 
@@ -25,14 +37,38 @@ function golden(name: string, actual: string): void {
 async function fixedCa() {
   const key = createPrivateKey(fixture('rsa3072.key'));
   const signer = new SoftwareSigner(key);
-  const name = nameToDer([{ oid: OID.organizationName, value: 'Enroll Golden' }, { oid: OID.commonName, value: 'Golden CA' }]);
-  const der = await signCertificate({
-    serial: Buffer.from('0102030405060708090a0b0c0d0e0f10', 'hex'), issuerName: name, subjectName: name,
-    notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2036-01-01T00:00:00Z'), spki: signer.spki,
-    extensions: [basicConstraintsExtension(true, 0), keyUsageExtension(['digitalSignature', 'keyCertSign', 'cRLSign']), subjectKeyIdentifierExtension(keyIdentifier(signer.spki))],
-  }, signer);
+  const name = nameToDer([
+    { oid: OID.organizationName, value: 'Enroll Golden' },
+    { oid: OID.commonName, value: 'Golden CA' },
+  ]);
+  const der = await signCertificate(
+    {
+      serial: Buffer.from('0102030405060708090a0b0c0d0e0f10', 'hex'),
+      issuerName: name,
+      subjectName: name,
+      notBefore: new Date('2026-01-01T00:00:00Z'),
+      notAfter: new Date('2036-01-01T00:00:00Z'),
+      spki: signer.spki,
+      extensions: [
+        basicConstraintsExtension(true, 0),
+        keyUsageExtension(['digitalSignature', 'keyCertSign', 'cRLSign']),
+        subjectKeyIdentifierExtension(keyIdentifier(signer.spki)),
+      ],
+    },
+    signer,
+  );
   const parts = readCertificate(der);
-  return { der, parts, authority: { certificate: parts.x509, publicKey: parts.x509.publicKey, subjectName: parts.subjectName, keyId: parts.keyId, signer } };
+  return {
+    der,
+    parts,
+    authority: {
+      certificate: parts.x509,
+      publicKey: parts.x509.publicKey,
+      subjectName: parts.subjectName,
+      keyId: parts.keyId,
+      signer,
+    },
+  };
 }
 
 describe('golden vectors', () => {
@@ -41,7 +77,12 @@ describe('golden vectors', () => {
     golden('ca.pem', toPem('CERTIFICATE', ca.der));
     const leaf = await issueCertificate({
       profile: PROFILES.workstation,
-      input: { commonName: '001A2B3C4D5EBFEBFBFF000906EA0001', organizationCode: 'J1CFRA', country: 'FR', locality: 'Paris' },
+      input: {
+        commonName: '001A2B3C4D5EBFEBFBFF000906EA0001',
+        organizationCode: 'J1CFRA',
+        country: 'FR',
+        locality: 'Paris',
+      },
       subjectKey: parseCsr(fixture('rsa2048.csr')),
       authority: ca.authority,
       urls: URLS,
@@ -50,16 +91,38 @@ describe('golden vectors', () => {
     });
     golden('workstation.pem', toPem('CERTIFICATE', leaf.der));
     const crl = await buildCrl({
-      authority: ca.authority, crlNumber: 3n, thisUpdate: new Date('2026-06-02T00:00:00Z'), nextUpdate: new Date('2026-06-09T00:00:00Z'),
-      entries: [{ serial: Buffer.from('7f00112233445566778899aabbccddee', 'hex'), revokedAt: new Date('2026-06-01T09:00:00Z'), reason: 'keyCompromise' }],
+      authority: ca.authority,
+      crlNumber: 3n,
+      thisUpdate: new Date('2026-06-02T00:00:00Z'),
+      nextUpdate: new Date('2026-06-09T00:00:00Z'),
+      entries: [
+        {
+          serial: Buffer.from('7f00112233445566778899aabbccddee', 'hex'),
+          revokedAt: new Date('2026-06-01T09:00:00Z'),
+          reason: 'keyCompromise',
+        },
+      ],
     });
     golden('crl.pem', toPem('X509 CRL', crl));
   });
 
   it('the golden files are accepted by openssl', () => {
-    const args = ['verify', '-x509_strict', '-attime', String(Date.parse('2026-06-05T00:00:00Z') / 1000), '-CAfile', join(GOLDEN, 'ca.pem')];
+    const args = [
+      'verify',
+      '-x509_strict',
+      '-attime',
+      String(Date.parse('2026-06-05T00:00:00Z') / 1000),
+      '-CAfile',
+      join(GOLDEN, 'ca.pem'),
+    ];
     expect(openssl([...args, join(GOLDEN, 'workstation.pem')]).stdout).toMatch(/OK/);
-    const revoked = openssl([...args, '-crl_check', '-CRLfile', join(GOLDEN, 'crl.pem'), join(GOLDEN, 'workstation.pem')]);
+    const revoked = openssl([
+      ...args,
+      '-crl_check',
+      '-CRLfile',
+      join(GOLDEN, 'crl.pem'),
+      join(GOLDEN, 'workstation.pem'),
+    ]);
     expect(revoked.stdout + revoked.stderr).toMatch(/certificate revoked/);
     expect(work).toBeDefined();
   });

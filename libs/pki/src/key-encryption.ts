@@ -30,7 +30,11 @@ export function checkPassphrase(passphrase: string): void {
  * PBKDF2-HMAC-SHA256 at `iterations` (default 600,000) and AES-256-CBC. Any PKCS #8 reader
  * (OpenSSL, node's createPrivateKey with the passphrase) decrypts it.
  */
-export async function encryptPrivateKey(key: KeyObject, passphrase: string, iterations = KEY_ENCRYPTION_ITERATIONS): Promise<string> {
+export async function encryptPrivateKey(
+  key: KeyObject,
+  passphrase: string,
+  iterations = KEY_ENCRYPTION_ITERATIONS,
+): Promise<string> {
   checkPassphrase(passphrase);
   const salt = randomBytes(16);
   const iv = randomBytes(16);

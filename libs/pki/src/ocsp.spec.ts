@@ -1,4 +1,14 @@
-import { generatePrivateKey, issueCertificate, OcspResponder, parseOcspRequest, PROFILES, readCertificate, SoftwareSigner, type CertificateStatus, type OcspCertId } from './index';
+import {
+  generatePrivateKey,
+  issueCertificate,
+  OcspResponder,
+  parseOcspRequest,
+  PROFILES,
+  readCertificate,
+  SoftwareSigner,
+  type CertificateStatus,
+  type OcspCertId,
+} from './index';
 import { certPem, issueFor, NOW, openssl, scratch, testCa, URLS } from '../test/support';
 import { createPublicKey } from 'node:crypto';
 
@@ -15,10 +25,18 @@ async function setup(delegated: boolean) {
     const key = await generatePrivateKey('EC-P256');
     const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
     const cert = await issueCertificate({
-      profile: PROFILES['ocsp-responder'], input: { commonName: 'Enroll OCSP Responder' }, subjectKey: { spki, publicKey: { algorithm: 'EC', curve: 'P-256' } },
-      authority: ca.authority, urls: URLS, now: NOW,
+      profile: PROFILES['ocsp-responder'],
+      input: { commonName: 'Enroll OCSP Responder' },
+      subjectKey: { spki, publicKey: { algorithm: 'EC', curve: 'P-256' } },
+      authority: ca.authority,
+      urls: URLS,
+      now: NOW,
     });
-    responder = new OcspResponder({ issuer: ca.issuing, signer: new SoftwareSigner(key), responderCertificate: readCertificate(cert.der) });
+    responder = new OcspResponder({
+      issuer: ca.issuing,
+      signer: new SoftwareSigner(key),
+      responderCertificate: readCertificate(cert.der),
+    });
     signerDer = cert.der;
   } else {
     responder = new OcspResponder({ issuer: ca.issuing, signer: ca.authority.signer });
@@ -60,7 +78,9 @@ describe.each([false, true])('OCSP responder (delegated: %s)', (delegated) => {
     const checked = openssl([...verifyArgs, '-no_nonce', ...ids]);
     expect(checked.stderr).toMatch(/Response verify OK/);
     expect(checked.stdout).toMatch(/good.pem: good/);
-    expect(checked.stdout).toMatch(/revoked.pem: revoked[\s\S]*Reason: keyCompromise[\s\S]*Revocation Time: Nov 20 10:00:00 2026 GMT/);
+    expect(checked.stdout).toMatch(
+      /revoked.pem: revoked[\s\S]*Reason: keyCompromise[\s\S]*Revocation Time: Nov 20 10:00:00 2026 GMT/,
+    );
     expect(checked.stdout).toMatch(/0x0DEADBEEF0: unknown/);
     expect(ca.issuing.serialNumber).toBeTruthy();
   });
@@ -70,14 +90,32 @@ describe.each([false, true])('OCSP responder (delegated: %s)', (delegated) => {
     const foreign = await testCa('EC-P256');
     const stranger = work.write('stranger.pem', certPem((await issueFor(foreign, 'p256.csr', 'server')).der));
     const reqFile = work.path('foreign-req.der');
-    openssl(['ocsp', '-issuer', work.write('foreign.pem', certPem(foreign.issuing.der)), '-cert', stranger, '-reqout', reqFile]);
+    openssl([
+      'ocsp',
+      '-issuer',
+      work.write('foreign.pem', certPem(foreign.issuing.der)),
+      '-cert',
+      stranger,
+      '-reqout',
+      reqFile,
+    ]);
     const asked: string[] = [];
-    const response = await responder.respond((await import('node:fs')).readFileSync(reqFile), (certIds) => {
-      asked.push(...certIds.map((id) => id.serialNumber));
-      return Promise.resolve(certIds.map(() => ({ status: 'good' as const })));
-    }, new Date());
+    const response = await responder.respond(
+      (await import('node:fs')).readFileSync(reqFile),
+      (certIds) => {
+        asked.push(...certIds.map((id) => id.serialNumber));
+        return Promise.resolve(certIds.map(() => ({ status: 'good' as const })));
+      },
+      new Date(),
+    );
     expect(asked).toEqual([]);
-    const text = openssl(['ocsp', '-respin', work.write('foreign-resp.der', response), '-resp_text', '-noverify']).stdout;
+    const text = openssl([
+      'ocsp',
+      '-respin',
+      work.write('foreign-resp.der', response),
+      '-resp_text',
+      '-noverify',
+    ]).stdout;
     expect(text).toMatch(/Cert Status: unknown/);
     expect(files.issuing).toBeTruthy();
   });
@@ -99,6 +137,8 @@ describe('parseOcspRequest', () => {
     }
     const reqFile = work.path('big.der');
     openssl([...args, '-reqout', reqFile]);
-    expect(() => parseOcspRequest((jest.requireActual<typeof import('node:fs')>('node:fs')).readFileSync(reqFile))).toThrow(expect.objectContaining({ code: 'OCSP_REQUEST_MALFORMED' }));
+    expect(() =>
+      parseOcspRequest(jest.requireActual<typeof import('node:fs')>('node:fs').readFileSync(reqFile)),
+    ).toThrow(expect.objectContaining({ code: 'OCSP_REQUEST_MALFORMED' }));
   });
 });

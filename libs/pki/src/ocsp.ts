@@ -2,8 +2,27 @@ import { createHash } from 'node:crypto';
 import { PkiError } from './errors';
 import { OID } from './oids';
 import {
-  node, tagOf, children, Class, encode, enumerated, explicit, generalizedTime, octets, oid, parseStrictDer, raw, readOid, seq, sha1,
-  bitStringBytes, Type, valueBytes, bitString, implicitPrimitive, type Asn1,
+  node,
+  tagOf,
+  children,
+  Class,
+  encode,
+  enumerated,
+  explicit,
+  generalizedTime,
+  octets,
+  oid,
+  parseStrictDer,
+  raw,
+  readOid,
+  seq,
+  sha1,
+  bitStringBytes,
+  Type,
+  valueBytes,
+  bitString,
+  implicitPrimitive,
+  type Asn1,
 } from './der';
 import { signatureAlgorithmIdentifier } from './certificate-builder';
 import { REVOCATION_REASONS, type RevocationReason } from './revocation-reason';
@@ -47,7 +66,10 @@ export function parseOcspRequest(der: Buffer): OcspRequest {
   const list = children(tbs).find((n) => n.tagClass === Class.UNIVERSAL && n.type === Type.SEQUENCE);
   const requests = children(list);
   if (requests.length === 0 || requests.length > MAX_OCSP_CERT_IDS) {
-    throw new PkiError('OCSP_REQUEST_MALFORMED', `An OCSP request must ask about 1 to ${MAX_OCSP_CERT_IDS} certificates.`);
+    throw new PkiError(
+      'OCSP_REQUEST_MALFORMED',
+      `An OCSP request must ask about 1 to ${MAX_OCSP_CERT_IDS} certificates.`,
+    );
   }
   const certIds = requests.map((request) => {
     const certId = children(request)[0];
@@ -83,7 +105,12 @@ export function parseOcspRequest(der: Buffer): OcspRequest {
 
 /** RFC 6960 OCSPResponseStatus values other than successful. */
 export type OcspErrorStatus = 'malformedRequest' | 'internalError' | 'tryLater' | 'unauthorized';
-const ERROR_STATUS: Readonly<Record<OcspErrorStatus, number>> = { malformedRequest: 1, internalError: 2, tryLater: 3, unauthorized: 6 };
+const ERROR_STATUS: Readonly<Record<OcspErrorStatus, number>> = {
+  malformedRequest: 1,
+  internalError: 2,
+  tryLater: 3,
+  unauthorized: 6,
+};
 
 /** An unsigned OCSPResponse carrying only an error status. */
 export const ocspErrorResponse = (status: OcspErrorStatus): Buffer => encode(seq([enumerated(ERROR_STATUS[status])]));
@@ -117,7 +144,10 @@ export class OcspResponder {
     this.issuerHashes = new Map(
       Object.entries(HASHES).map(([hashOid, name]) => [
         hashOid,
-        { name: createHash(name).update(options.issuer.subjectName).digest(), key: createHash(name).update(keyBits).digest() },
+        {
+          name: createHash(name).update(options.issuer.subjectName).digest(),
+          key: createHash(name).update(keyBits).digest(),
+        },
       ]),
     );
     const responderSpki = options.responderCertificate?.spki ?? options.issuer.spki;
@@ -135,7 +165,11 @@ export class OcspResponder {
   }
 
   /** Answers a DER request. Never throws for bad input: a malformed request gets malformedRequest. */
-  async respond(der: Buffer, lookup: (certIds: readonly OcspCertId[]) => Promise<readonly CertificateStatus[]>, now: Date): Promise<Buffer> {
+  async respond(
+    der: Buffer,
+    lookup: (certIds: readonly OcspCertId[]) => Promise<readonly CertificateStatus[]>,
+    now: Date,
+  ): Promise<Buffer> {
     let request: OcspRequest;
     try {
       request = parseOcspRequest(der);
@@ -155,7 +189,12 @@ export class OcspResponder {
   async sign(request: OcspRequest, statuses: readonly CertificateStatus[], now: Date): Promise<Buffer> {
     const nextUpdate = new Date(now.getTime() + this.validityMs);
     const single = request.certIds.map((certId, i) =>
-      seq([raw(certId.der), certStatus(statuses[i] ?? { status: 'unknown' }), generalizedTime(now), explicit(0, generalizedTime(nextUpdate))]),
+      seq([
+        raw(certId.der),
+        certStatus(statuses[i] ?? { status: 'unknown' }),
+        generalizedTime(now),
+        explicit(0, generalizedTime(nextUpdate)),
+      ]),
     );
     const data: Asn1[] = [this.responderId, generalizedTime(now), seq(single)];
     if (request.nonce) {

@@ -21,7 +21,9 @@ export const SIGNATURE_ALGORITHMS: Readonly<Record<string, SignatureAlgorithm>> 
 /** The algorithm a key of this kind signs with: SHA-384 for P-384, SHA-256 otherwise. */
 export function signatureAlgorithmFor(key: PublicKeyInfo): { oid: string; hash: HashName } {
   if (key.algorithm === 'EC') {
-    return key.curve === 'P-384' ? { oid: OID.ecdsaWithSHA384, hash: 'sha384' } : { oid: OID.ecdsaWithSHA256, hash: 'sha256' };
+    return key.curve === 'P-384'
+      ? { oid: OID.ecdsaWithSHA384, hash: 'sha384' }
+      : { oid: OID.ecdsaWithSHA256, hash: 'sha256' };
   }
   return { oid: OID.sha256WithRSAEncryption, hash: 'sha256' };
 }

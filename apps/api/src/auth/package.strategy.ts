@@ -51,7 +51,10 @@ export class PackageStrategy extends PassportStrategy(Strategy, 'package') {
       throw new AppError('UNAUTHENTICATED', 'The enrollment package token is not valid.');
     }
     if (row.disabled_at !== null) {
-      throw new AppError('PACKAGE_DISABLED', 'This enrollment package has been disabled: ask the centre for a new one.');
+      throw new AppError(
+        'PACKAGE_DISABLED',
+        'This enrollment package has been disabled: ask the centre for a new one.',
+      );
     }
     return {
       type: 'package',

@@ -16,7 +16,13 @@ import { AuditService, type ActorType } from '../audit/audit.service';
 import type { Queryable } from '../common/sql';
 import { CaService } from './ca.service';
 import { certificateRecord, type CertificateOwner } from './certificate-record';
-import { CertificatesRepository, type CertificateRecord, type CertificateRow, type CertificateStatusRow, type RevokedCertificate } from './certificates.repository';
+import {
+  CertificatesRepository,
+  type CertificateRecord,
+  type CertificateRow,
+  type CertificateStatusRow,
+  type RevokedCertificate,
+} from './certificates.repository';
 
 /** The key a certificate certifies: its SubjectPublicKeyInfo as received, and what it is. */
 export interface SubjectKey {
@@ -59,8 +65,21 @@ export class AuthorityService {
    * Signs a certificate from a profile with the issuing CA. The caller must store the returned
    * record in the transaction of the decision that asked for it; use issue() otherwise.
    */
-  async sign(profile: ProfileName, input: ProfileInput, key: SubjectKey, owner: CertificateOwner, now: Date): Promise<{ issued: IssuedCertificate; record: CertificateRecord }> {
-    const issued = await issueCertificate({ profile: PROFILES[profile], input, subjectKey: key, authority: this.ca.ca.authority, urls: this.ca.urls, now });
+  async sign(
+    profile: ProfileName,
+    input: ProfileInput,
+    key: SubjectKey,
+    owner: CertificateOwner,
+    now: Date,
+  ): Promise<{ issued: IssuedCertificate; record: CertificateRecord }> {
+    const issued = await issueCertificate({
+      profile: PROFILES[profile],
+      input,
+      subjectKey: key,
+      authority: this.ca.ca.authority,
+      urls: this.ca.urls,
+      now,
+    });
     const record = certificateRecord({
       serialNumber: issued.serialNumber,
       profile,

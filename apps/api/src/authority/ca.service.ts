@@ -89,7 +89,9 @@ export class CaService {
         const now = this.clock.now();
         const current = await this.read(manager);
         if (current.length === 0) {
-          this.logger.log(`Creating the root and issuing CA (${this.config.caKeyAlgorithm}, ${this.keys.description})...`);
+          this.logger.log(
+            `Creating the root and issuing CA (${this.config.caKeyAlgorithm}, ${this.keys.description})...`,
+          );
           const root = await this.ceremonies().bootstrap(manager, this.config.caKeyAlgorithm, now);
           await writeRootKey(this.rootKeyFile, root.key);
           this.warnRootKey();
@@ -104,8 +106,15 @@ export class CaService {
     const issuing = find(stored, 'issuing');
     const ocsp = find(stored, 'root-ocsp');
     const signer = await this.keys.load(issuing.encrypted_key_pem ?? '');
-    const ca = assembleCertificateAuthority({ rootPem: root.certificate_pem, issuingPem: issuing.certificate_pem }, signer);
-    const rootOcsp = { root: ca.root, certificate: readCertificate(ocsp.certificate_pem), signer: this.softwareKeys.signer(ocsp.encrypted_key_pem ?? '') };
+    const ca = assembleCertificateAuthority(
+      { rootPem: root.certificate_pem, issuingPem: issuing.certificate_pem },
+      signer,
+    );
+    const rootOcsp = {
+      root: ca.root,
+      certificate: readCertificate(ocsp.certificate_pem),
+      signer: this.softwareKeys.signer(ocsp.encrypted_key_pem ?? ''),
+    };
     this.loaded = { ca, rootOcsp };
   }
 
@@ -129,24 +138,39 @@ export class CaService {
   private async takeRootOffline(q: Queryable, stored: StoredCa[], now: Date): Promise<void> {
     const rootRow = find(stored, 'root');
     if (rootRow.encrypted_key_pem === null) {
-      throw new Error('The root key is offline but the root OCSP responder is missing: run `npm run ca -- renew-root-ocsp` with the root key.');
+      throw new Error(
+        'The root key is offline but the root OCSP responder is missing: run `npm run ca -- renew-root-ocsp` with the root key.',
+      );
     }
-    this.logger.warn('Moving the root key out of the database (the root goes offline) and re-issuing the issuing CA certificate with the root CRL and OCSP...');
+    this.logger.warn(
+      'Moving the root key out of the database (the root goes offline) and re-issuing the issuing CA certificate with the root CRL and OCSP...',
+    );
     const root = rootCa(decryptPrivateKey(rootRow.encrypted_key_pem, this.caPassphrase()), rootRow.certificate_pem);
     const ceremonies = this.ceremonies();
-    await this.certificates.insert(q, recordOfCertificate(root.certificate.der, 'root-ca', root.certificate.keyId, now), { ifMissing: true });
+    await this.certificates.insert(
+      q,
+      recordOfCertificate(root.certificate.der, 'root-ca', root.certificate.keyId, now),
+      { ifMissing: true },
+    );
     await ceremonies.reissueIssuing(q, root, now);
     await ceremonies.renewRootOcsp(q, root, now);
     await ceremonies.signRootCrl(q, root, now);
     await writeRootKey(this.rootKeyFile, root.key);
     await q.query(`UPDATE certificate_authorities SET encrypted_key_pem = NULL WHERE name = 'root'`);
-    await this.audit.record(q, { at: now, actor: 'ceremony', actorType: 'system', action: 'ca.root.offline', details: { rootKeyFile: this.rootKeyFile.path } });
+    await this.audit.record(q, {
+      at: now,
+      actor: 'ceremony',
+      actorType: 'system',
+      action: 'ca.root.offline',
+      details: { rootKeyFile: this.rootKeyFile.path },
+    });
     this.warnRootKey();
   }
 
   private async strengthenIssuingKey(q: Queryable): Promise<void> {
     const issuing = await this.ceremonies().stored(q, 'issuing');
-    const stronger = issuing.encrypted_key_pem === null ? undefined : await this.keys.strengthen(issuing.encrypted_key_pem);
+    const stronger =
+      issuing.encrypted_key_pem === null ? undefined : await this.keys.strengthen(issuing.encrypted_key_pem);
     if (stronger) {
       await q.query(`UPDATE certificate_authorities SET encrypted_key_pem = $1 WHERE name = 'issuing'`, [stronger]);
       this.logger.log('Re-encrypted the issuing key with PBKDF2-SHA256 at 600,000 iterations.');

@@ -16,11 +16,23 @@ export type CeremonyName = (typeof CEREMONIES)[number];
  * file (ENROLL_ROOT_KEY_FILE, passphrase ENROLL_ROOT_PASSPHRASE), does the work in one
  * transaction under the CA lock, and forgets the key. Returns what to print.
  */
-export async function runCeremony(name: CeremonyName, config: AppConfig, db: DataSource, now = new Date()): Promise<string> {
+export async function runCeremony(
+  name: CeremonyName,
+  config: AppConfig,
+  db: DataSource,
+  now = new Date(),
+): Promise<string> {
   if (name === 'status') {
     return status(config, db, now);
   }
-  const ca = new CaService(db, { now: () => now }, new CertificatesRepository(db), new AuditService(db), config, caKeyStoreFor(config));
+  const ca = new CaService(
+    db,
+    { now: () => now },
+    new CertificatesRepository(db),
+    new AuditService(db),
+    config,
+    caKeyStoreFor(config),
+  );
   const ceremonies = ca.ceremonies();
   return db.transaction(async (q) => {
     await q.query(`SELECT pg_advisory_xact_lock(7402)`);
@@ -41,13 +53,25 @@ async function status(config: AppConfig, db: DataSource, now: Date): Promise<str
   const cas = await db.query<{ name: string; certificate_pem: string; encrypted_key_pem: string | null }[]>(
     `SELECT name, certificate_pem, encrypted_key_pem FROM certificate_authorities ORDER BY name`,
   );
-  const crl = await one<{ crl_number: string; next_update: Date }>(db, `SELECT crl_number, next_update FROM root_crls ORDER BY crl_number DESC LIMIT 1`);
+  const crl = await one<{ crl_number: string; next_update: Date }>(
+    db,
+    `SELECT crl_number, next_update FROM root_crls ORDER BY crl_number DESC LIMIT 1`,
+  );
   const lines = cas.map((c) => {
     const parts = readCertificate(c.certificate_pem);
-    const key = c.name === 'root' ? (c.encrypted_key_pem === null ? `offline (${config.rootKeyFile})` : 'STILL IN THE DATABASE') : 'online';
+    const key =
+      c.name === 'root'
+        ? c.encrypted_key_pem === null
+          ? `offline (${config.rootKeyFile})`
+          : 'STILL IN THE DATABASE'
+        : 'online';
     return `${c.name.padEnd(10)} ${parts.x509.subject.replace(/\n/g, ', ')}; serial ${parts.serialNumber}; until ${new Date(parts.x509.validTo).toISOString()}; key ${key}`;
   });
   const days = crl ? Math.floor((crl.next_update.getTime() - now.getTime()) / 86_400_000) : undefined;
-  lines.push(crl ? `root CRL   number ${crl.crl_number}, next update ${crl.next_update.toISOString()} (${String(days)} days${(days ?? 0) < 30 ? ': sign a new one now' : ''})` : 'root CRL   none');
+  lines.push(
+    crl
+      ? `root CRL   number ${crl.crl_number}, next update ${crl.next_update.toISOString()} (${String(days)} days${(days ?? 0) < 30 ? ': sign a new one now' : ''})`
+      : 'root CRL   none',
+  );
   return lines.join('\n');
 }

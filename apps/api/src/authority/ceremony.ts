@@ -48,9 +48,19 @@ export class Ceremonies {
 
   /** A new hierarchy: root, issuing CA with the root's CDP and AIA, the root's OCSP responder and CRL. */
   async bootstrap(q: Queryable, algorithm: KeyAlgorithm, now: Date): Promise<RootCa> {
-    const [root, issuingKey] = await Promise.all([createRootCa({ now, keyAlgorithm: algorithm }), this.keys.createIssuingKey(algorithm)]);
-    await this.certificates.insert(q, recordOfCertificate(root.certificate.der, 'root-ca', root.certificate.keyId, now));
-    await this.put(q, { name: 'root', certificate_pem: toPem('CERTIFICATE', root.certificate.der), encrypted_key_pem: null });
+    const [root, issuingKey] = await Promise.all([
+      createRootCa({ now, keyAlgorithm: algorithm }),
+      this.keys.createIssuingKey(algorithm),
+    ]);
+    await this.certificates.insert(
+      q,
+      recordOfCertificate(root.certificate.der, 'root-ca', root.certificate.keyId, now),
+    );
+    await this.put(q, {
+      name: 'root',
+      certificate_pem: toPem('CERTIFICATE', root.certificate.der),
+      encrypted_key_pem: null,
+    });
     await this.issueIssuing(q, root, issuingKey.signer.spki, issuingKey.stored, now);
     await this.renewRootOcsp(q, root, now);
     await this.signRootCrl(q, root, now);
@@ -61,7 +71,13 @@ export class Ceremonies {
   /** A new certificate for the issuing CA's key: issued leaves stay valid; it gains the root's CDP and AIA. */
   async reissueIssuing(q: Queryable, root: RootCa, now: Date): Promise<string> {
     const issuing = await this.stored(q, 'issuing');
-    return this.issueIssuing(q, root, readCertificate(issuing.certificate_pem).spki, issuing.encrypted_key_pem ?? '', now);
+    return this.issueIssuing(
+      q,
+      root,
+      readCertificate(issuing.certificate_pem).spki,
+      issuing.encrypted_key_pem ?? '',
+      now,
+    );
   }
 
   private async issueIssuing(q: Queryable, root: RootCa, spki: Buffer, storedKey: string, now: Date): Promise<string> {
@@ -87,14 +103,24 @@ export class Ceremonies {
     });
     await this.certificates.insert(q, recordOfCertificate(issued.der, 'root-ocsp', root.certificate.keyId, now));
     const encrypted = await this.softwareKeys.encrypt(key);
-    await this.put(q, { name: 'root-ocsp', certificate_pem: toPem('CERTIFICATE', issued.der), encrypted_key_pem: encrypted });
-    await this.record(q, now, 'ca.root-ocsp.issue', { serialNumber: issued.serialNumber, notAfter: issued.notAfter.toISOString() });
+    await this.put(q, {
+      name: 'root-ocsp',
+      certificate_pem: toPem('CERTIFICATE', issued.der),
+      encrypted_key_pem: encrypted,
+    });
+    await this.record(q, now, 'ca.root-ocsp.issue', {
+      serialNumber: issued.serialNumber,
+      notAfter: issued.notAfter.toISOString(),
+    });
     return issued.serialNumber;
   }
 
   /** The root's CRL: the certificates the root issued and revoked, valid ROOT_CRL_DAYS. */
   async signRootCrl(q: Queryable, root: RootCa, now: Date): Promise<bigint> {
-    const latest = await one<{ crl_number: string }>(q, `SELECT crl_number FROM root_crls ORDER BY crl_number DESC LIMIT 1`);
+    const latest = await one<{ crl_number: string }>(
+      q,
+      `SELECT crl_number FROM root_crls ORDER BY crl_number DESC LIMIT 1`,
+    );
     const crlNumber = BigInt(latest?.crl_number ?? '0') + 1n;
     const entries = await this.certificates.crlEntries(q, now, root.certificate.keyId);
     const nextUpdate = new Date(now.getTime() + ROOT_CRL_DAYS * DAY_MS);
@@ -103,15 +129,32 @@ export class Ceremonies {
       crlNumber,
       thisUpdate: now,
       nextUpdate,
-      entries: entries.map((e) => ({ serial: serialFromHex(e.serial) ?? Buffer.alloc(1), revokedAt: e.revoked_at, reason: e.reason })),
+      entries: entries.map((e) => ({
+        serial: serialFromHex(e.serial) ?? Buffer.alloc(1),
+        revokedAt: e.revoked_at,
+        reason: e.reason,
+      })),
     });
-    await q.query(`INSERT INTO root_crls (crl_number, this_update, next_update, der) VALUES ($1, $2, $3, $4)`, [crlNumber.toString(), now, nextUpdate, der]);
-    await this.record(q, now, 'ca.root-crl.sign', { crlNumber: crlNumber.toString(), nextUpdate: nextUpdate.toISOString(), entries: entries.length });
+    await q.query(`INSERT INTO root_crls (crl_number, this_update, next_update, der) VALUES ($1, $2, $3, $4)`, [
+      crlNumber.toString(),
+      now,
+      nextUpdate,
+      der,
+    ]);
+    await this.record(q, now, 'ca.root-crl.sign', {
+      crlNumber: crlNumber.toString(),
+      nextUpdate: nextUpdate.toISOString(),
+      entries: entries.length,
+    });
     return crlNumber;
   }
 
   async stored(q: Queryable, name: StoredCa['name']): Promise<StoredCa> {
-    const row = await one<StoredCa>(q, `SELECT name, certificate_pem, encrypted_key_pem FROM certificate_authorities WHERE name = $1`, [name]);
+    const row = await one<StoredCa>(
+      q,
+      `SELECT name, certificate_pem, encrypted_key_pem FROM certificate_authorities WHERE name = $1`,
+      [name],
+    );
     if (!row) {
       throw new Error(`The certificate_authorities table has no ${name} row.`);
     }

@@ -97,9 +97,10 @@ export class CertificatesRepository {
   constructor(private readonly db: DataSource) {}
 
   async insert(q: Queryable, record: CertificateRecord, options: { ifMissing?: boolean } = {}): Promise<void> {
-    await q.query(`INSERT INTO certificates SELECT * FROM jsonb_populate_record(NULL::certificates, $1::jsonb)${options.ifMissing ? ' ON CONFLICT (serial) DO NOTHING' : ''}`, [
-      JSON.stringify(record),
-    ]);
+    await q.query(
+      `INSERT INTO certificates SELECT * FROM jsonb_populate_record(NULL::certificates, $1::jsonb)${options.ifMissing ? ' ON CONFLICT (serial) DO NOTHING' : ''}`,
+      [JSON.stringify(record)],
+    );
   }
 
   /** Concurrent status reads (OCSP) share round trips (see Batcher: nothing is cached). */
@@ -126,8 +127,12 @@ export class CertificatesRepository {
     return (await one<{ der: Buffer }>(this.db, `SELECT der FROM certificates WHERE serial = $1`, [serial]))?.der;
   }
 
-  ofRequest(requestId: string): Promise<{ serial: string; not_before: Date; not_after: Date; status: string } | undefined> {
-    return one(this.db, `SELECT serial, not_before, not_after, status FROM certificates WHERE request_id = $1`, [requestId]);
+  ofRequest(
+    requestId: string,
+  ): Promise<{ serial: string; not_before: Date; not_after: Date; status: string } | undefined> {
+    return one(this.db, `SELECT serial, not_before, not_after, status FROM certificates WHERE request_id = $1`, [
+      requestId,
+    ]);
   }
 
   async list(filter: CertificateFilter): Promise<CertificateRow[]> {
@@ -160,14 +165,20 @@ export class CertificatesRepository {
     if (filter.q) {
       const text = filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
       // Serials are stored in upper-case hex (serialToHex); people paste them with colons.
-      const serial = /^[0-9a-f:]+$/.test(text) ? ` OR c.serial LIKE ${where.bind(`${text.replace(/:/g, '').toUpperCase()}%`)}` : '';
+      const serial = /^[0-9a-f:]+$/.test(text)
+        ? ` OR c.serial LIKE ${where.bind(`${text.replace(/:/g, '').toUpperCase()}%`)}`
+        : '';
       where.addCondition(`(lower(c.common_name) LIKE ${where.bind(`%${text}%`)}${serial})`);
     }
     const after = decodeCursor(filter.cursor, 2);
     if (after) {
       where.addCondition(`(c.created_at, c.serial) < (${where.bind(after[0])}::timestamptz, ${where.bind(after[1])})`);
     }
-    return rows<CertificateRow>(this.db, `SELECT ${COLUMNS} FROM ${FROM} ${where.where} ORDER BY c.created_at DESC, c.serial DESC LIMIT $1`, where.params);
+    return rows<CertificateRow>(
+      this.db,
+      `SELECT ${COLUMNS} FROM ${FROM} ${where.where} ORDER BY c.created_at DESC, c.serial DESC LIMIT $1`,
+      where.params,
+    );
   }
 
   find(serial: string, scope: { organizationCode?: string }): Promise<CertificateRow | undefined> {
@@ -180,12 +191,22 @@ export class CertificatesRepository {
 
   /** The certificates issued to a person (user certificates), newest first. */
   ofUser(q: Queryable, userId: string): Promise<CertificateRow[]> {
-    return rows<CertificateRow>(q, `SELECT ${COLUMNS} FROM ${FROM} WHERE c.user_id = $1 ORDER BY c.created_at DESC, c.serial DESC`, [userId]);
+    return rows<CertificateRow>(
+      q,
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE c.user_id = $1 ORDER BY c.created_at DESC, c.serial DESC`,
+      [userId],
+    );
   }
 
   /** The person a certificate was issued to, if it is a user certificate. */
   async userOf(serial: string): Promise<string | undefined> {
-    return (await one<{ user_id: string }>(this.db, `SELECT user_id FROM certificates WHERE serial = $1 AND user_id IS NOT NULL`, [serial]))?.user_id;
+    return (
+      await one<{ user_id: string }>(
+        this.db,
+        `SELECT user_id FROM certificates WHERE serial = $1 AND user_id IS NOT NULL`,
+        [serial],
+      )
+    )?.user_id;
   }
 
   /**
@@ -199,7 +220,11 @@ export class CertificatesRepository {
     revocation: { reason: ApiRevocationReason; actor: string; at: Date },
   ): Promise<RevokedCertificate[]> {
     const [condition, value] =
-      'serial' in which ? ['serial = $1', which.serial] : 'requestId' in which ? ['request_id = $1', which.requestId] : ['spki_sha256 = $1', which.spkiSha256];
+      'serial' in which
+        ? ['serial = $1', which.serial]
+        : 'requestId' in which
+          ? ['request_id = $1', which.requestId]
+          : ['spki_sha256 = $1', which.spkiSha256];
     return rows<RevokedCertificate>(
       q,
       `WITH target AS (
@@ -219,12 +244,19 @@ export class CertificatesRepository {
   /** The key of a certificate, for a revocation of every certificate of that key. */
   async keyOf(q: Queryable, which: { serial: string } | { requestId: string }): Promise<Buffer | undefined> {
     const [condition, value] = 'serial' in which ? ['serial = $1', which.serial] : ['request_id = $1', which.requestId];
-    return (await one<{ spki_sha256: Buffer }>(q, `SELECT spki_sha256 FROM certificates WHERE ${condition}`, [value]))?.spki_sha256;
+    return (await one<{ spki_sha256: Buffer }>(q, `SELECT spki_sha256 FROM certificates WHERE ${condition}`, [value]))
+      ?.spki_sha256;
   }
 
   /** Valid certificates expiring per month, from `now` to `until` (the overview), within an organization or all. */
-  expiringPerMonth(organizationCode: string | undefined, now: Date, until: Date): Promise<{ month: string; count: number }[]> {
-    const where = new SqlFilter(now, until).addCondition(`c.status = 'valid' AND c.not_after > $1 AND c.not_after <= $2`);
+  expiringPerMonth(
+    organizationCode: string | undefined,
+    now: Date,
+    until: Date,
+  ): Promise<{ month: string; count: number }[]> {
+    const where = new SqlFilter(now, until).addCondition(
+      `c.status = 'valid' AND c.not_after > $1 AND c.not_after <= $2`,
+    );
     if (organizationCode !== undefined) {
       where.add(certificateOrganizationIs, organizationCode);
     }
@@ -237,14 +269,26 @@ export class CertificatesRepository {
 
   /** Whether a key was revoked for keyCompromise on any certificate. */
   async keyCompromised(spkiSha256: Buffer): Promise<boolean> {
-    return (await one<{ found: boolean }>(this.db, `SELECT EXISTS (SELECT 1 FROM revocations WHERE spki_sha256 = $1 AND reason = 'keyCompromise') AS found`, [spkiSha256]))?.found === true;
+    return (
+      (
+        await one<{ found: boolean }>(
+          this.db,
+          `SELECT EXISTS (SELECT 1 FROM revocations WHERE spki_sha256 = $1 AND reason = 'keyCompromise') AS found`,
+          [spkiSha256],
+        )
+      )?.found === true
+    );
   }
 
   /**
    * A CA's CRL entries: the revocations of the certificates it issued (by its key id), listed
    * until the certificate expires (RFC 5280 3.3).
    */
-  crlEntries(q: Queryable, now: Date, issuerKeyId: Buffer): Promise<{ serial: string; revoked_at: Date; reason: RevocationReason }[]> {
+  crlEntries(
+    q: Queryable,
+    now: Date,
+    issuerKeyId: Buffer,
+  ): Promise<{ serial: string; revoked_at: Date; reason: RevocationReason }[]> {
     return rows(
       q,
       `SELECT v.serial, v.revoked_at, v.reason FROM revocations v JOIN certificates c ON c.serial = v.serial
@@ -256,8 +300,13 @@ export class CertificatesRepository {
   /** How many certificates of a CA were ever revoked: a CRL that counts fewer is stale. */
   async revocationCount(q: Queryable, issuerKeyId: Buffer): Promise<number> {
     return (
-      (await one<{ count: number }>(q, `SELECT count(*)::int AS count FROM revocations v JOIN certificates c ON c.serial = v.serial WHERE c.issuer_key_id = $1`, [issuerKeyId]))
-        ?.count ?? 0
+      (
+        await one<{ count: number }>(
+          q,
+          `SELECT count(*)::int AS count FROM revocations v JOIN certificates c ON c.serial = v.serial WHERE c.issuer_key_id = $1`,
+          [issuerKeyId],
+        )
+      )?.count ?? 0
     );
   }
 }

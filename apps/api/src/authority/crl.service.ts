@@ -24,7 +24,6 @@ interface CrlRow {
   der: Buffer;
 }
 
-
 /**
  * The CRL, built from the revocations table. A CRL is reused while no revocation was added
  * and it is far from nextUpdate; otherwise a new one gets the next number under an advisory
@@ -45,7 +44,10 @@ export class CrlService implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** The newest CRL and how many revocations exist: a CRL that counts fewer is stale. */
   private async latestAndCount(db: Queryable): Promise<{ latest: CrlRow | undefined; count: number }> {
-    const latest = await one<CrlRow>(db, `SELECT crl_number, this_update, next_update, revocation_count, der FROM crls ORDER BY crl_number DESC LIMIT 1`);
+    const latest = await one<CrlRow>(
+      db,
+      `SELECT crl_number, this_update, next_update, revocation_count, der FROM crls ORDER BY crl_number DESC LIMIT 1`,
+    );
     return { latest, count: await this.certificates.revocationCount(db, this.ca.ca.issuing.keyId) };
   }
 
@@ -72,7 +74,11 @@ export class CrlService implements OnApplicationBootstrap, OnApplicationShutdown
   async current(): Promise<CrlRow> {
     const now = this.clock.now();
     const cached = this.cached;
-    if (cached && now.getTime() - cached.at < CACHE_MS && cached.row.next_update.getTime() - now.getTime() > REFRESH_BEFORE_MS) {
+    if (
+      cached &&
+      now.getTime() - cached.at < CACHE_MS &&
+      cached.row.next_update.getTime() - now.getTime() > REFRESH_BEFORE_MS
+    ) {
       return cached.row;
     }
     const row = await this.load(now);
@@ -107,12 +113,23 @@ export class CrlService implements OnApplicationBootstrap, OnApplicationShutdown
         crlNumber,
         thisUpdate: now,
         nextUpdate,
-        entries: entries.map((e) => ({ serial: serialFromHex(e.serial) ?? Buffer.alloc(1), revokedAt: e.revoked_at, reason: e.reason })),
+        entries: entries.map((e) => ({
+          serial: serialFromHex(e.serial) ?? Buffer.alloc(1),
+          revokedAt: e.revoked_at,
+          reason: e.reason,
+        })),
       });
-      const row: CrlRow = { crl_number: crlNumber.toString(), this_update: now, next_update: nextUpdate, revocation_count: count, der };
-      await manager.query(`INSERT INTO crls (crl_number, this_update, next_update, revocation_count, der) VALUES ($1, $2, $3, $4, $5)`, [
-        row.crl_number, row.this_update, row.next_update, row.revocation_count, row.der,
-      ]);
+      const row: CrlRow = {
+        crl_number: crlNumber.toString(),
+        this_update: now,
+        next_update: nextUpdate,
+        revocation_count: count,
+        der,
+      };
+      await manager.query(
+        `INSERT INTO crls (crl_number, this_update, next_update, revocation_count, der) VALUES ($1, $2, $3, $4, $5)`,
+        [row.crl_number, row.this_update, row.next_update, row.revocation_count, row.der],
+      );
       return row;
     });
   }

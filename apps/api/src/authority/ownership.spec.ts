@@ -19,7 +19,9 @@ describe('the authority owns certificates and revocations', () => {
   it('no SQL outside apps/api/src/authority names either table', () => {
     const files = sources(SRC);
     expect(files.length).toBeGreaterThan(30);
-    const offenders = files.filter((file) => !relative(SRC, file).startsWith('authority/') && STATEMENT.test(readFileSync(file, 'utf8')));
+    const offenders = files.filter(
+      (file) => !relative(SRC, file).startsWith('authority/') && STATEMENT.test(readFileSync(file, 'utf8')),
+    );
     expect(offenders.map((file) => relative(SRC, file))).toEqual([]);
   });
 

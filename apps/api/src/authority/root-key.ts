@@ -19,7 +19,11 @@ export interface RootKeyFile {
 
 export function rootKeyFileOf(config: AppConfig, caPassphrase: () => string): RootKeyFile {
   const own = config.rootPassphrase;
-  return { path: config.rootKeyFile, passphrase: own ? () => own : caPassphrase, sharesCaPassphrase: own === undefined };
+  return {
+    path: config.rootKeyFile,
+    passphrase: own ? () => own : caPassphrase,
+    sharesCaPassphrase: own === undefined,
+  };
 }
 
 /**
@@ -29,7 +33,9 @@ export function rootKeyFileOf(config: AppConfig, caPassphrase: () => string): Ro
 export async function writeRootKey(file: RootKeyFile, key: KeyObject): Promise<void> {
   if (existsSync(file.path)) {
     const existing = readRootKeyObject(file);
-    const same = createPublicKey(existing).export({ format: 'der', type: 'spki' }).equals(createPublicKey(key).export({ format: 'der', type: 'spki' }));
+    const same = createPublicKey(existing)
+      .export({ format: 'der', type: 'spki' })
+      .equals(createPublicKey(key).export({ format: 'der', type: 'spki' }));
     if (!same) {
       throw new Error(`${file.path} holds another root key: move it away before the CA can be created here.`);
     }
@@ -41,7 +47,9 @@ export async function writeRootKey(file: RootKeyFile, key: KeyObject): Promise<v
 
 function readRootKeyObject(file: RootKeyFile): KeyObject {
   if (!existsSync(file.path)) {
-    throw new Error(`The root key file ${file.path} is not there: give its path with ENROLL_ROOT_KEY_FILE (or --root-key).`);
+    throw new Error(
+      `The root key file ${file.path} is not there: give its path with ENROLL_ROOT_KEY_FILE (or --root-key).`,
+    );
   }
   return decryptPrivateKey(readFileSync(file.path, 'utf8'), file.passphrase());
 }

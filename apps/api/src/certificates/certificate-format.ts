@@ -11,10 +11,18 @@ export interface RenderedCertificate {
 }
 
 /** PEM is the leaf then the chain; DER the leaf alone; P7B the leaf and the chain. */
-export function renderCertificate(format: string | undefined, leaf: Buffer, chain: readonly Buffer[]): RenderedCertificate {
+export function renderCertificate(
+  format: string | undefined,
+  leaf: Buffer,
+  chain: readonly Buffer[],
+): RenderedCertificate {
   switch ((format ?? 'pem') as CertificateFormat) {
     case 'pem':
-      return { contentType: 'application/pem-certificate-chain', extension: 'pem', body: certificatesToPem([leaf, ...chain]) };
+      return {
+        contentType: 'application/pem-certificate-chain',
+        extension: 'pem',
+        body: certificatesToPem([leaf, ...chain]),
+      };
     case 'der':
       return { contentType: 'application/pkix-cert', extension: 'cer', body: leaf };
     case 'p7b':

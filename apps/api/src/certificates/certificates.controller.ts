@@ -38,7 +38,12 @@ export class CertificatesController {
   }
 
   @Get(':serial/download')
-  async download(@Req() request: AuthenticatedRequest, @Param('serial') serial: string, @Query() query: DownloadQuery, @Res() response: Response): Promise<void> {
+  async download(
+    @Req() request: AuthenticatedRequest,
+    @Param('serial') serial: string,
+    @Query() query: DownloadQuery,
+    @Res() response: Response,
+  ): Promise<void> {
     const rendered = await this.certificates.download(actorOf(request), serial, query.format);
     response.type(rendered.contentType).attachment(`${serial.toUpperCase()}.${rendered.extension}`).send(rendered.body);
   }

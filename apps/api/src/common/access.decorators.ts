@@ -11,15 +11,19 @@ export type Access =
 export const ACCESS_KEY = 'enroll:access';
 
 /** A deliberately public route (PKI endpoints, health, sign-in). */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(ACCESS_KEY, { kind: 'public' } satisfies Access);
+export const Public = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(ACCESS_KEY, { kind: 'public' } satisfies Access);
 
 /** A route for the enroll client, authenticated by its enrollment package token. */
-export const PackageAuth = (): MethodDecorator & ClassDecorator => SetMetadata(ACCESS_KEY, { kind: 'package' } satisfies Access);
+export const PackageAuth = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(ACCESS_KEY, { kind: 'package' } satisfies Access);
 
 /** A route of the mTLS port, authenticated by the client certificate presented in the TLS handshake. */
-export const DeviceAuth = (): MethodDecorator & ClassDecorator => SetMetadata(ACCESS_KEY, { kind: 'device' } satisfies Access);
+export const DeviceAuth = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(ACCESS_KEY, { kind: 'device' } satisfies Access);
 
 /** A route for signed-in people with one of these roles. */
-export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(ACCESS_KEY, { kind: 'user', roles } satisfies Access);
+export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
+  SetMetadata(ACCESS_KEY, { kind: 'user', roles } satisfies Access);
 
 export const DEFAULT_ACCESS: Access = { kind: 'user', roles: ['admin'] };

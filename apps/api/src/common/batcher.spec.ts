@@ -30,7 +30,9 @@ describe('Batcher', () => {
 
   it('passes a failure to every caller of that batch, and keeps working', async () => {
     let fail = true;
-    const batcher = new Batcher<number, number>(() => (fail ? Promise.reject(new Error('down')) : Promise.resolve(new Map([[1, 1]]))));
+    const batcher = new Batcher<number, number>(() =>
+      fail ? Promise.reject(new Error('down')) : Promise.resolve(new Map([[1, 1]])),
+    );
     await expect(batcher.load([1])).rejects.toThrow('down');
     fail = false;
     expect((await batcher.load([1])).get(1)).toBe(1);

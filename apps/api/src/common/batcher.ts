@@ -4,7 +4,8 @@
  * asked, so it is as fresh as a query of its own, with one database round trip for many callers.
  */
 export class Batcher<K, V> {
-  private waiting: { keys: readonly K[]; resolve: (values: Map<K, V>) => void; reject: (error: unknown) => void }[] = [];
+  private waiting: { keys: readonly K[]; resolve: (values: Map<K, V>) => void; reject: (error: unknown) => void }[] =
+    [];
   private running = false;
 
   constructor(private readonly fetch: (keys: readonly K[]) => Promise<Map<K, V>>) {}

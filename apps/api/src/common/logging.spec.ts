@@ -11,10 +11,17 @@ describe('logging', () => {
   it('logs a request as one JSON line with its credentials redacted', async () => {
     const { lines, destination } = capture();
     const logger = createLogger({ logLevel: 'debug' }, destination);
-    const app = express().use(requestLogger(logger)).get('/x', (_req, res) => {
-      res.cookie('enroll_session', 'ens_secret-session').json({ ok: true });
-    });
-    await request(app).get('/x').set('authorization', 'Bearer enr_secret-token').set('cookie', 'enroll_session=ens_secret').set('x-csrf-token', 'csrf-secret').expect(200);
+    const app = express()
+      .use(requestLogger(logger))
+      .get('/x', (_req, res) => {
+        res.cookie('enroll_session', 'ens_secret-session').json({ ok: true });
+      });
+    await request(app)
+      .get('/x')
+      .set('authorization', 'Bearer enr_secret-token')
+      .set('cookie', 'enroll_session=ens_secret')
+      .set('x-csrf-token', 'csrf-secret')
+      .expect(200);
     const text = JSON.stringify(lines);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 20, req: { method: 'GET', url: '/x' }, res: { statusCode: 200 } });
@@ -32,7 +39,10 @@ describe('logging', () => {
     await request(app).get('/bad');
     await request(app).get('/boom');
     await request(app).get('/ok');
-    expect(lines.map((l) => [l.level, (l.res as { statusCode: number }).statusCode])).toEqual([[30, 404], [50, 500]]);
+    expect(lines.map((l) => [l.level, (l.res as { statusCode: number }).statusCode])).toEqual([
+      [30, 404],
+      [50, 500],
+    ]);
   });
 
   it("puts Nest's messages on the same logger, with their context, and never a password", () => {
@@ -46,7 +56,17 @@ describe('logging', () => {
     // As Nest's Logger passes them: the object, the caller's text, then the logger's context.
     nest.log({ tables: ['requests'] }, 'vacuumed and analyzed', 'DatabaseMaintenance');
     nest.error('boom', 'Error: boom\n    at x', 'ExceptionsHandler');
-    expect(lines[2]).toMatchObject({ level: 30, context: 'DatabaseMaintenance', msg: 'vacuumed and analyzed', tables: ['requests'] });
-    expect(lines[3]).toMatchObject({ level: 50, context: 'ExceptionsHandler', msg: 'boom', trace: 'Error: boom\n    at x' });
+    expect(lines[2]).toMatchObject({
+      level: 30,
+      context: 'DatabaseMaintenance',
+      msg: 'vacuumed and analyzed',
+      tables: ['requests'],
+    });
+    expect(lines[3]).toMatchObject({
+      level: 50,
+      context: 'ExceptionsHandler',
+      msg: 'boom',
+      trace: 'Error: boom\n    at x',
+    });
   });
 });

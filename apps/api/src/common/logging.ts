@@ -12,7 +12,16 @@ export function createLogger(config: Pick<AppConfig, 'logLevel'>, destination?: 
   const options = {
     level: config.logLevel,
     // Credentials never reach the log: tokens, cookies, CSRF tokens, passwords.
-    redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', 'password', '*.password', 'passphrase', '*.passphrase'],
+    redact: [
+      'req.headers.authorization',
+      'req.headers.cookie',
+      'req.headers["x-csrf-token"]',
+      'res.headers["set-cookie"]',
+      'password',
+      '*.password',
+      'passphrase',
+      '*.passphrase',
+    ],
   };
   return destination ? pino(options, destination) : pino(options);
 }
@@ -21,7 +30,8 @@ export function createLogger(config: Pick<AppConfig, 'logLevel'>, destination?: 
 export function requestLogger(logger: Logger): HttpLogger {
   return pinoHttp({
     logger,
-    customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'info' : 'debug'),
+    customLogLevel: (_request, response, error) =>
+      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'info' : 'debug',
   });
 }
 

@@ -26,7 +26,8 @@ export interface Page<T> {
 }
 
 /** A cursor is the last row's sort key, opaque to clients. */
-export const encodeCursor = (key: readonly (string | number)[]): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+export const encodeCursor = (key: readonly (string | number)[]): string =>
+  Buffer.from(JSON.stringify(key)).toString('base64url');
 
 export function decodeCursor(cursor: string | undefined, size: number): string[] | undefined {
   if (cursor === undefined) {
@@ -34,7 +35,11 @@ export function decodeCursor(cursor: string | undefined, size: number): string[]
   }
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === size && key.every((part) => typeof part === 'string' || typeof part === 'number')) {
+    if (
+      Array.isArray(key) &&
+      key.length === size &&
+      key.every((part) => typeof part === 'string' || typeof part === 'number')
+    ) {
       return key.map(String);
     }
   } catch {
@@ -44,7 +49,12 @@ export function decodeCursor(cursor: string | undefined, size: number): string[]
 }
 
 /** Fetch limit + 1 rows, then cut: the extra row says whether a next page exists. */
-export function toPage<R, T>(rows: R[], limit: number, map: (row: R) => T, key: (row: R) => (string | number)[]): Page<T> {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  map: (row: R) => T,
+  key: (row: R) => (string | number)[],
+): Page<T> {
   const more = rows.length > limit;
   const items = more ? rows.slice(0, limit) : rows;
   const last = items[items.length - 1];

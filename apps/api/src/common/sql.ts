@@ -25,7 +25,9 @@ export async function rows<T>(db: Queryable | EntityManager, sql: string, parame
  * (migration 1764000000008) do their several writes inside one.
  */
 export function pool(db: DataSource): Queryable {
-  const pg = (db.driver as PostgresDriver).master as { query: (text: string, values: unknown[]) => Promise<{ rows: unknown[] }> };
+  const pg = (db.driver as PostgresDriver).master as {
+    query: (text: string, values: unknown[]) => Promise<{ rows: unknown[] }>;
+  };
   return { query: async (sql, parameters = []) => (await pg.query(sql, parameters)).rows };
 }
 
@@ -33,7 +35,11 @@ export function pool(db: DataSource): Queryable {
 export const byteaJson = (bytes: Buffer): string => `\\x${bytes.toString('hex')}`;
 
 /** The first row, or undefined. */
-export async function one<T>(db: Queryable | EntityManager, sql: string, parameters: unknown[] = []): Promise<T | undefined> {
+export async function one<T>(
+  db: Queryable | EntityManager,
+  sql: string,
+  parameters: unknown[] = [],
+): Promise<T | undefined> {
   return (await rows<T>(db, sql, parameters))[0];
 }
 
@@ -77,5 +83,7 @@ export class SqlFilter {
  * id when it runs the query (an InitPlan) and walks the (organization_id, ..., id) indexes in
  * order. Filtering on the joined organizations.code hides it, and sorts thousands of rows instead.
  */
-export const organizationIs = (column: string) => (placeholder: string): string =>
-  `${column} = (SELECT id FROM organizations WHERE code = ${placeholder})`;
+export const organizationIs =
+  (column: string) =>
+  (placeholder: string): string =>
+    `${column} = (SELECT id FROM organizations WHERE code = ${placeholder})`;

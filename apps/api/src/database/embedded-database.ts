@@ -26,13 +26,17 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
   mkdirSync(socketDir, { recursive: true, mode: 0o700 });
   const socketPath = join(socketDir, `.s.PGSQL.${SOCKET_PORT}`);
   if (socketPath.length > 100) {
-    throw new Error(`The data folder path is too long for a unix socket (${socketPath.length} characters): use a shorter ENROLL_DATA_DIR.`);
+    throw new Error(
+      `The data folder path is too long for a unix socket (${socketPath.length} characters): use a shorter ENROLL_DATA_DIR.`,
+    );
   }
   if (existsSync(socketPath)) {
     // A live socket means another Enroll serves this folder: a second PGlite on the same files
     // would corrupt them, and removing the socket would cut the first process off its database.
     if (await accepts(socketPath)) {
-      throw new EmbeddedDatabaseInUse(`Another Enroll process is using the data folder ${dataDir}: stop it, or set ENROLL_DATA_DIR to another folder.`);
+      throw new EmbeddedDatabaseInUse(
+        `Another Enroll process is using the data folder ${dataDir}: stop it, or set ENROLL_DATA_DIR to another folder.`,
+      );
     }
     // A socket left by a process that died would make listen() fail.
     rmSync(socketPath);

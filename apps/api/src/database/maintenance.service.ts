@@ -4,7 +4,15 @@ import { one, rows, type Queryable } from '../common/sql';
 import { DATABASE_TARGET, type DatabaseTarget } from './database-options';
 
 /** The tables every enrollment writes to: they need vacuum (dead versions) and fresh statistics. */
-export const MAINTAINED_TABLES = ['requests', 'request_history', 'audit_events', 'certificates', 'revocations', 'request_counts', 'sessions'] as const;
+export const MAINTAINED_TABLES = [
+  'requests',
+  'request_history',
+  'audit_events',
+  'certificates',
+  'revocations',
+  'request_counts',
+  'sessions',
+] as const;
 
 const EVERY_MS = 10 * 60_000;
 /** pg_try_advisory_lock key, so that several API processes do not vacuum the same tables at once. */
@@ -112,7 +120,9 @@ export class DatabaseMaintenance implements OnApplicationBootstrap, OnApplicatio
   private async warnIfAutovacuumIsOff(): Promise<void> {
     try {
       if (!this.embedded && !(await this.autovacuumIsOn(this.db))) {
-        this.logger.warn(`autovacuum is off on this PostgreSQL: Enroll vacuums and analyzes its own busy tables every ${EVERY_MS / 60_000} minutes. Turn autovacuum on.`);
+        this.logger.warn(
+          `autovacuum is off on this PostgreSQL: Enroll vacuums and analyzes its own busy tables every ${EVERY_MS / 60_000} minutes. Turn autovacuum on.`,
+        );
       }
     } catch (error) {
       this.logger.error({ err: error }, 'could not read the autovacuum setting');

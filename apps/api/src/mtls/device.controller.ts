@@ -36,9 +36,17 @@ export class DeviceController {
   /** Renewal with the presented certificate: 201 with the new certificate, or 202 while it waits for approval. */
   @Post('renew')
   @ApiOperation({ summary: 'Renew the presented certificate with a new CSR (same subject, new key by default)' })
-  async renew(@Req() request: AuthenticatedRequest, @Body() body: DeviceRenewDto, @Res({ passthrough: true }) response: Response): Promise<RenewalOutcome> {
+  async renew(
+    @Req() request: AuthenticatedRequest,
+    @Body() body: DeviceRenewDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RenewalOutcome> {
     // The renewal rules refuse a certificate that no device request carries, and audit it.
-    const outcome = await this.renewals.renew({ serialNumber: deviceOf(request).serialNumber, csr: body.csr, channel: 'renewal' });
+    const outcome = await this.renewals.renew({
+      serialNumber: deviceOf(request).serialNumber,
+      csr: body.csr,
+      channel: 'renewal',
+    });
     response.status(outcome.status === 'Approved' ? 201 : 202);
     return outcome;
   }

@@ -21,25 +21,44 @@ export class DeviceService {
    */
   assertDevice(device: DevicePrincipal): void {
     if (device.profile === 'manager') {
-      throw new AppError('MANAGER_CERTIFICATE', "This is a manager's user certificate: it signs in to the portal (POST /api/v1/auth/login/certificate), it is not a device's.");
+      throw new AppError(
+        'MANAGER_CERTIFICATE',
+        "This is a manager's user certificate: it signs in to the portal (POST /api/v1/auth/login/certificate), it is not a device's.",
+      );
     }
     if (!DEVICE_PROFILES.includes(device.profile)) {
-      throw new AppError('NOT_A_CLIENT_CERTIFICATE', `A ${device.profile} certificate is not a device's client certificate (clientAuth): it cannot use the device endpoints.`);
+      throw new AppError(
+        'NOT_A_CLIENT_CERTIFICATE',
+        `A ${device.profile} certificate is not a device's client certificate (clientAuth): it cannot use the device endpoints.`,
+      );
     }
   }
 
   test(device: DevicePrincipal): { message: string; subject: string; serialNumber: string; notAfter: Date } {
     this.assertDevice(device);
-    return { message: TEST_SUCCESS, subject: device.subject, serialNumber: device.serialNumber, notAfter: device.notAfter };
+    return {
+      message: TEST_SUCCESS,
+      subject: device.subject,
+      serialNumber: device.serialNumber,
+      notAfter: device.notAfter,
+    };
   }
 
   /** A device revokes its own certificate; the history and audit name the device as the actor. */
   async revoke(device: DevicePrincipal, reason: ApiRevocationReason): Promise<RequestView> {
     this.assertDevice(device);
     if (device.requestId === null) {
-      throw new AppError('NOT_A_DEVICE_CERTIFICATE', 'This certificate belongs to no enrollment request: ask a centre administrator to revoke it.');
+      throw new AppError(
+        'NOT_A_DEVICE_CERTIFICATE',
+        'This certificate belongs to no enrollment request: ask a centre administrator to revoke it.',
+      );
     }
-    const row = await this.decisions.revoke({ name: `device ${device.serialNumber}`, type: 'device' }, {}, Number(device.requestId), reason);
+    const row = await this.decisions.revoke(
+      { name: `device ${device.serialNumber}`, type: 'device' },
+      {},
+      Number(device.requestId),
+      reason,
+    );
     return requestView(row);
   }
 }

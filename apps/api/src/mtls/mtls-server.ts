@@ -12,7 +12,11 @@ import { AuthorityService, CaService, subjectKeyOf } from '../authority';
  * It accepts any client certificate at the TLS layer (rejectUnauthorized: false) so that the
  * device strategy can say exactly what is wrong with one, instead of a bare handshake failure.
  */
-export async function startMtlsServer(app: INestApplication, config: AppConfig, port = config.mtlsPort): Promise<Server> {
+export async function startMtlsServer(
+  app: INestApplication,
+  config: AppConfig,
+  port = config.mtlsPort,
+): Promise<Server> {
   const ca = app.get(CaService);
   const authority = app.get(AuthorityService);
   const host = new URL(config.publicUrl).hostname;

@@ -9,7 +9,13 @@ import { OrganizationEntity } from './organization.entity';
 import type { CreateOrganizationDto } from './dto/create-organization.dto';
 import type { OrganizationView } from '@enroll/contract';
 
-const view = (o: OrganizationEntity): OrganizationView => ({ id: o.id, code: o.code, name: o.name, country: o.country, createdAt: o.createdAt });
+const view = (o: OrganizationEntity): OrganizationView => ({
+  id: o.id,
+  code: o.code,
+  name: o.name,
+  country: o.country,
+  createdAt: o.createdAt,
+});
 
 @Injectable()
 export class OrganizationsService {
@@ -23,7 +29,14 @@ export class OrganizationsService {
     try {
       return await this.db.transaction(async (manager) => {
         const saved = await manager.getRepository(OrganizationEntity).save(manager.create(OrganizationEntity, input));
-        await this.audit.record(manager, { at: this.clock.now(), actor: actor.username, actorType: 'user', action: 'organization.create', organizationId: saved.id, target: saved.code });
+        await this.audit.record(manager, {
+          at: this.clock.now(),
+          actor: actor.username,
+          actorType: 'user',
+          action: 'organization.create',
+          organizationId: saved.id,
+          target: saved.code,
+        });
         return view(saved);
       });
     } catch (error) {

@@ -8,7 +8,11 @@ const PREFIX = '/pki/ocsp';
 
 function send(response: ServerResponse, der: Buffer): void {
   // Statuses are read from the database per request; caches must not hide a revocation.
-  response.writeHead(200, { 'Content-Type': 'application/ocsp-response', 'Content-Length': der.length, 'Cache-Control': 'no-store' });
+  response.writeHead(200, {
+    'Content-Type': 'application/ocsp-response',
+    'Content-Length': der.length,
+    'Cache-Control': 'no-store',
+  });
   response.end(der);
 }
 
@@ -41,7 +45,8 @@ function decodeGet(path: string): Buffer | undefined {
 
 async function answer(ocsp: OcspService, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = request.url ?? '';
-  const der = request.method === 'POST' ? await readBody(request) : decodeGet(url.slice(PREFIX.length + 1).split('?')[0] ?? '');
+  const der =
+    request.method === 'POST' ? await readBody(request) : decodeGet(url.slice(PREFIX.length + 1).split('?')[0] ?? '');
   send(response, der && der.length > 0 ? await ocsp.respond(der) : ocspErrorResponse('malformedRequest'));
 }
 
@@ -56,7 +61,9 @@ export function serveOcspFirst(server: Server, ocsp: OcspService): void {
   server.removeAllListeners('request');
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const url = request.url ?? '';
-    const isOcsp = (url === PREFIX && request.method === 'POST') || (url.startsWith(`${PREFIX}/`) && (request.method === 'GET' || request.method === 'POST'));
+    const isOcsp =
+      (url === PREFIX && request.method === 'POST') ||
+      (url.startsWith(`${PREFIX}/`) && (request.method === 'GET' || request.method === 'POST'));
     if (!isOcsp) {
       others.forEach((listener) => listener(request, response));
       return;

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { generatePrivateKey, OcspResponder, parseOcspRequest, readCertificate, SoftwareSigner, type CertificateStatus, type OcspCertId } from '@enroll/pki';
+import {
+  generatePrivateKey,
+  OcspResponder,
+  parseOcspRequest,
+  readCertificate,
+  SoftwareSigner,
+  type CertificateStatus,
+  type OcspCertId,
+} from '@enroll/pki';
 import { AuthorityService, CaService, subjectKeyOf } from '../authority';
 import { Clock } from '../common/clock';
 
@@ -66,7 +74,9 @@ export class OcspService {
       if (!row || !row.issuer_key_id.equals(issuerKeyId)) {
         return { status: 'unknown' };
       }
-      return row.status === 'revoked' ? { status: 'revoked', revokedAt: row.revoked_at ?? new Date(0), reason: row.reason ?? 'unspecified' } : { status: 'good' };
+      return row.status === 'revoked'
+        ? { status: 'revoked', revokedAt: row.revoked_at ?? new Date(0), reason: row.reason ?? 'unspecified' }
+        : { status: 'good' };
     });
   }
 
@@ -88,8 +98,20 @@ export class OcspService {
   private async create(now: Date): Promise<{ responder: OcspResponder; notAfter: Date }> {
     const key = await generatePrivateKey('EC-P256');
     // Stored and audited like every certificate the CA signs (and so `good` by OCSP itself).
-    const issued = await this.authority.issue('ocsp-responder', { commonName: 'Enroll OCSP Responder' }, subjectKeyOf(key), {}, SYSTEM, now);
-    const responder = new OcspResponder({ issuer: this.ca.ca.issuing, signer: new SoftwareSigner(key), responderCertificate: readCertificate(issued.der), validitySeconds: 300 });
+    const issued = await this.authority.issue(
+      'ocsp-responder',
+      { commonName: 'Enroll OCSP Responder' },
+      subjectKeyOf(key),
+      {},
+      SYSTEM,
+      now,
+    );
+    const responder = new OcspResponder({
+      issuer: this.ca.ca.issuing,
+      signer: new SoftwareSigner(key),
+      responderCertificate: readCertificate(issued.der),
+      validitySeconds: 300,
+    });
     return { responder, notAfter: issued.notAfter };
   }
 }

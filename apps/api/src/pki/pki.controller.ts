@@ -38,7 +38,10 @@ export class PkiController {
   async current(@Req() request: Request, @Res() response: Response): Promise<void> {
     const crl = await this.crl.current();
     const etag = `"crl-${crl.crl_number}"`;
-    response.set('Last-Modified', crl.this_update.toUTCString()).set('Cache-Control', 'public, max-age=60').set('ETag', etag);
+    response
+      .set('Last-Modified', crl.this_update.toUTCString())
+      .set('Cache-Control', 'public, max-age=60')
+      .set('ETag', etag);
     if (request.headers['if-none-match'] === etag) {
       response.status(304).end();
       return;

@@ -11,7 +11,9 @@ import { RequestsRepository, type DecisionRow, type Scope } from './requests.rep
 import { requestView, type RequestRow, type RequestView } from './request-row';
 
 /** The answer to an approval (docs/api.md): the request, now Approved, with its certificate. */
-export type ApprovedRequest = RequestView & { certificate: { serialNumber: string; notBefore: Date; notAfter: Date; status: 'valid' } };
+export type ApprovedRequest = RequestView & {
+  certificate: { serialNumber: string; notBefore: Date; notAfter: Date; status: 'valid' };
+};
 
 /** Who acts: a person (manager or administrator), or a device revoking its own certificate. */
 export interface DecisionActor {
@@ -74,7 +76,13 @@ export class DecisionsService {
     transition(row.status, 'approve', row.kind);
     const now = this.clock.now();
     const { key, input } = approvalInput(row);
-    const { issued, record } = await this.authority.sign(row.kind, input, key, { requestId: row.id, organizationId: row.organization_id }, now);
+    const { issued, record } = await this.authority.sign(
+      row.kind,
+      input,
+      key,
+      { requestId: row.id, organizationId: row.organization_id },
+      now,
+    );
     // The stored subject is the request's: the one the managers saw and the certificate carries.
     await this.transitions.approve(scope, row, record, {
       requestId: row.id,
@@ -87,8 +95,16 @@ export class DecisionsService {
       reason: comment ?? null,
       details: { serialNumber: issued.serialNumber },
     });
-    const certificate = { serialNumber: issued.serialNumber, notBefore: issued.notBefore, notAfter: issued.notAfter, status: 'valid' as const };
-    return { ...requestView({ ...row, status: 'Approved', updated_at: now, certificate_serial: issued.serialNumber }), certificate };
+    const certificate = {
+      serialNumber: issued.serialNumber,
+      notBefore: issued.notBefore,
+      notAfter: issued.notAfter,
+      status: 'valid' as const,
+    };
+    return {
+      ...requestView({ ...row, status: 'Approved', updated_at: now, certificate_serial: issued.serialNumber }),
+      certificate,
+    };
   }
 
   async reject(actor: Actor, id: number, reason: string): Promise<RequestRow> {
@@ -133,7 +149,10 @@ export class DecisionsService {
             reason: `The key was revoked for key compromise with certificate ${own.serial}.`,
           });
         }
-        return { serialNumber: own?.serial ?? row.certificate_serial, ...(others.length > 0 ? { sameKeyRevoked: others.map((c) => c.serial) } : {}) };
+        return {
+          serialNumber: own?.serial ?? row.certificate_serial,
+          ...(others.length > 0 ? { sameKeyRevoked: others.map((c) => c.serial) } : {}),
+        };
       },
     });
     this.crl.refreshQuietly();

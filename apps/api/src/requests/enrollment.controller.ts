@@ -39,7 +39,16 @@ export class EnrollmentController {
   @Post()
   submit(@Req() request: AuthenticatedRequest, @Body() body: SubmitRequestDto) {
     const { kind, csr, requestedBy, phone, description, device } = body;
-    return this.enrollment.submit({ grant: grantOf(pkgOf(request)), channel: 'client', kind, csr, requestedBy, phone, description, device });
+    return this.enrollment.submit({
+      grant: grantOf(pkgOf(request)),
+      channel: 'client',
+      kind,
+      csr,
+      requestedBy,
+      phone,
+      description,
+      device,
+    });
   }
 
   @Get()
@@ -57,9 +66,17 @@ export class EnrollmentController {
   }
 
   @Get(':id/certificate')
-  async certificate(@Req() request: AuthenticatedRequest, @Param('id', RequestIdPipe) id: number, @Query() query: CertificateQuery, @Res() response: Response): Promise<void> {
+  async certificate(
+    @Req() request: AuthenticatedRequest,
+    @Param('id', RequestIdPipe) id: number,
+    @Query() query: CertificateQuery,
+    @Res() response: Response,
+  ): Promise<void> {
     const rendered = await this.pickup.certificate(pkgOf(request), id, query.format, query.downloadedBy);
-    response.type(rendered.contentType).attachment(`request-${rendered.requestId}.${rendered.extension}`).send(rendered.body);
+    response
+      .type(rendered.contentType)
+      .attachment(`request-${rendered.requestId}.${rendered.extension}`)
+      .send(rendered.body);
   }
 
   @Post(':id/installed')

@@ -149,7 +149,13 @@ export class EnrollmentService {
     const common = { organizationId: grant.organizationId, at: now };
     const by = { actor: command.requestedBy, actorType: 'package' as const };
     const events: TransitionRecord[] = [
-      { ...common, ...by, status: 'Requested', action: 'request.submit', details: { packageId: grant.packageId, kind, channel: command.channel } },
+      {
+        ...common,
+        ...by,
+        status: 'Requested',
+        action: 'request.submit',
+        details: { packageId: grant.packageId, kind, channel: command.channel },
+      },
       {
         ...common,
         status,
@@ -160,7 +166,9 @@ export class EnrollmentService {
       },
     ];
     const cancel: TransitionRecord | null =
-      verdict.action === 'accept' ? { ...common, ...by, status: 'Cancelled', action: 'request.cancel', reason: 'Superseded by request {id}.' } : null;
+      verdict.action === 'accept'
+        ? { ...common, ...by, status: 'Cancelled', action: 'request.cancel', reason: 'Superseded by request {id}.' }
+        : null;
     let id: string;
     try {
       id = await this.transitions.submit(request, events, cancel, keyCompromised);
@@ -168,10 +176,17 @@ export class EnrollmentService {
       // Two renewals of one certificate: the second meets the first in either unique index (the
       // submission never cancels an open renewal of the same certificate).
       const violated = uniqueViolation(error);
-      if (command.renewalOf !== undefined && (violated === 'ux_requests_renewal_of' || violated === 'ux_requests_open_subject')) {
-        throw new DomainError('ALREADY_RENEWED', `This certificate has already been renewed (request ${command.renewalOf ?? ''} has a renewal): fetch that one.`, {
-          renewalOf: Number(command.renewalOf),
-        });
+      if (
+        command.renewalOf !== undefined &&
+        (violated === 'ux_requests_renewal_of' || violated === 'ux_requests_open_subject')
+      ) {
+        throw new DomainError(
+          'ALREADY_RENEWED',
+          `This certificate has already been renewed (request ${command.renewalOf ?? ''} has a renewal): fetch that one.`,
+          {
+            renewalOf: Number(command.renewalOf),
+          },
+        );
       }
       throw error;
     }
@@ -204,7 +219,11 @@ export function readCsr(command: Pick<SubmitCommand, 'csr' | 'grant' | 'kind'>):
   const csr = parseCsr(command.csr);
   const profileInput = profileInputFor(csr, { code: command.grant.organizationCode, country: command.grant.country });
   const subject = toRfc4514(buildSubject(PROFILES[command.kind], profileInput));
-  return { csr, subject, facts: { subject: toRfc4514(csr.subject), signatureAlgorithm: csr.signatureAlgorithm, profileInput } };
+  return {
+    csr,
+    subject,
+    facts: { subject: toRfc4514(csr.subject), signatureAlgorithm: csr.signatureAlgorithm, profileInput },
+  };
 }
 
 function usageProblem(csr: ParsedCsr): string | undefined {
@@ -223,7 +242,11 @@ function usageProblem(csr: ParsedCsr): string | undefined {
 export function requestRecord(
   command: SubmitCommand,
   read: ReadCsr,
-  decided: { status: RequestRecord['status']; enrollmentType: RequestRecord['enrollment_type']; rejectionReason: string | null },
+  decided: {
+    status: RequestRecord['status'];
+    enrollmentType: RequestRecord['enrollment_type'];
+    rejectionReason: string | null;
+  },
   now: Date,
 ): RequestRecord {
   const { csr, facts, subject } = read;

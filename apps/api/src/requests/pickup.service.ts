@@ -21,14 +21,21 @@ export class PickupService {
   ) {}
 
   /** The certificate of an issued request. An external request's first download moves it to Downloaded. */
-  async certificate(pkg: PackagePrincipal, id: number, format: string | undefined, downloadedBy: string | undefined): Promise<RenderedCertificate & { requestId: number }> {
+  async certificate(
+    pkg: PackagePrincipal,
+    id: number,
+    format: string | undefined,
+    downloadedBy: string | undefined,
+  ): Promise<RenderedCertificate & { requestId: number }> {
     const scope = { packageId: pkg.packageId };
     const row = await this.requests.find(this.requests.db, scope, id);
     if (!row) {
       throw notFound(`Request ${id}`);
     }
     if (!ISSUED_STATUSES.includes(row.status)) {
-      throw new AppError('CERTIFICATE_NOT_READY', `Request ${id} has no certificate to fetch: it is ${row.status}.`, { currentStatus: row.status });
+      throw new AppError('CERTIFICATE_NOT_READY', `Request ${id} has no certificate to fetch: it is ${row.status}.`, {
+        currentStatus: row.status,
+      });
     }
     const der = await this.certificates.derOfRequest(this.requests.db, row.id);
     if (!der) {
@@ -39,7 +46,12 @@ export class PickupService {
       const by = downloadedBy ?? 'client';
       const now = this.clock.now();
       await this.transitions
-        .move(scope, row, { action: 'download', actor: { name: by, type: 'package' }, now, patch: { downloaded_at: now, downloaded_by: by } })
+        .move(scope, row, {
+          action: 'download',
+          actor: { name: by, type: 'package' },
+          now,
+          patch: { downloaded_at: now, downloaded_by: by },
+        })
         .catch((error: unknown) => {
           // A concurrent first download came first: the certificate is the same, so it is still the answer.
           if (!(error instanceof DomainError && error.details.currentStatus === 'Downloaded')) {
@@ -57,6 +69,10 @@ export class PickupService {
     if (!row) {
       throw notFound(`Request ${id}`);
     }
-    return this.transitions.move(scope, row, { action: 'install', actor: { name: by ?? row.requested_by, type: 'package' }, now: this.clock.now() });
+    return this.transitions.move(scope, row, {
+      action: 'install',
+      actor: { name: by ?? row.requested_by, type: 'package' },
+      now: this.clock.now(),
+    });
   }
 }

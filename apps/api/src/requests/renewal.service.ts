@@ -18,7 +18,13 @@ export interface RenewCommand {
 }
 
 export type RenewalOutcome =
-  | { readonly id: number; readonly status: 'Approved'; readonly renewalOf: number; readonly certificate: string; readonly serialNumber: string }
+  | {
+      readonly id: number;
+      readonly status: 'Approved';
+      readonly renewalOf: number;
+      readonly certificate: string;
+      readonly serialNumber: string;
+    }
   | { readonly id: number; readonly status: 'Pending'; readonly renewalOf: number };
 
 const RENEWAL_ACTOR = { name: 'renewal', type: 'system' } as const;
@@ -55,7 +61,12 @@ export class RenewalService {
           action: 'renewal.refuse',
           organizationId: current?.organization_id ?? null,
           target: command.serialNumber,
-          details: { code: error.code, reason: error.message, channel: command.channel, ...(current ? { renewalOf: Number(current.id) } : {}) },
+          details: {
+            code: error.code,
+            reason: error.message,
+            channel: command.channel,
+            ...(current ? { renewalOf: Number(current.id) } : {}),
+          },
         });
       }
       throw error;
@@ -85,7 +96,10 @@ export class RenewalService {
       keyCompromised: newKey !== undefined && (await this.authority.keyCompromised(newKey)),
     });
     if (refusal || !current || !grant || !read) {
-      const { code, reason } = refusal ?? { code: 'NOT_A_DEVICE_CERTIFICATE' as const, reason: 'This certificate cannot be renewed.' };
+      const { code, reason } = refusal ?? {
+        code: 'NOT_A_DEVICE_CERTIFICATE' as const,
+        reason: 'This certificate cannot be renewed.',
+      };
       throw new DomainError(code, reason, { serialNumber: command.serialNumber });
     }
     const submit: SubmitCommand = {
@@ -104,7 +118,12 @@ export class RenewalService {
     if (submitted.status !== 'Pending' || current.package_renewal === 'approval') {
       return { id: submitted.id, status: 'Pending', renewalOf };
     }
-    const approved = await this.decisions.approveAs(RENEWAL_ACTOR, { packageId: current.package_id }, submitted.id, `Automatic renewal of ${command.serialNumber}.`);
+    const approved = await this.decisions.approveAs(
+      RENEWAL_ACTOR,
+      { packageId: current.package_id },
+      submitted.id,
+      `Automatic renewal of ${command.serialNumber}.`,
+    );
     const der = await this.authority.certificateOfRequest(String(submitted.id));
     return {
       id: submitted.id,
@@ -115,4 +134,3 @@ export class RenewalService {
     };
   }
 }
-

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError, ISSUED_STATUSES, transition, type Channel, type EnrollmentType, type RequestAction, type RequestKind, type RequestStatus } from '@enroll/domain';
+import {
+  DomainError,
+  ISSUED_STATUSES,
+  transition,
+  type Channel,
+  type EnrollmentType,
+  type RequestAction,
+  type RequestKind,
+  type RequestStatus,
+} from '@enroll/domain';
 import type { ProfileInput, PublicKeyInfo, RequestedExtensions } from '@enroll/pki';
 import type { DeviceDetails } from '@enroll/contract';
 import type { CertificateRecord } from '../authority';
@@ -99,13 +108,22 @@ export class RequestTransitions {
    * Stores a submitted request with its events, cancelling the older open request of the same
    * subject when `cancel` is given. EN001 when the key's compromise is not what was assumed.
    */
-  async submit(request: RequestRecord, events: TransitionRecord[], cancel: TransitionRecord | null, keyCompromised: boolean): Promise<string> {
-    const created = await one<{ id: string }>(pool(this.db), `SELECT enroll_submit_request($1, $2, $3, $4)::text AS id`, [
-      JSON.stringify(request),
-      JSON.stringify(events.map(eventJson)),
-      cancel && JSON.stringify(eventJson(cancel)),
-      keyCompromised,
-    ]);
+  async submit(
+    request: RequestRecord,
+    events: TransitionRecord[],
+    cancel: TransitionRecord | null,
+    keyCompromised: boolean,
+  ): Promise<string> {
+    const created = await one<{ id: string }>(
+      pool(this.db),
+      `SELECT enroll_submit_request($1, $2, $3, $4)::text AS id`,
+      [
+        JSON.stringify(request),
+        JSON.stringify(events.map(eventJson)),
+        cancel && JSON.stringify(eventJson(cancel)),
+        keyCompromised,
+      ],
+    );
     return created?.id ?? '0';
   }
 
@@ -119,7 +137,10 @@ export class RequestTransitions {
     ]).catch((error: unknown) => {
       // enroll_approve_request (migration 015): the key was revoked for keyCompromise meanwhile.
       if ((error as { code?: unknown } | null)?.code === 'EN002') {
-        throw new DomainError('KEY_COMPROMISED', `Request ${row.id}'s key was revoked for key compromise: no certificate is issued for it.`);
+        throw new DomainError(
+          'KEY_COMPROMISED',
+          `Request ${row.id}'s key was revoked for key compromise: no certificate is issued for it.`,
+        );
       }
       throw error;
     });
@@ -168,7 +189,12 @@ export class RequestTransitions {
    * Moves the issued requests whose certificates a revocation took with it (every certificate of
    * a compromised key) to Revoked, each from the state it is in, with its history.
    */
-  async revokedWith(q: Queryable, serials: readonly string[], except: string, move: Omit<Move, 'action' | 'effect' | 'patch'>): Promise<void> {
+  async revokedWith(
+    q: Queryable,
+    serials: readonly string[],
+    except: string,
+    move: Omit<Move, 'action' | 'effect' | 'patch'>,
+  ): Promise<void> {
     if (serials.length === 0) {
       return;
     }
@@ -179,19 +205,17 @@ export class RequestTransitions {
     );
     await this.events.record(
       q,
-      ...moved.map(
-        (r): TransitionRecord => ({
-          requestId: r.id,
-          organizationId: r.organization_id,
-          status: 'Revoked',
-          at: move.now,
-          actor: move.actor.name,
-          actorType: move.actor.type,
-          action: 'request.revoke',
-          reason: move.reason ?? null,
-          ...(move.details ? { details: move.details } : {}),
-        }),
-      ),
+      ...moved.map((r): TransitionRecord => ({
+        requestId: r.id,
+        organizationId: r.organization_id,
+        status: 'Revoked',
+        at: move.now,
+        actor: move.actor.name,
+        actorType: move.actor.type,
+        action: 'request.revoke',
+        reason: move.reason ?? null,
+        ...(move.details ? { details: move.details } : {}),
+      })),
     );
   }
 
@@ -199,7 +223,11 @@ export class RequestTransitions {
    * Rejects the open (Requested, Pending) requests of a key just revoked for keyCompromise, each
    * from the state it is in, with its history: no certificate is issued for that key again.
    */
-  async rejectOpenOfKey(q: Queryable, spkiSha256: Buffer, move: Omit<Move, 'action' | 'effect' | 'patch'>): Promise<void> {
+  async rejectOpenOfKey(
+    q: Queryable,
+    spkiSha256: Buffer,
+    move: Omit<Move, 'action' | 'effect' | 'patch'>,
+  ): Promise<void> {
     const reason = move.reason ?? 'The key was revoked for key compromise.';
     const rejected = await rows<{ id: string; organization_id: string }>(
       q,
@@ -209,19 +237,17 @@ export class RequestTransitions {
     );
     await this.events.record(
       q,
-      ...rejected.map(
-        (r): TransitionRecord => ({
-          requestId: r.id,
-          organizationId: r.organization_id,
-          status: 'Rejected',
-          at: move.now,
-          actor: move.actor.name,
-          actorType: move.actor.type,
-          action: 'request.reject',
-          reason,
-          ...(move.details ? { details: move.details } : {}),
-        }),
-      ),
+      ...rejected.map((r): TransitionRecord => ({
+        requestId: r.id,
+        organizationId: r.organization_id,
+        status: 'Rejected',
+        at: move.now,
+        actor: move.actor.name,
+        actorType: move.actor.type,
+        action: 'request.reject',
+        reason,
+        ...(move.details ? { details: move.details } : {}),
+      })),
     );
   }
 
@@ -232,6 +258,9 @@ export class RequestTransitions {
       throw notFound(`Request ${id}`);
     }
     transition(current.status, action, current.kind);
-    throw new DomainError('INVALID_TRANSITION', `Request ${id} changed while it was being decided.`, { currentStatus: current.status, action });
+    throw new DomainError('INVALID_TRANSITION', `Request ${id} changed while it was being decided.`, {
+      currentStatus: current.status,
+      action,
+    });
   }
 }

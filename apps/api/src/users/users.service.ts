@@ -59,17 +59,15 @@ export class UsersService {
     const passwordHash = await hashPassword(input.password);
     try {
       return await this.db.transaction(async (manager) => {
-        const saved = await manager
-          .getRepository(UserEntity)
-          .save(
-            manager.create(UserEntity, {
-              username: input.username,
-              passwordHash,
-              role: input.role,
-              organizationId: organization?.id ?? null,
-              email: input.email ?? null,
-            }),
-          );
+        const saved = await manager.getRepository(UserEntity).save(
+          manager.create(UserEntity, {
+            username: input.username,
+            passwordHash,
+            role: input.role,
+            organizationId: organization?.id ?? null,
+            email: input.email ?? null,
+          }),
+        );
         await this.audit.record(manager, {
           at: this.clock.now(),
           actor: actor.username,

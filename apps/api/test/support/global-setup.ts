@@ -33,7 +33,14 @@ export default async function globalSetup(): Promise<void> {
       // Workers inherit it: the ceremony tests read the template's root key from there.
       process.env.ENROLL_TEST_ROOT_KEY_FILE = config.rootKeyFile;
       const anHourAgo = { now: () => new Date(Date.now() - 3_600_000) };
-      const ca = new CaService(db, anHourAgo, new CertificatesRepository(db), new AuditService(db), config, caKeyStoreFor(config));
+      const ca = new CaService(
+        db,
+        anHourAgo,
+        new CertificatesRepository(db),
+        new AuditService(db),
+        config,
+        caKeyStoreFor(config),
+      );
       await ca.init();
     } finally {
       await db.destroy();

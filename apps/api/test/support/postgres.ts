@@ -28,8 +28,9 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   await withAdmin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${templateDb()}`));
   return {
     url: urlFor(name),
-    drop: () => withAdmin(async (c) => {
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    }),
+    drop: () =>
+      withAdmin(async (c) => {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }),
   };
 }

@@ -17,7 +17,9 @@ export interface TestApp {
 }
 
 /** The real API on its own fresh PostgreSQL database (or a given target), with `admin` created. */
-export async function startTestApp(options: { target?: DatabaseTarget; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { target?: DatabaseTarget; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const database = options.target ? undefined : await createTestDatabase();
   const target = options.target ?? { url: database?.url ?? '' };
   const app = await createApp(testConfig(options.env), target);

@@ -20,14 +20,28 @@ export function stubApi(routes: Record<string, Handler | Answer>) {
     const url = new URL(input instanceof Request ? input.url : input.toString(), 'http://portal.test');
     const method = init?.method ?? 'GET';
     const headers = (init?.headers ?? {}) as Record<string, string>;
-    const call: Call = { method, path: url.pathname + url.search, body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined, headers };
+    const call: Call = {
+      method,
+      path: url.pathname + url.search,
+      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+      headers,
+    };
     calls.push(call);
     const route = routes[`${method} ${url.pathname}`];
     if (!route) {
-      return new Response(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, code: 'NOT_FOUND', detail: `no stub for ${method} ${url.pathname}` }), {
-        status: 404,
-        headers: { 'content-type': 'application/problem+json' },
-      });
+      return new Response(
+        JSON.stringify({
+          type: 'about:blank',
+          title: 'Not Found',
+          status: 404,
+          code: 'NOT_FOUND',
+          detail: `no stub for ${method} ${url.pathname}`,
+        }),
+        {
+          status: 404,
+          headers: { 'content-type': 'application/problem+json' },
+        },
+      );
     }
     const answer = typeof route === 'function' ? await route(call) : route;
     const status = answer.status ?? 200;
@@ -38,7 +52,10 @@ export function stubApi(routes: Record<string, Handler | Answer>) {
     });
   });
   vi.stubGlobal('fetch', fetchStub);
-  return { calls, callsTo: (method: string, prefix: string) => calls.filter((c) => c.method === method && c.path.startsWith(prefix)) };
+  return {
+    calls,
+    callsTo: (method: string, prefix: string) => calls.filter((c) => c.method === method && c.path.startsWith(prefix)),
+  };
 }
 
 export const problem = (status: number, code: string, detail: string, extra: Record<string, unknown> = {}): Answer => ({

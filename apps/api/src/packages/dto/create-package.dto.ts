@@ -1,6 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { CERTIFICATE_STORES, RENEWAL_MODES, REQUEST_KINDS, type CertificateStore, type RenewalMode, type RequestKind } from '@enroll/domain';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+} from 'class-validator';
+import {
+  CERTIFICATE_STORES,
+  RENEWAL_MODES,
+  REQUEST_KINDS,
+  type CertificateStore,
+  type RenewalMode,
+  type RequestKind,
+} from '@enroll/domain';
 
 export class CreatePackageDto {
   @ApiProperty({ example: 'J1CFRA' })
@@ -10,7 +28,9 @@ export class CreatePackageDto {
 
   @ApiProperty({ example: 'Production' })
   @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, { message: 'environment must be 1 to 64 letters, digits, spaces, . _ or -' })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, {
+    message: 'environment must be 1 to 64 letters, digits, spaces, . _ or -',
+  })
   environment!: string;
 
   @ApiProperty({ enum: CERTIFICATE_STORES })
@@ -25,7 +45,10 @@ export class CreatePackageDto {
   @IsIn(REQUEST_KINDS, { each: true })
   kinds!: RequestKind[];
 
-  @ApiPropertyOptional({ enum: RENEWAL_MODES, description: 'automatic (default): renewals are issued at once; approval: they wait for a person' })
+  @ApiPropertyOptional({
+    enum: RENEWAL_MODES,
+    description: 'automatic (default): renewals are issued at once; approval: they wait for a person',
+  })
   @IsOptional()
   @IsIn(RENEWAL_MODES)
   renewal?: RenewalMode;

@@ -4,7 +4,6 @@ import { IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, Valid
 import { REQUEST_KINDS, type RequestKind } from '@enroll/domain';
 import { NO_CONTROL_TEXT as NO_CONTROL } from '../../common/text';
 
-
 export class DeviceDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) @Matches(NO_CONTROL) machineName?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) @Matches(NO_CONTROL) fqdn?: string;

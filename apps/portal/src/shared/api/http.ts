@@ -39,7 +39,13 @@ async function problemOf(response: Response): Promise<Problem> {
       // fall through: a body that is not JSON after all
     }
   }
-  return { type: 'about:blank', title: response.statusText || 'Error', status: response.status, code: 'HTTP_ERROR', detail: `The server answered ${response.status}.` };
+  return {
+    type: 'about:blank',
+    title: response.statusText || 'Error',
+    status: response.status,
+    code: 'HTTP_ERROR',
+    detail: `The server answered ${response.status}.`,
+  };
 }
 
 export interface RequestOptions {

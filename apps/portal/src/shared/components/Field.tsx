@@ -7,7 +7,17 @@ export interface ControlProps {
 }
 
 /** A labelled control with its error right beneath it, tied together for screen readers. */
-export function Field({ label, error, hint, children }: { label: string; error?: string | undefined; hint?: string; children: (props: ControlProps) => ReactNode }) {
+export function Field({
+  label,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  error?: string | undefined;
+  hint?: string;
+  children: (props: ControlProps) => ReactNode;
+}) {
   const id = useId();
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;

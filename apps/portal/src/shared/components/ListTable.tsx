@@ -3,7 +3,15 @@ import { DataTable } from './DataTable';
 import { ProblemAlert } from './ProblemAlert';
 
 /** A whole list (no paging) as a TanStack table: the administration pages' lists. */
-export function ListTable<T>({ caption, data, columns, rowId, loading, error, empty }: {
+export function ListTable<T>({
+  caption,
+  data,
+  columns,
+  rowId,
+  loading,
+  error,
+  empty,
+}: {
   caption: string;
   data: T[] | undefined;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- TanStack's own column type: each column's value type differs

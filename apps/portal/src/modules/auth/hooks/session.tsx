@@ -66,7 +66,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, [client]);
 
-  const value = useMemo<Session>(() => ({ me: current, loading: me.isPending, reason, signedIn, signOut }), [current, me.isPending, reason, signedIn, signOut]);
+  const value = useMemo<Session>(
+    () => ({ me: current, loading: me.isPending, reason, signedIn, signOut }),
+    [current, me.isPending, reason, signedIn, signOut],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -10,10 +10,17 @@ export interface NewOrganization {
 }
 
 export const organizationKeys = { all: ['organizations'] as const };
-export const fetchOrganizations = (signal?: AbortSignal): Promise<Organization[]> => getJson('/api/v1/organizations', signal);
-export const createOrganization = (input: NewOrganization): Promise<Organization> => postJson('/api/v1/organizations', input);
+export const fetchOrganizations = (signal?: AbortSignal): Promise<Organization[]> =>
+  getJson('/api/v1/organizations', signal);
+export const createOrganization = (input: NewOrganization): Promise<Organization> =>
+  postJson('/api/v1/organizations', input);
 
 /** The organizations, for administrators' pickers and filters (managers are never asked). */
 export function useOrganizations(enabled = true) {
-  return useQuery({ queryKey: organizationKeys.all, queryFn: ({ signal }) => fetchOrganizations(signal), enabled, staleTime: 60_000 });
+  return useQuery({
+    queryKey: organizationKeys.all,
+    queryFn: ({ signal }) => fetchOrganizations(signal),
+    enabled,
+    staleTime: 60_000,
+  });
 }

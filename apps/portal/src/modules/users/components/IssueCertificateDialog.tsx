@@ -23,10 +23,25 @@ export function IssueCertificateDialog({ user, onClose }: { user: User; onClose:
     },
   });
   return (
-    <Dialog open onOpenChange={(open) => !open && onClose()} title={`User certificate for ${user.username}`} description="A PKCS #12 file with the key and certificate, protected by this password.">
+    <Dialog
+      open
+      onOpenChange={(open) => !open && onClose()}
+      title={`User certificate for ${user.username}`}
+      description="A PKCS #12 file with the key and certificate, protected by this password."
+    >
       <form onSubmit={(e) => void form.handleSubmit((v) => issue.mutate(v.password))(e)} noValidate>
         <Field label="File password" hint="At least 8 characters." error={errors.password?.message}>
-          {(p) => <input {...p} type="password" autoComplete="new-password" {...form.register('password', { required: 'Enter a password.', minLength: { value: 8, message: 'Use at least 8 characters.' } })} />}
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              autoComplete="new-password"
+              {...form.register('password', {
+                required: 'Enter a password.',
+                minLength: { value: 8, message: 'Use at least 8 characters.' },
+              })}
+            />
+          )}
         </Field>
         <Field label="Password again" error={errors.confirm?.message}>
           {(p) => (
@@ -34,7 +49,9 @@ export function IssueCertificateDialog({ user, onClose }: { user: User; onClose:
               {...p}
               type="password"
               autoComplete="new-password"
-              {...form.register('confirm', { validate: (value, all) => value === all.password || 'The two passwords differ.' })}
+              {...form.register('confirm', {
+                validate: (value, all) => value === all.password || 'The two passwords differ.',
+              })}
             />
           )}
         </Field>
