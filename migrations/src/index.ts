@@ -21,6 +21,7 @@ import { CreateLoginThrottle1764000000032 } from './1764000000032-CreateLoginThr
 import { IndexCertificatesByUser1764000000033 } from './1764000000033-IndexCertificatesByUser';
 import { ScopeSupersedeToRequester1764000000040 } from './1764000000040-ScopeSupersedeToRequester';
 import { AddScepFrontDoor1764000000050 } from './1764000000050-AddScepFrontDoor';
+import { CreateNotificationOutbox1764000000060 } from './1764000000060-CreateNotificationOutbox';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   IndexCertificatesByUser1764000000033,
   ScopeSupersedeToRequester1764000000040,
   AddScepFrontDoor1764000000050,
+  CreateNotificationOutbox1764000000060,
 ];

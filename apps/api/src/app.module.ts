@@ -10,6 +10,7 @@ import {
 } from './modules';
 import { EstModule } from './est/est.module';
 import { ScepModule } from './scep/scep.module';
+import { NotificationsModule } from './notifications/notifications.module';
 
 @Module({})
 export class AppModule {
@@ -38,6 +39,7 @@ export class AppModule {
         ScepModule,
         AuditModule,
         DashboardModule,
+        NotificationsModule,
         HealthModule,
       ],
       providers: [

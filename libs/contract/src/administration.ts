@@ -86,3 +86,40 @@ export interface AuditEventView {
   organizationCode: string | null;
   details: Record<string, unknown>;
 }
+
+/** The events of notifications (mail, webhooks). */
+export type NotificationEventName =
+  | 'request.pending'
+  | 'request.approved'
+  | 'request.rejected'
+  | 'certificate.expiring'
+  | 'certificate.revoked'
+  | 'certificate.renewed';
+
+/** `POST /api/v1/webhooks` answers this; `GET /api/v1/webhooks` lists them (never the secret). */
+export interface WebhookView {
+  id: string;
+  url: string;
+  events: NotificationEventName[];
+  createdBy: string;
+  createdAt: Date;
+}
+
+/** `GET /api/v1/webhooks/{id}/deliveries`: one delivery of one event, with its attempts. */
+export interface WebhookDeliveryView {
+  id: number;
+  /** The event's id: the `id` of the delivered body, the same across retries. */
+  eventId: number;
+  event: NotificationEventName;
+  status: 'pending' | 'sent' | 'skipped' | 'failed';
+  attempts: number;
+  lastAttemptAt: Date | null;
+  lastError: string | null;
+  sentAt: Date | null;
+  nextAttemptAt: Date | null;
+}
+
+/** `GET /api/v1/notifications/settings`: whether mail is sent (ENROLL_SMTP_URL set). */
+export interface NotificationSettingsView {
+  mail: { enabled: boolean; from: string | null };
+}

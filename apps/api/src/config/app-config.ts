@@ -39,6 +39,10 @@ export interface AppConfig {
   readonly managerSignIn: ManagerSignIn;
   /** The issuing key in a PKCS#11 token (ENROLL_PKCS11_*); undefined: in software, encrypted in the database. */
   readonly pkcs11: Pkcs11Config | undefined;
+  /** ENROLL_SMTP_URL: the SMTP server of notification mails; undefined: nothing is mailed. */
+  readonly smtpUrl: string | undefined;
+  /** ENROLL_MAIL_FROM: their sender (default enroll@<host of ENROLL_PUBLIC_URL>). */
+  readonly mailFrom: string;
 }
 
 /** Where the issuing key lives when it is in a hardware module (see authority/hsm). */
@@ -136,6 +140,17 @@ function pkcs11(env: NodeJS.ProcessEnv): Pkcs11Config | undefined {
   return { module: modulePath, tokenLabel, slot, pin, keyLabel: env.ENROLL_PKCS11_KEY_LABEL || 'enroll-issuing' };
 }
 
+/** ENROLL_SMTP_URL: smtp:// or smtps://, or unset (notifications kept, not mailed). */
+function smtpUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') {
+    return undefined;
+  }
+  if (!/^smtps?:\/\/[^/]/.test(raw)) {
+    throw new ConfigError('ENROLL_SMTP_URL must be an smtp:// or smtps:// URL.');
+  }
+  return raw;
+}
+
 /** Reads and validates the environment. This is the only place that reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
@@ -188,6 +203,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: trustProxy(env.ENROLL_TRUST_PROXY),
     managerSignIn: oneOf(env, 'ENROLL_MANAGER_SIGN_IN', MANAGER_SIGN_IN, 'password'),
     pkcs11: pkcs11(env),
+    smtpUrl: smtpUrl(env.ENROLL_SMTP_URL),
+    mailFrom: env.ENROLL_MAIL_FROM || `enroll@${new URL(publicUrl).hostname}`,
   };
 }
 

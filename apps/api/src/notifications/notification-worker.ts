@@ -1,0 +1,366 @@
+import { createHmac } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { createTransport, type Transporter } from 'nodemailer';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { message, subjectEmail, type Language, type NotificationEvent } from './messages';
+
+interface OutboxRow {
+  id: string;
+  event: NotificationEvent;
+  at: Date;
+  request_id: string | null;
+  organization_id: string | null;
+  data: Record<string, unknown>;
+}
+
+interface DeliveryRow {
+  id: string;
+  outbox_id: string;
+  channel: 'email' | 'webhook';
+  recipient: string;
+  language: Language;
+  webhook_id: string | null;
+  attempts: number;
+  event: NotificationEvent;
+  at: Date;
+  request_id: string | null;
+  data: Record<string, unknown>;
+  secret: string | null;
+}
+
+interface Recipient {
+  email: string;
+  language: Language;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The rows of an UPDATE ... RETURNING: TypeORM's PostgreSQL driver answers [rows, count] for it. */
+function returned<T>(result: unknown): T[] {
+  return (
+    Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number'
+      ? result[0]
+      : result
+  ) as T[];
+}
+/** Thresholds of certificate.expiring, in days, largest first. */
+const EXPIRY_THRESHOLDS = [30, 7] as const;
+
+/** The body and headers of one webhook delivery: `{ id, event, at, data }`, signed with the secret. */
+export function webhookRequest(
+  delivery: Pick<DeliveryRow, 'id' | 'outbox_id' | 'event' | 'at' | 'data'>,
+  secret: string,
+): { body: string; headers: Record<string, string> } {
+  const body = JSON.stringify({
+    id: delivery.outbox_id,
+    event: delivery.event,
+    at: new Date(delivery.at).toISOString(),
+    data: delivery.data,
+  });
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'Enroll-Webhooks/1',
+      'enroll-event': delivery.event,
+      'enroll-delivery': delivery.id,
+      'enroll-signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+    },
+  };
+}
+
+/**
+ * Delivers the outbox (see migration 1764000000060): expands each event into deliveries (the
+ * e-mail recipients, the subscribed webhooks), then claims due deliveries with FOR UPDATE SKIP
+ * LOCKED in short transactions, each claim a lease (due_at moved ahead) so that the sending
+ * happens outside any transaction and another process skips it meanwhile. A failure is retried
+ * with exponential back-off until a day after the event, then marked failed. A crash after
+ * sending and before marking sends once more when the lease ends: the delivery's id (the
+ * Message-ID, the Enroll-Delivery header) and the event's id (the webhook body's id) let the
+ * receiver recognise it. The expiry scan runs under an advisory lock, in one process at a time.
+ */
+@Injectable()
+export class NotificationWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('Notifications');
+  private readonly transport: Transporter | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private scanTimer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  /** Tunables (tests shorten them). */
+  pollMs = 1000;
+  scanMs = 3600 * 1000;
+  retryBaseMs = 30 * 1000;
+  retryMaxMs = 3600 * 1000;
+  giveUpMs = DAY_MS;
+  leaseMs = 5 * 60 * 1000;
+  batch = 20;
+
+  constructor(
+    private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    // STARTTLS is used whenever the server offers it (nodemailer's default for smtp://).
+    this.transport = config.smtpUrl === undefined ? undefined : createTransport(config.smtpUrl);
+  }
+
+  get mailFrom(): string {
+    return this.config.mailFrom;
+  }
+
+  get mailEnabled(): boolean {
+    return this.transport !== undefined;
+  }
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+    this.transport?.close();
+  }
+
+  start(): void {
+    if (!this.stopped) {
+      return;
+    }
+    this.stopped = false;
+    this.pollTimer = setInterval(() => void this.kick(), this.pollMs);
+    this.pollTimer.unref();
+    this.scanTimer = setInterval(
+      () => void this.scanExpiries().catch((e: unknown) => this.warn('expiry scan', e)),
+      this.scanMs,
+    );
+    this.scanTimer.unref();
+    void this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.pollTimer);
+    clearInterval(this.scanTimer);
+    await this.running;
+  }
+
+  /** One pass now, unless one is running (then that one). */
+  kick(): Promise<void> {
+    this.running ??= this.tick()
+      .catch((e: unknown) => this.warn('delivery', e))
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+
+  /** Expands new events, then delivers what is due, until nothing is left. */
+  async tick(): Promise<void> {
+    while ((await this.expand()) > 0) {
+      /* more */
+    }
+    while ((await this.deliverDue()) > 0) {
+      /* more */
+    }
+  }
+
+  /** Turns a batch of outbox events into deliveries; returns how many events. */
+  async expand(): Promise<number> {
+    return this.db.transaction(async (m) => {
+      const rows: OutboxRow[] = await m.query(
+        `SELECT id, event, at, request_id, organization_id, data FROM notification_outbox
+          WHERE expanded_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.batch],
+      );
+      for (const row of rows) {
+        const recipients = await this.recipients(m, row);
+        const status = this.transport ? 'pending' : 'skipped';
+        await m.query(
+          `INSERT INTO notification_deliveries (outbox_id, channel, recipient, language, status, due_at)
+           SELECT $1, 'email', r.email, r.language, $3, now() FROM jsonb_to_recordset($2) AS r(email varchar, language varchar)`,
+          [row.id, JSON.stringify(recipients), status],
+        );
+        await m.query(
+          `INSERT INTO notification_deliveries (outbox_id, channel, recipient, webhook_id, due_at)
+           SELECT $1, 'webhook', url, id, now() FROM webhooks WHERE $2 = ANY (events)`,
+          [row.id, row.event],
+        );
+      }
+      if (rows.length > 0) {
+        await m.query(`UPDATE notification_outbox SET expanded_at = now() WHERE id = ANY ($1)`, [
+          rows.map((r) => r.id),
+        ]);
+      }
+      return rows.length;
+    });
+  }
+
+  /** Who is mailed: the managers (or, for server and external requests, the administrators) for a pending request; the subject's e-mail for the rest. */
+  private async recipients(m: EntityManager, row: OutboxRow): Promise<Recipient[]> {
+    const found = new Map<string, Recipient>();
+    const add = (list: Recipient[]): void => {
+      for (const r of list) {
+        found.set(r.email.toLowerCase(), r);
+      }
+    };
+    const request: { kind: string; subject: string }[] =
+      row.request_id === null
+        ? []
+        : await m.query(`SELECT kind, subject FROM requests WHERE id = $1`, [row.request_id]);
+    const people = (where: string, params: unknown[]): Promise<Recipient[]> =>
+      m.query(
+        `SELECT email, language FROM users WHERE email IS NOT NULL AND email <> '' AND disabled_at IS NULL AND ${where}`,
+        params,
+      );
+    const byEmail = async (email: string | null): Promise<void> => {
+      if (email) {
+        const known: Recipient[] = await m.query(
+          `SELECT email, language FROM users WHERE lower(email) = lower($1) LIMIT 1`,
+          [email],
+        );
+        add([{ email, language: known[0]?.language ?? 'en' }]);
+      }
+    };
+    const managers = (): Promise<Recipient[]> =>
+      people(`role = 'manager' AND organization_id = $1`, [row.organization_id]);
+    switch (row.event) {
+      case 'request.pending': {
+        const kind = request[0]?.kind;
+        add(kind === 'server' || kind === 'external' ? await people(`role = 'admin'`, []) : await managers());
+        break;
+      }
+      case 'certificate.expiring':
+        if (row.organization_id !== null) {
+          add(await managers());
+        }
+        await byEmail(subjectEmail(typeof row.data.subject === 'string' ? row.data.subject : null));
+        break;
+      default:
+        await byEmail(subjectEmail(request[0]?.subject));
+    }
+    return [...found.values()];
+  }
+
+  /** Claims, sends and marks one batch of due deliveries; returns how many were claimed. */
+  async deliverDue(): Promise<number> {
+    const claimed = await this.db.transaction(async (m) =>
+      returned<DeliveryRow>(
+        await m.query(
+          `UPDATE notification_deliveries d
+            SET attempts = d.attempts + 1, last_attempt_at = now(), due_at = now() + make_interval(secs => $2::double precision / 1000)
+           FROM notification_outbox o
+          WHERE o.id = d.outbox_id
+            AND d.id IN (SELECT id FROM notification_deliveries WHERE status = 'pending' AND due_at <= now()
+                          ORDER BY due_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+        RETURNING d.id, d.outbox_id, d.channel, d.recipient, d.language, d.webhook_id, d.attempts,
+                  o.event, o.at, o.request_id, o.data,
+                  (SELECT secret FROM webhooks w WHERE w.id = d.webhook_id) AS secret`,
+          [this.batch, this.leaseMs],
+        ),
+      ),
+    );
+    await Promise.all(claimed.map((d) => this.deliver(d)));
+    return claimed.length;
+  }
+
+  private async deliver(d: DeliveryRow): Promise<void> {
+    try {
+      if (d.channel === 'email') {
+        await this.mail(d);
+      } else {
+        await this.post(d);
+      }
+      await this.db.query(
+        `UPDATE notification_deliveries SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = $1`,
+        [d.id],
+      );
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const delay = Math.min(this.retryBaseMs * 2 ** (d.attempts - 1), this.retryMaxMs);
+      const giveUp = Date.now() + delay > new Date(d.at).getTime() + this.giveUpMs;
+      await this.db.query(
+        `UPDATE notification_deliveries SET status = $2, last_error = $3, due_at = now() + make_interval(secs => $4::double precision / 1000) WHERE id = $1`,
+        [d.id, giveUp ? 'failed' : 'pending', reason.slice(0, 1000), delay],
+      );
+    }
+  }
+
+  private link(d: Pick<DeliveryRow, 'request_id'>): string | null {
+    return d.request_id === null ? null : `${this.config.publicUrl}/requests/${d.request_id}`;
+  }
+
+  private async mail(d: DeliveryRow): Promise<void> {
+    if (!this.transport) {
+      return;
+    }
+    const requestId = d.request_id === null ? null : Number(d.request_id);
+    const content = message(d.language, { event: d.event, requestId, data: d.data, link: this.link(d) });
+    const host = this.config.mailFrom.split('@')[1] ?? 'enroll';
+    await this.transport.sendMail({
+      from: this.config.mailFrom,
+      to: d.recipient,
+      subject: content.subject,
+      text: content.text,
+      html: content.html,
+      messageId: `<enroll-delivery-${d.id}@${host}>`,
+      headers: { 'Enroll-Delivery': d.id, 'Enroll-Event': d.event, 'Enroll-Event-Id': d.outbox_id },
+    });
+  }
+
+  private async post(d: DeliveryRow): Promise<void> {
+    const { body, headers } = webhookRequest(
+      { ...d, data: { ...d.data, ...(this.link(d) ? { link: this.link(d) } : {}) } },
+      d.secret ?? '',
+    );
+    const response = await fetch(d.recipient, {
+      method: 'POST',
+      body,
+      headers,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(10_000),
+    });
+    await response.body?.cancel();
+    if (response.status < 200 || response.status > 299) {
+      throw new Error(`HTTP ${response.status}`);
+    }
+  }
+
+  /**
+   * certificate.expiring at 30 and 7 days: one outbox row per certificate and threshold
+   * (dedupe_key), in one process at a time (a transaction-scoped advisory lock). Returns how many
+   * rows it wrote, or null when another process holds the scan.
+   */
+  async scanExpiries(now = new Date()): Promise<number | null> {
+    return this.db.transaction(async (m) => {
+      const [lock] = (await m.query(
+        `SELECT pg_try_advisory_xact_lock(hashtext('enroll.notifications.expiry-scan')) AS got`,
+      )) as { got: boolean }[];
+      if (!lock?.got) {
+        return null;
+      }
+      let written = 0;
+      for (const [index, days] of EXPIRY_THRESHOLDS.entries()) {
+        const below = EXPIRY_THRESHOLDS[index + 1];
+        const rows: unknown[] = await m.query(
+          `INSERT INTO notification_outbox (event, at, request_id, organization_id, data, dedupe_key)
+           SELECT 'certificate.expiring', $1, c.request_id, c.organization_id,
+                  jsonb_strip_nulls(jsonb_build_object('serialNumber', c.serial, 'commonName', c.common_name, 'notAfter', c.not_after,
+                                                       'days', $2::int, 'requestId', c.request_id, 'subject', c.subject)),
+                  'expiring:' || c.serial || ':' || $2::int
+             FROM certificates c
+            WHERE c.status = 'valid' AND c.not_after > $1 AND c.not_after <= $1 + make_interval(days => $2::int)
+              AND ($3::int IS NULL OR c.not_after > $1 + make_interval(days => $3::int))
+           ON CONFLICT (dedupe_key) DO NOTHING
+           RETURNING id`,
+          [now, days, below ?? null],
+        );
+        written += rows.length;
+      }
+      return written;
+    });
+  }
+
+  private warn(what: string, error: unknown): void {
+    this.log.warn(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
