@@ -15,6 +15,7 @@ import { AddRenewal1764000000013 } from './1764000000013-AddRenewal';
 import { TakeTheRootOffline1764000000014 } from './1764000000014-TakeTheRootOffline';
 import { RefuseCompromisedKeysAtApproval1764000000015 } from './1764000000015-RefuseCompromisedKeysAtApproval';
 import { IndexRequestSearchByTrigram1764000000020 } from './1764000000020-IndexRequestSearchByTrigram';
+import { MoveSearchTextOutOfRequests1764000000021 } from './1764000000021-MoveSearchTextOutOfRequests';
 import { AddUserDisabled1764000000030 } from './1764000000030-AddUserDisabled';
 import { AddSessionCertificate1764000000031 } from './1764000000031-AddSessionCertificate';
 import { CreateLoginThrottle1764000000032 } from './1764000000032-CreateLoginThrottle';
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   TakeTheRootOffline1764000000014,
   RefuseCompromisedKeysAtApproval1764000000015,
   IndexRequestSearchByTrigram1764000000020,
+  MoveSearchTextOutOfRequests1764000000021,
   AddUserDisabled1764000000030,
   AddSessionCertificate1764000000031,
   CreateLoginThrottle1764000000032,

@@ -35,11 +35,6 @@ export type QueueSort = (typeof QUEUE_SORTS)[number];
 export const QUEUE_DECIDERS = ['organization', 'centre'] as const;
 export type QueueDecider = (typeof QUEUE_DECIDERS)[number];
 
-/**
- * The text the queue's search looks into, exactly as migration 1764000000020 indexes it with
- * pg_trgm: a fragment anywhere in it (`jdupont` in `LAPOSTE\jdupont`) is found through the index.
- */
-export const SEARCH_TEXT = `lower(r.common_name || ' ' || r.requested_by || ' ' || coalesce(r.description, '') || ' ' || coalesce(r.device->>'machineName', '') || ' ' || coalesce(r.device->>'fqdn', ''))`;
 
 /** Trigrams need three characters: a shorter fragment searches the starts of the name and requester. */
 const TRIGRAM = 3;
@@ -209,7 +204,11 @@ export class RequestsRepository {
       const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
       const byId = /^\d{1,15}$/.test(q) ? ` OR r.id = ${where.bind(Number(q))}` : '';
       if (q.length >= TRIGRAM) {
-        where.addCondition(`(${SEARCH_TEXT} LIKE ${where.bind(`%${escaped}%`)}${byId})`);
+        // request_search holds the names, written once at submission (migration 021), indexed with
+        // pg_trgm: a fragment anywhere (`jdupont` in `LAPOSTE\\jdupont`) is found through the index.
+        where.addCondition(
+          `(r.id IN (SELECT s.request_id FROM request_search s WHERE s.text LIKE ${where.bind(`%${escaped}%`)})${byId})`,
+        );
       } else {
         const prefix = where.bind(`${escaped}%`);
         where.addCondition(`(lower(r.common_name) LIKE ${prefix} OR lower(r.requested_by) LIKE ${prefix}${byId})`);
