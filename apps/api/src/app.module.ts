@@ -8,6 +8,7 @@ import { DATABASE_TARGET, dataSourceOptions, type DatabaseTarget } from './datab
 import {
   AuditModule, AuthModule, CertificatesModule, CoreModule, DashboardModule, HealthModule, MtlsModule, OrganizationsModule, PackagesModule, PkiModule, RequestsModule, UsersModule,
 } from './modules';
+import { DownloadsModule } from './downloads/downloads.module';
 import { EstModule } from './est/est.module';
 import { ScepModule } from './scep/scep.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -41,6 +42,7 @@ export class AppModule {
         DashboardModule,
         NotificationsModule,
         HealthModule,
+        DownloadsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -122,7 +122,7 @@ export async function createApp(config: AppConfig, database: DatabaseTarget): Pr
     // Vite names assets by content hash: they never change, so browsers may keep them for good.
     // index.html is revalidated so a new build is picked up at once.
     const files = express.static(portalDir, { index: false, maxAge: '1y', immutable: true });
-    const isApi = (path: string): boolean => /^\/(api|pki|health)(\/|$)/.test(path);
+    const isApi = (path: string): boolean => /^\/(api|pki|health|downloads)(\/|$)/.test(path);
     const compressed = precompressedAssets(portalDir);
     app.use((request: Request, response: Response, next: NextFunction) => {
       // API calls skip the file system: a stat per call cost 2.5 % of the API's CPU (bench:api).
