@@ -35,7 +35,6 @@ export type QueueSort = (typeof QUEUE_SORTS)[number];
 export const QUEUE_DECIDERS = ['organization', 'centre'] as const;
 export type QueueDecider = (typeof QUEUE_DECIDERS)[number];
 
-
 /** Trigrams need three characters: a shorter fragment searches the starts of the name and requester. */
 const TRIGRAM = 3;
 
