@@ -1,4 +1,4 @@
-import { createPrivateKey, generateKeyPair, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPair, type KeyObject, type X509Certificate } from 'node:crypto';
 import { promisify } from 'node:util';
 import { PkiError } from './errors';
 import { OID } from './oids';
@@ -100,6 +100,11 @@ export interface CaCertificateOptions {
   readonly pathLength?: number;
   /** For a subordinate CA: where its issuer publishes revocation (CRL distribution point, AIA). */
   readonly urls?: PkiUrls;
+  /**
+   * The issuer's certificate, for the lint before signing (a root is linted as its own issuer).
+   * A subordinate without `urls` (test fixtures) is not linted: the lint requires CDP and AIA.
+   */
+  readonly issuer?: X509Certificate;
 }
 
 /** Signs a CA certificate: a root (self-signed) or a subordinate CA with its issuer's CDP and AIA. */
@@ -128,6 +133,8 @@ export function issueCaCertificate(options: CaCertificateOptions): Promise<Buffe
       extensions,
     },
     options.signer,
+    // Lint before sign: every CA certificate the Enroll CA makes (a root; an issuing CA with its CDP and AIA).
+    options.issuerKeyId === undefined ? {} : options.issuer && options.urls ? { issuer: options.issuer } : undefined,
   );
 }
 
@@ -207,6 +214,7 @@ export async function issueIssuingCaCertificate(
     notBefore,
     notAfter,
     pathLength: 0,
+    issuer: root.certificate.x509,
     ...(options.urls ? { urls: options.urls } : {}),
   });
   selfCheck(der, root.authority, { notBefore, notAfter });
