@@ -36,7 +36,6 @@ function appStatus(code: AppErrorCode): number {
     case 'CERTIFICATE_SIGN_IN_REQUIRED':
     case 'NOT_A_USER_CERTIFICATE':
       return 403;
-    case 'NOT_A_DEVICE_CERTIFICATE':
     case 'CERTIFICATE_ALREADY_REVOKED':
     case 'CANNOT_DISABLE_SELF':
       return 409;
@@ -45,6 +44,7 @@ function appStatus(code: AppErrorCode): number {
     case 'PACKAGE_DISABLED':
     case 'MANAGER_CERTIFICATE':
     case 'NOT_A_CLIENT_CERTIFICATE':
+    case 'NOT_A_DEVICE_CERTIFICATE':
       return 403;
     case 'NOT_FOUND':
     case 'ROUTE_NOT_FOUND':

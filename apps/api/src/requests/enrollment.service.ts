@@ -96,9 +96,10 @@ export class EnrollmentService {
   /**
    * Submits a request. An unreadable or rule-breaking CSR is refused before anything is stored.
    * A readable one is stored and goes through the policy: Pending, or Rejected with its reason.
-   * A Pending one cancels the older open request for the same organization, kind and CN, in the
-   * same transaction; an advisory lock on that triple serializes concurrent submissions, and the
-   * partial unique index ux_requests_open_subject guarantees the outcome.
+   * A Pending one cancels the same requester's older open request of the same package, kind and
+   * CN (DNS names without case; migration 040), in the same transaction; an advisory lock on that
+   * key serializes concurrent submissions, and the partial unique index ux_requests_open_subject
+   * guarantees the outcome. A renewal never cancels an open renewal of the same certificate.
    */
   submit(command: SubmitCommand): Promise<RequestView> {
     return this.submitRead(command, readCsr(command));

@@ -94,7 +94,8 @@ const PATCH_COLUMNS = ['rejection_reason', 'downloaded_at', 'downloaded_by'] as 
  * same transaction: of concurrent decisions one wins, the others get 409 with the state they lost
  * to, and no row lock is held while a certificate is signed. Submission and approval, on the hot
  * path of every enrollment, are one database call each (enroll_submit_request and
- * enroll_approve_request, migrations 008 and 012) applying the same rule.
+ * enroll_approve_request; their current bodies are in the schema snapshot, apps/api/test/__snapshots__)
+ * applying the same rule.
  */
 @Injectable()
 export class RequestTransitions {
