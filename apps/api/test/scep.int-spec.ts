@@ -20,15 +20,17 @@ let manager: Session;
 let pkg: { id: string; token: string; scepChallenge: string; scepUrl: string; mobileconfig: string };
 let raFingerprint: string;
 const hasScepClient = existsSync('/usr/bin/scepclient');
+const hasCertmonger = existsSync('/usr/sbin/certmonger') && existsSync('/usr/bin/dbus-daemon');
 
 /** Runs a real client asynchronously: the API under test lives in this very process. */
 function run(
   command: string,
   args: string[],
   input?: string,
+  env?: NodeJS.ProcessEnv,
 ): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args);
+    const child = spawn(command, args, env ? { env: { ...process.env, ...env } } : {});
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -320,5 +322,154 @@ print(json.dumps(s['PayloadContent']))`;
     const after = await tableCounts(t.db);
     expect(after.requests).toBe(before.requests);
     expect(after.audit).toBeGreaterThan(before.audit ?? 0);
+  });
+});
+
+/**
+ * certmonger (getcert add-scep-ca / request) on a private D-Bus session bus, with its state in a
+ * temporary folder. It polls a PENDING request by GetCertInitial (`getcert refresh` asks it now
+ * instead of at its next scheduled visit) and re-enrolls by a PKCSReq signed with the current
+ * certificate, which the server takes as a renewal.
+ */
+(hasCertmonger ? describe : describe.skip)('certmonger on a D-Bus session bus', () => {
+  jest.setTimeout(180_000);
+  const state = join(dir, 'certmonger');
+  let env: NodeJS.ProcessEnv = {};
+  let daemon: ReturnType<typeof spawn> | undefined;
+  let busPid = 0;
+  const getcert = (...args: string[]) => run('getcert', [args[0] ?? '', '-s', ...args.slice(1)], undefined, env);
+  const statusOf = async (id: string): Promise<string> =>
+    /status: (\S+)/.exec((await getcert('list', '-i', id)).stdout)?.[1] ?? '';
+  async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+    for (let i = 0; i < 120; i++) {
+      if (await check()) {
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  beforeAll(async () => {
+    for (const sub of ['requests', 'cas', 'local']) {
+      mkdirSync(join(state, sub), { recursive: true });
+    }
+    const bus = await run('dbus-daemon', ['--session', '--fork', '--print-address=1', '--print-pid=1']);
+    const [address, pid] = bus.stdout.trim().split('\n');
+    busPid = Number(pid);
+    env = {
+      DBUS_SESSION_BUS_ADDRESS: address,
+      CERTMONGER_REQUESTS_DIR: join(state, 'requests'),
+      CERTMONGER_CAS_DIR: join(state, 'cas'),
+      CERTMONGER_LOCAL_CA_DIR: join(state, 'local'),
+    };
+    daemon = spawn('certmonger', ['-s', '-n'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    await until(async () => (await getcert('list-cas')).status === 0, 'certmonger on the bus');
+    const added = await getcert('add-scep-ca', '-c', 'Enroll', '-u', scepUrl('/scep/mobile'));
+    expect(added.status).toBe(0);
+    await until(
+      async () => /thumbprint/.test((await getcert('list-cas', '-c', 'Enroll')).stdout),
+      'GetCACert by certmonger',
+    );
+  });
+  afterAll(() => {
+    daemon?.kill();
+    if (busPid > 0) {
+      process.kill(busPid);
+    }
+  });
+
+  it('getcert request: PENDING in the queue, approved, the certificate after a refresh; then a renewal issued without a person', async () => {
+    const cn = `IMEI-cm-${Date.now()}`;
+    const cert = join(state, 'cm.pem');
+    const requested = await getcert(
+      'request',
+      '-c',
+      'Enroll',
+      '-f',
+      cert,
+      '-k',
+      join(state, 'cm.key'),
+      '-N',
+      `CN=${cn}`,
+      '-L',
+      pkg.scepChallenge,
+      '-I',
+      'cm1',
+    );
+    expect(requested.status).toBe(0);
+    const pending = await pendingRequest(cn);
+    expect(pending).toMatchObject({ status: 'Pending', channel: 'scep' });
+    await until(async () => (await statusOf('cm1')) === 'CA_WORKING', 'certmonger to wait');
+    await t
+      .http()
+      .post(`/api/v1/requests/${pending.id}/approve`)
+      .set(...manager.auth)
+      .send({})
+      .expect(200);
+    const approvedAt = Date.now();
+    await getcert('refresh', '-i', 'cm1');
+    await until(() => existsSync(cert), 'the certificate');
+    console.log(`certmonger: approval to certificate ${Date.now() - approvedAt} ms (after getcert refresh)`);
+    expect((await run('openssl', ['verify', '-x509_strict', '-CAfile', join(dir, 'chain.pem'), cert])).stdout).toMatch(
+      /OK/,
+    );
+    const first = readFileSync(cert, 'utf8');
+    await getcert('resubmit', '-i', 'cm1');
+    await until(() => readFileSync(cert, 'utf8') !== first, 'the renewed certificate');
+    expect((await run('openssl', ['verify', '-x509_strict', '-CAfile', join(dir, 'chain.pem'), cert])).stdout).toMatch(
+      /OK/,
+    );
+    const [row] = await t.db.query<{ status: string; renewal_of: string | null }[]>(
+      `SELECT status, renewal_of FROM requests WHERE common_name = $1 ORDER BY id DESC LIMIT 1`,
+      [cn],
+    );
+    expect(row?.status).toBe('Approved');
+    expect(Number(row?.renewal_of)).toBe(pending.id);
+  });
+
+  it('a rejected request ends CA_REJECTED, and so does a wrong challenge', async () => {
+    const cn = `IMEI-cm-${Date.now()}`;
+    await getcert(
+      'request',
+      '-c',
+      'Enroll',
+      '-f',
+      join(state, 'rejected.pem'),
+      '-k',
+      join(state, 'rejected.key'),
+      '-N',
+      `CN=${cn}`,
+      '-L',
+      pkg.scepChallenge,
+      '-I',
+      'cm2',
+    );
+    const pending = await pendingRequest(cn);
+    await until(async () => (await statusOf('cm2')) === 'CA_WORKING', 'certmonger to wait');
+    await t
+      .http()
+      .post(`/api/v1/requests/${pending.id}/reject`)
+      .set(...manager.auth)
+      .send({ reason: 'Not one of ours' })
+      .expect(200);
+    await getcert('refresh', '-i', 'cm2');
+    await until(async () => (await statusOf('cm2')) === 'CA_REJECTED', 'the rejection');
+    await getcert(
+      'request',
+      '-c',
+      'Enroll',
+      '-f',
+      join(state, 'wrong.pem'),
+      '-k',
+      join(state, 'wrong.key'),
+      '-N',
+      `CN=IMEI-cm-wrong-${Date.now()}`,
+      '-L',
+      'scep-wrong',
+      '-I',
+      'cm3',
+    );
+    await until(async () => (await statusOf('cm3')) === 'CA_REJECTED', 'the refusal of a wrong challenge');
   });
 });

@@ -110,7 +110,11 @@ export class ScepService {
   private async decide(kind: RequestKind, request: ScepRequest): Promise<Outcome> {
     switch (request.messageType) {
       case 'PKCSReq':
-        return this.enroll(kind, request, request.csr ?? Buffer.alloc(0));
+        // A PKCSReq signed with a certificate of this CA is a re-enrollment (RFC 8894 2.4 allows
+        // it; certmonger renews so): the renewal rules apply, not the challenge.
+        return this.issuedHere(new X509Certificate(request.signerCertificate))
+          ? this.renew(request, request.csr ?? Buffer.alloc(0))
+          : this.enroll(kind, request, request.csr ?? Buffer.alloc(0));
       case 'RenewalReq':
         return this.renew(request, request.csr ?? Buffer.alloc(0));
       case 'CertPoll': {
@@ -166,12 +170,11 @@ export class ScepService {
     });
   }
 
-  /** RenewalReq: signed by the current certificate, which must be this CA's, current and not revoked. */
+  /** RenewalReq (or a PKCSReq re-enrollment): signed by the current certificate, which must be this CA's, current and not revoked. */
   private async renew(request: ScepRequest, csrDer: Buffer): Promise<Outcome> {
     const current = new X509Certificate(request.signerCertificate);
-    const { issuing } = this.ca.ca;
     const now = this.clock.now().getTime();
-    if (!current.checkIssued(issuing.x509) || !current.verify(this.ca.ca.authority.publicKey)) {
+    if (!this.issuedHere(current)) {
       throw new Refusal('badCertId', 'A RenewalReq must be signed with a certificate of this CA.');
     }
     if (now < Date.parse(current.validFrom) || now > Date.parse(current.validTo)) {
@@ -193,6 +196,10 @@ export class ScepService {
       return { status: 'SUCCESS', certificates: [await this.authority.certificateOfRequest(String(outcome.id))] };
     }
     return { status: 'PENDING' };
+  }
+
+  private issuedHere(certificate: X509Certificate): boolean {
+    return certificate.checkIssued(this.ca.ca.issuing.x509) && certificate.verify(this.ca.ca.authority.publicKey);
   }
 
   private async outcomeOf(request: PolledRequest): Promise<Outcome> {
