@@ -6,7 +6,18 @@ import { AccessGuard } from './common/access.guard';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { DATABASE_TARGET, dataSourceOptions, type DatabaseTarget } from './database/database-options';
 import {
-  AuditModule, AuthModule, CertificatesModule, CoreModule, DashboardModule, HealthModule, MtlsModule, OrganizationsModule, PackagesModule, PkiModule, RequestsModule, UsersModule,
+  AuditModule,
+  AuthModule,
+  CertificatesModule,
+  CoreModule,
+  DashboardModule,
+  HealthModule,
+  MtlsModule,
+  OrganizationsModule,
+  PackagesModule,
+  PkiModule,
+  RequestsModule,
+  UsersModule,
 } from './modules';
 import { DownloadsModule } from './downloads/downloads.module';
 import { EstModule } from './est/est.module';
@@ -23,7 +34,10 @@ export class AppModule {
         {
           module: ConfigHolder,
           global: true,
-          providers: [{ provide: APP_CONFIG, useValue: config }, { provide: DATABASE_TARGET, useValue: database }],
+          providers: [
+            { provide: APP_CONFIG, useValue: config },
+            { provide: DATABASE_TARGET, useValue: database },
+          ],
           exports: [APP_CONFIG, DATABASE_TARGET],
         },
         TypeOrmModule.forRoot({ ...dataSourceOptions(database), migrationsRun: true }),

@@ -75,16 +75,33 @@ export class PackagesModule {}
 
 @Module({
   imports: [AuthorityModule],
-  providers: [RequestsRepository, RequestEvents, RequestTransitions, EnrollmentService, DecisionsService, PickupService, QueueService, RenewalService],
+  providers: [
+    RequestsRepository,
+    RequestEvents,
+    RequestTransitions,
+    EnrollmentService,
+    DecisionsService,
+    PickupService,
+    QueueService,
+    RenewalService,
+  ],
   controllers: [EnrollmentController, RequestsController],
   exports: [DecisionsService, RequestsRepository, RenewalService, EnrollmentService],
 })
 export class RequestsModule {}
 
-@Module({ imports: [AuthorityModule, UsersModule], providers: [CertificatesService], controllers: [CertificatesController] })
+@Module({
+  imports: [AuthorityModule, UsersModule],
+  providers: [CertificatesService],
+  controllers: [CertificatesController],
+})
 export class CertificatesModule {}
 
-@Module({ imports: [PassportModule, AuthorityModule, RequestsModule], providers: [DeviceStrategy, DeviceService], controllers: [DeviceController] })
+@Module({
+  imports: [PassportModule, AuthorityModule, RequestsModule],
+  providers: [DeviceStrategy, DeviceService],
+  controllers: [DeviceController],
+})
 export class MtlsModule {}
 
 @Module({ controllers: [AuditController] })
@@ -94,5 +111,9 @@ export class AuditModule {}
 export class HealthModule {}
 
 /** The overview: aggregates of requests and certificates, read-only. */
-@Module({ imports: [AuthorityModule], providers: [DashboardService, DashboardRepository], controllers: [DashboardController] })
+@Module({
+  imports: [AuthorityModule],
+  providers: [DashboardService, DashboardRepository],
+  controllers: [DashboardController],
+})
 export class DashboardModule {}

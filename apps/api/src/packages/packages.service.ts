@@ -12,7 +12,6 @@ import { OrganizationsService } from '../organizations/organizations.service';
 import type { CreatePackageDto } from './dto/create-package.dto';
 import type { ClientConfig, CreatedPackage, PackageView } from '@enroll/contract';
 
-
 interface PackageRow {
   id: string;
   code: string;
@@ -61,12 +60,31 @@ export class PackagesService {
       const [inserted] = await manager.query<{ id: string; created_at: Date }[]>(
         `INSERT INTO enrollment_packages (organization_id, environment, store, kinds, token_hash, created_by, created_at, renewal, renewal_same_key, scep_challenge_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, created_at`,
-        [organization.id, input.environment, input.store, kinds, hashToken(token), actor.userId, now, renewal, renewalSameKey, hashToken(scepChallenge)],
+        [
+          organization.id,
+          input.environment,
+          input.store,
+          kinds,
+          hashToken(token),
+          actor.userId,
+          now,
+          renewal,
+          renewalSameKey,
+          hashToken(scepChallenge),
+        ],
       );
       if (!inserted) {
         throw new AppError('INTERNAL_ERROR', 'The package was not stored.');
       }
-      await this.audit.record(manager, { at: now, actor: actor.username, actorType: 'user', action: 'package.create', organizationId: organization.id, target: inserted.id, details: { environment: input.environment, store: input.store, kinds, renewal, renewalSameKey } });
+      await this.audit.record(manager, {
+        at: now,
+        actor: actor.username,
+        actorType: 'user',
+        action: 'package.create',
+        organizationId: organization.id,
+        target: inserted.id,
+        details: { environment: input.environment, store: input.store, kinds, renewal, renewalSameKey },
+      });
       return inserted;
     });
     const base = this.config.publicUrl;
@@ -104,7 +122,17 @@ export class PackagesService {
         })
       : undefined;
     return {
-      ...view({ id: row.id, code: organization.code, environment: input.environment, store: input.store, kinds, renewal, renewal_same_key: renewalSameKey, created_at: row.created_at, disabled_at: null }),
+      ...view({
+        id: row.id,
+        code: organization.code,
+        environment: input.environment,
+        store: input.store,
+        kinds,
+        renewal,
+        renewal_same_key: renewalSameKey,
+        created_at: row.created_at,
+        disabled_at: null,
+      }),
       token,
       clientConfig,
       scepChallenge,
@@ -125,12 +153,21 @@ export class PackagesService {
     }
     const now = this.clock.now();
     return this.db.transaction(async (manager) => {
-      const updated: unknown[] = await manager.query(`UPDATE enrollment_packages SET disabled_at = COALESCE(disabled_at, $2) WHERE id = $1 RETURNING id`, [id, now]);
+      const updated: unknown[] = await manager.query(
+        `UPDATE enrollment_packages SET disabled_at = COALESCE(disabled_at, $2) WHERE id = $1 RETURNING id`,
+        [id, now],
+      );
       if (updated.length === 0) {
         throw notFound('The enrollment package');
       }
       const [row] = await manager.query<PackageRow[]>(`${SELECT} WHERE p.id = $1`, [id]);
-      await this.audit.record(manager, { at: now, actor: actor.username, actorType: 'user', action: 'package.disable', target: id });
+      await this.audit.record(manager, {
+        at: now,
+        actor: actor.username,
+        actorType: 'user',
+        action: 'package.disable',
+        target: id,
+      });
       if (!row) {
         throw notFound('The enrollment package');
       }
