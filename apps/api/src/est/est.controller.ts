@@ -8,7 +8,7 @@ import { DeviceAuth, Public } from '../common/access.decorators';
 import { AppError, notFound } from '../common/app-error';
 import type { AuthenticatedRequest, DevicePrincipal } from '../common/principal';
 import { PackageStrategy } from '../auth/package.strategy';
-import { EstService, estStatusOf, type EstOutcome } from './est.service';
+import { EstService, estRefusal, type EstOutcome } from './est.service';
 
 /** How long a client should wait before it sends the same CSR again (RFC 7030 4.2.3). */
 export const EST_RETRY_AFTER_SECONDS = 60;
@@ -25,10 +25,6 @@ function kindOf(label: string | undefined): RequestKind {
   }
   return label as RequestKind;
 }
-
-const text = (response: Response, status: number, body: string): void => {
-  response.status(status).type('text/plain').send(`${body}\n`);
-};
 
 function sendBase64(response: Response, contentType: string, der: Buffer): void {
   response.status(200).setHeader('content-type', contentType);
@@ -71,9 +67,7 @@ export class EstController {
   @ApiOperation({ summary: 'EST /cacerts under a label (the kind)' })
   labelledCacerts(@Req() request: Request, @Param('label') label: string | undefined, @Res() response: Response): void {
     kindOf(label);
-    if (this.refusePlainHttp(request, response)) {
-      return;
-    }
+    requireTls(request);
     sendBase64(response, 'application/pkcs7-mime', this.est.cacerts());
   }
 
@@ -93,9 +87,7 @@ export class EstController {
     @Res() response: Response,
   ): void {
     const kind = kindOf(label);
-    if (this.refusePlainHttp(request, response)) {
-      return;
-    }
+    requireTls(request);
     sendBase64(response, 'application/csrattrs', this.est.csrattrs(kind));
   }
 
@@ -119,9 +111,7 @@ export class EstController {
     @Res() response: Response,
   ): Promise<void> {
     const kind = kindOf(label);
-    if (this.refusePlainHttp(request, response)) {
-      return;
-    }
+    requireTls(request);
     const credentials = basicCredentials(request.headers.authorization);
     let pkg;
     try {
@@ -140,13 +130,11 @@ export class EstController {
       }
       await this.est.refusedCredential(error.message);
       response.setHeader('www-authenticate', 'Basic realm="Enroll EST", charset="UTF-8"');
-      text(response, error.code === 'PACKAGE_DISABLED' ? 403 : 401, error.message);
-      return;
+      throw error;
     }
     const csr = decodeBase64Body(request.body as Buffer | undefined);
     if (!csr) {
-      text(response, 400, 'The body must be a base64 PKCS #10 CSR (application/pkcs10).');
-      return;
+      throw new AppError('VALIDATION_FAILED', 'The body must be a base64 PKCS #10 CSR (application/pkcs10).');
     }
     const requestedBy = credentials.user.trim().slice(0, 200) || 'EST';
     await this.answer(response, () => this.est.simpleenroll(pkg, kind, csr, requestedBy));
@@ -172,8 +160,7 @@ export class EstController {
     kindOf(label);
     const csr = decodeBase64Body(request.body as Buffer | undefined);
     if (!csr) {
-      text(response, 400, 'The body must be a base64 PKCS #10 CSR (application/pkcs10).');
-      return;
+      throw new AppError('VALIDATION_FAILED', 'The body must be a base64 PKCS #10 CSR (application/pkcs10).');
     }
     await this.answer(response, () => this.est.simplereenroll(request.user as DevicePrincipal, csr));
   }
@@ -183,12 +170,7 @@ export class EstController {
     try {
       outcome = await run();
     } catch (error) {
-      const status = estStatusOf(error);
-      if (status === undefined) {
-        throw error;
-      }
-      text(response, status, `${(error as { code?: string }).code ?? 'REFUSED'}: ${(error as Error).message}`);
-      return;
+      throw estRefusal(error);
     }
     response.setHeader('x-enroll-request-id', String(outcome.requestId));
     switch (outcome.status) {
@@ -197,23 +179,20 @@ export class EstController {
         return;
       case 'pending':
         response.setHeader('retry-after', String(EST_RETRY_AFTER_SECONDS));
-        text(
-          response.status(202),
-          202,
-          `Request ${outcome.requestId} waits for approval: send the same CSR again later.`,
-        );
+        response
+          .status(202)
+          .type('text/plain')
+          .send(`Request ${outcome.requestId} waits for approval: send the same CSR again later.\n`);
         return;
       case 'refused':
-        text(response, 403, outcome.reason);
+        throw new AppError('FORBIDDEN', outcome.reason, { requestId: outcome.requestId });
     }
   }
+}
 
-  /** EST is for the mutual-TLS port only: over plain HTTP the token would travel in the clear. */
-  private refusePlainHttp(request: Request, response: Response): boolean {
-    if ((request.socket as Partial<TLSSocket>).encrypted === true) {
-      return false;
-    }
-    text(response, 403, 'EST is served on the mutual-TLS port (https, ENROLL_MTLS_PORT).');
-    return true;
+/** EST is for the mutual-TLS port only: over plain HTTP the token would travel in the clear. */
+function requireTls(request: Request): void {
+  if ((request.socket as Partial<TLSSocket>).encrypted !== true) {
+    throw new AppError('FORBIDDEN', 'EST is served on the mutual-TLS port (https, ENROLL_MTLS_PORT).');
   }
 }

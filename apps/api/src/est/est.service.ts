@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError, ISSUED_STATUSES, type RequestKind } from '@enroll/domain';
-import { certificatesToPkcs7, certsOnly, csrAttributes, parseCsr } from '@enroll/pki';
+import { certificatesToPkcs7, certsOnly, csrAttributes, isPkiError, parseCsr } from '@enroll/pki';
 import { AuditService } from '../audit/audit.service';
 import { AuthorityService, CaService } from '../authority';
 import { AppError } from '../common/app-error';
@@ -130,12 +130,16 @@ export class EstService {
   }
 }
 
-/** EST errors that are the client's: the CSR (400) and the renewal rules (403). */
-export const estStatusOf = (error: unknown): number | undefined =>
-  error instanceof AppError
-    ? undefined
-    : (error as { name?: string }).name === 'PkiError'
-      ? 400
-      : error instanceof DomainError
-        ? 403
-        : undefined;
+/**
+ * EST refusals in RFC 7030's statuses: a CSR the CA library refuses is a 400, a refusal by the
+ * domain (the kind, the renewal rules) a 403; anything else goes to the filter as it is.
+ */
+export function estRefusal(error: unknown): unknown {
+  if (isPkiError(error)) {
+    return new AppError('VALIDATION_FAILED', `${error.code}: ${error.message}`, { reason: error.code });
+  }
+  if (error instanceof DomainError) {
+    return new AppError('FORBIDDEN', `${error.code}: ${error.message}`, { reason: error.code });
+  }
+  return error;
+}

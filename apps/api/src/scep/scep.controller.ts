@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { REQUEST_KINDS, type RequestKind } from '@enroll/domain';
 import { SCEP_CAPABILITIES } from '@enroll/pki';
 import { Public } from '../common/access.decorators';
-import { notFound } from '../common/app-error';
+import { AppError, notFound } from '../common/app-error';
 import { ScepService } from './scep.service';
 
 /** Base64 as it arrives in a GET query: a `+` may have become a space on the way. */
@@ -13,8 +13,8 @@ const fromQuery = (message: unknown): Buffer | undefined =>
     ? Buffer.from(message.replace(/ /g, '+'), 'base64')
     : undefined;
 
-function badRequest(response: Response, text: string): void {
-  response.status(400).type('text/plain').send(`${text}\n`);
+function badRequest(text: string): never {
+  throw new AppError('VALIDATION_FAILED', text);
 }
 
 /**
@@ -92,19 +92,17 @@ export class ScepController {
         return;
       case 'PKIOperation': {
         if (!message || message.length === 0) {
-          badRequest(response, 'PKIOperation needs a pkiMessage: POST it, or GET with message=<base64>.');
-          return;
+          badRequest('PKIOperation needs a pkiMessage: POST it, or GET with message=<base64>.');
         }
         const answer = await this.scep.pkiOperation(kind, message);
         if (!answer) {
-          badRequest(response, 'The pkiMessage cannot be read (not a SCEP SignedData).');
-          return;
+          badRequest('The pkiMessage cannot be read (not a SCEP SignedData).');
         }
         response.status(200).type('application/x-pki-message').send(answer);
         return;
       }
       default:
-        badRequest(response, 'operation must be GetCACaps, GetCACert or PKIOperation.');
+        badRequest('operation must be GetCACaps, GetCACert or PKIOperation.');
     }
   }
 }
