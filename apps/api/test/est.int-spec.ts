@@ -273,13 +273,15 @@ describe('EST over the mutual-TLS port', () => {
     expect((await enroll(mobile.b64, a.packageToken, 'mobile/simpleenroll')).status).toBe(403);
   });
 
-  it('a body that is not a CSR is 400, and nothing is stored', async () => {
+  it('a body that is not a CSR is 400: nothing stored but an audit event', async () => {
     const before = await tableCounts(t.db);
     writeFileSync(join(dir, 'junk.b64'), 'bm90IGEgY3Ny\n');
     expect((await enroll(join(dir, 'junk.b64'), a.packageToken)).status).toBe(400);
     writeFileSync(join(dir, 'junk.txt'), '%%% not base64 %%%');
     expect((await enroll(join(dir, 'junk.txt'), a.packageToken)).status).toBe(400);
-    expect((await tableCounts(t.db)).requests).toBe(before.requests);
+    const after = await tableCounts(t.db);
+    expect(after.requests).toBe(before.requests);
+    expect(after.audit).toBeGreaterThan(before.audit ?? 0); // est.refuse
   });
 
   it('the HTTP port refuses EST (the token would travel in the clear)', async () => {

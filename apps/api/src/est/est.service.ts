@@ -50,7 +50,24 @@ export class EstService {
     csrDer: Buffer,
     requestedBy: string,
   ): Promise<EstOutcome> {
-    const csr = parseCsr(csrDer);
+    let csr: ReturnType<typeof parseCsr>;
+    try {
+      csr = parseCsr(csrDer);
+    } catch (error) {
+      // A CSR that breaks the key rules: nothing stored but the audit event.
+      if (isPkiError(error)) {
+        await this.audit.record(pool(this.db), {
+          at: this.clock.now(),
+          actor: requestedBy,
+          actorType: 'package',
+          action: 'est.refuse',
+          organizationId: pkg.organizationId,
+          target: pkg.packageId,
+          details: { code: error.code, reason: error.message.slice(0, 500) },
+        });
+      }
+      throw error;
+    }
     const earlier = await this.requests.byCsr(csr, { packageId: pkg.packageId }, 'est');
     if (earlier) {
       return this.outcomeOf(earlier);
