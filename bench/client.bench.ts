@@ -25,7 +25,11 @@ async function main(): Promise<void> {
     const tenant = await benchTenant(PORT, ['workstation', 'server']);
     const { clientConfig } = tenant;
     writeFileSync(join(dir, 'package.json'), JSON.stringify(clientConfig));
-    const clientEnv = { ...process.env, ENROLL_HOME: join(dir, 'client') };
+    const clientEnv = {
+      ...process.env,
+      ENROLL_HOME: join(dir, 'client'),
+      ENROLL_MACHINE_STORE: join(dir, 'client', 'machine-store'),
+    };
     const enroll = (args: string[]): number =>
       spawnSync(process.execPath, [join(ROOT, 'apps/client/dist/main.js'), ...args], {
         env: clientEnv,
@@ -88,7 +92,8 @@ async function timeRenew(
   keyType: 'rsa' | 'ec',
   details: string[],
 ): Promise<number[]> {
-  const env = { ...process.env, ENROLL_HOME: join(dir, `renew-${keyType}`) };
+  const home = join(dir, `renew-${keyType}`);
+  const env = { ...process.env, ENROLL_HOME: home, ENROLL_MACHINE_STORE: join(home, 'machine-store') };
   // Asynchronous: while a synchronous child runs, the API's idle keep-alive sockets close unseen.
   const enroll = (args: string[]): Promise<{ status: number; stdout: string }> =>
     new Promise((resolve, reject) => {

@@ -204,6 +204,24 @@ Settings (<client folder>/settings.json), for timers:
   return program;
 }
 
+/**
+ * A file-system refusal (EACCES, EPERM) said in words with the path, as a configuration problem
+ * (exit 2): it is repaired by running as the right account or fixing the folder, not by retrying.
+ */
+export function permissionError(error: unknown): CliError | undefined {
+  const code = errorField(error, 'code');
+  if (code !== 'EACCES' && code !== 'EPERM') {
+    return undefined;
+  }
+  const path = errorField(error, 'path');
+  const where = typeof path === 'string' ? path : 'a file of the client';
+  return new CliError(
+    EXIT.usage,
+    'PERMISSION_DENIED',
+    `Permission denied on ${where} (${code}): run enroll as the account that owns the client folder and the store (root, or an administrator, for a machine package), or fix that folder's owner.`,
+  );
+}
+
 const commanderExit = (error: CommanderError): ExitCode => {
   if (
     error.code === 'commander.helpDisplayed' ||
@@ -227,7 +245,8 @@ export async function run(argv: readonly string[], options: RunOptions): Promise
     let failure = '';
     try {
       exitCode = await handler(ctx);
-    } catch (error) {
+    } catch (thrown) {
+      const error = permissionError(thrown) ?? thrown;
       const known = error instanceof CliError ? error : undefined;
       exitCode = known?.exitCode ?? EXIT.failed;
       const message = known?.message ?? `Unexpected error: ${errorMessage(error)}`;
@@ -256,7 +275,13 @@ export async function run(argv: readonly string[], options: RunOptions): Promise
     await buildProgram(options, execute).parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      return commanderExit(error);
+      const exit = commanderExit(error);
+      // --json promises one JSON document on stdout, usage errors included (commander wrote the text to stderr).
+      if (exit !== EXIT.ok && argv.includes('--json')) {
+        const message = error.message.replace(/^error: /, '');
+        options.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message, exitCode: exit } }, null, 2)}\n`);
+      }
+      return exit;
     }
     throw error;
   }

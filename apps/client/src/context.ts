@@ -31,6 +31,16 @@ export interface RunOptions {
   readonly fetch?: FetchFunction;
 }
 
+// C0 controls but tab and line feed, DEL, C1 controls (CSI 0x9B included), after whole ANSI
+// escape sequences: text from the server (a rejection reason) must not drive the terminal.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const ESCAPE_SEQUENCE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
+// eslint-disable-next-line no-control-regex -- as above
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Text without terminal escape sequences and control characters (tab and line feed are kept). */
+export const stripControl = (text: string): string => text.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '');
+
 /**
  * Where a command's output goes. Human text and the --json document both go to stdout, never
  * together; progress and warnings go to stderr, so that `--json` output stays parseable.
@@ -45,7 +55,8 @@ export class Output {
   /** Human-readable text (skipped under --json). */
   text(text: string): void {
     if (!this.json) {
-      this.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      const clean = stripControl(text);
+      this.stdout.write(clean.endsWith('\n') ? clean : `${clean}\n`);
     }
   }
 
@@ -58,7 +69,7 @@ export class Output {
 
   /** A long step starts: on stderr, in every mode. */
   progress(message: string): void {
-    this.stderr.write(`${message}...\n`);
+    this.stderr.write(`${stripControl(message)}...\n`);
   }
 
   /** A child process's output (the --exec hook): on stderr, as it comes. */
@@ -67,11 +78,11 @@ export class Output {
   }
 
   warn(message: string): void {
-    this.stderr.write(`Warning: ${message}\n`);
+    this.stderr.write(`Warning: ${stripControl(message)}\n`);
   }
 
   error(message: string): void {
-    this.stderr.write(`Error: ${message}\n`);
+    this.stderr.write(`Error: ${stripControl(message)}\n`);
   }
 }
 

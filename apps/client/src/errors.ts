@@ -99,7 +99,7 @@ const SOCKET_REASONS: Readonly<Record<string, string>> = {
  * Reads a field of a thrown value by shape: errors made by node's core come from another realm
  * under test runners (and from other libraries anywhere), where `instanceof Error` is false.
  */
-export function errorField(value: unknown, field: 'code' | 'name' | 'message' | 'cause' | 'stack'): unknown {
+export function errorField(value: unknown, field: 'code' | 'name' | 'message' | 'cause' | 'stack' | 'path'): unknown {
   return typeof value === 'object' && value !== null && field in value
     ? (value as Record<string, unknown>)[field]
     : undefined;

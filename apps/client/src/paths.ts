@@ -1,4 +1,4 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve, win32 } from 'node:path';
 import type { CertificateStore } from '@enroll/domain';
 
 /** The environment as the client reads it (passed in, so that tests and e2e runs can set it). */
@@ -13,8 +13,14 @@ export interface ClientPaths {
   /** The CA chain fetched from urls.caChain: the only trust anchors of the mTLS calls. */
   readonly caChainFile: string;
   readonly eventLog: string;
-  /** `$ENROLL_MACHINE_STORE`, else `<home>/machine-store`. */
+  /**
+   * `$ENROLL_MACHINE_STORE`, else the system-wide place (issue 13: machine means the whole
+   * computer, so services and every account find it): `/var/lib/enroll/machine-store`, or
+   * `%ProgramData%\Enroll\machine-store` on Windows. Writing there takes root / an administrator.
+   */
   readonly machineStore: string;
+  /** Whether the machine store is the system-wide default (not ENROLL_MACHINE_STORE). */
+  readonly machineStoreIsSystem: boolean;
   /** `$ENROLL_USER_STORE`, else `<home>/user-store`. */
   readonly userStore: string;
 }
@@ -22,15 +28,23 @@ export interface ClientPaths {
 const fromEnv = (value: string | undefined, fallback: string): string =>
   value && value.trim() !== '' ? resolve(value) : fallback;
 
+/** The system-wide machine store of a platform. */
+export const systemMachineStore = (env: Env, platform: NodeJS.Platform): string =>
+  platform === 'win32'
+    ? win32.join(env.ProgramData ?? env.PROGRAMDATA ?? 'C:\\ProgramData', 'Enroll', 'machine-store')
+    : '/var/lib/enroll/machine-store';
+
 /** Resolves the client's folders from the environment; `homedir` is the user's home folder. */
-export function clientPaths(env: Env, homedir: string): ClientPaths {
+export function clientPaths(env: Env, homedir: string, platform: NodeJS.Platform = process.platform): ClientPaths {
   const home = fromEnv(env.ENROLL_HOME, join(homedir, '.enroll'));
+  const machineStoreSet = env.ENROLL_MACHINE_STORE !== undefined && env.ENROLL_MACHINE_STORE.trim() !== '';
   return {
     home,
     configFile: join(home, 'client.json'),
     caChainFile: join(home, 'ca.pem'),
     eventLog: join(home, 'events.log'),
-    machineStore: fromEnv(env.ENROLL_MACHINE_STORE, join(home, 'machine-store')),
+    machineStore: fromEnv(env.ENROLL_MACHINE_STORE, systemMachineStore(env, platform)),
+    machineStoreIsSystem: !machineStoreSet,
     userStore: fromEnv(env.ENROLL_USER_STORE, join(home, 'user-store')),
   };
 }

@@ -6,6 +6,7 @@ import type { Context } from '../context';
 import { ApiError, CliError, EXIT, type ExitCode } from '../errors';
 import { exists } from '../fs-util';
 import { storeFolder } from '../paths';
+import { requireAdministrator } from '../administrator';
 import { markRetired, removeRetiredKeys } from '../key-cleanup';
 import { finishInterruptedRenewals } from '../renewal-recovery';
 import { readRecords, type LocalRequest } from '../request-records';
@@ -125,6 +126,7 @@ function describe(outcome: Outcome, record: LocalRequest | undefined): string | 
  */
 export async function getCommand(ctx: Context, options: GetOptions): Promise<ExitCode> {
   const config = await ctx.config();
+  requireAdministrator(ctx, config);
   const api = ctx.api(config);
   const requester = ctx.requester(options.requestedBy);
   ctx.out.progress(`Refreshing the requests of ${requester} from ${config.urls.request}`);

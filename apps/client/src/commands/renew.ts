@@ -1,5 +1,6 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { generatePrivateKey, readCertificate, type KeyAlgorithm } from '@enroll/pki';
+import { requireAdministrator } from '../administrator';
 import { readProblem, type RequestSummary } from '../api-model';
 import { installOwn, type InstallResult, type Pickup } from '../certificate-pickup';
 import { renewUrl } from '../client-config';
@@ -83,6 +84,7 @@ const installedLine = (id: number, result: Extract<InstallResult, { action: 'ins
  */
 export async function renewCommand(ctx: Context, options: RenewOptions): Promise<ExitCode> {
   const config = await ctx.config();
+  requireAdministrator(ctx, config);
   const settings = await loadSettings(ctx.paths, ctx.env);
   const threshold = parseThreshold(options.renewWhenRemaining ?? settings.renewWhenRemaining ?? DEFAULT_THRESHOLD);
   const api = ctx.api(config);

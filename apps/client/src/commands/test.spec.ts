@@ -51,7 +51,7 @@ describe('checkFromProblem', () => {
 describe('enroll test, before it calls the service', () => {
   const files = scratch();
   const home = files.path('home');
-  const paths = clientPaths({ ENROLL_HOME: home }, home);
+  const paths = clientPaths({ ENROLL_HOME: home, ENROLL_MACHINE_STORE: join(home, 'machine-store') }, home);
   const folder = join(storeFolder(paths, 'machine'), 'request-1');
   let config: ClientConfig;
   let ca: CertificateAuthority;

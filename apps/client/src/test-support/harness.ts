@@ -61,7 +61,14 @@ export async function cli(
     collectDevice: () => Promise.resolve(DEVICE),
     cwd: home,
     ...extra,
-    env: { PATH: process.env.PATH, ENROLL_HOME: home, ENROLL_TIMEOUT_MS: '5000', ...extra.env },
+    // The machine store inside the test's folder: the system-wide default takes root.
+    env: {
+      PATH: process.env.PATH,
+      ENROLL_HOME: home,
+      ENROLL_MACHINE_STORE: join(home, 'machine-store'),
+      ENROLL_TIMEOUT_MS: '5000',
+      ...extra.env,
+    },
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
   });
