@@ -122,7 +122,8 @@ export async function createApp(config: AppConfig, database: DatabaseTarget): Pr
     // Vite names assets by content hash: they never change, so browsers may keep them for good.
     // index.html is revalidated so a new build is picked up at once.
     const files = express.static(portalDir, { index: false, maxAge: '1y', immutable: true });
-    const isApi = (path: string): boolean => /^\/(api|pki|health|downloads)(\/|$)/.test(path);
+    // The protocol doors too: SCEP and EST clients send no Accept header that the portal's fallback could read.
+    const isApi = (path: string): boolean => /^\/(api|pki|health|downloads|scep|\.well-known)(\/|$)/.test(path);
     const compressed = precompressedAssets(portalDir);
     app.use((request: Request, response: Response, next: NextFunction) => {
       // API calls skip the file system: a stat per call cost 2.5 % of the API's CPU (bench:api).

@@ -57,4 +57,11 @@ describe('the portal under the API', () => {
     expect(response.headers['content-type']).toContain('application/problem+json');
     await t.http().get('/health').expect(200).expect('content-type', /json/);
   });
+
+  it('leaves the protocol doors to the API: SCEP and EST clients ask with */* or nothing', async () => {
+    const caps = await t.http().get('/scep?operation=GetCACaps').set('accept', '*/*').expect(200);
+    expect(caps.text).toMatch(/POSTPKIOperation/);
+    const est = await t.http().get('/.well-known/est/cacerts').set('accept', '*/*');
+    expect(est.text).not.toContain('<div id="root">');
+  });
 });
