@@ -2,7 +2,15 @@ import { filesIn, type InstalledFiles } from './cert-store';
 import type { ClientConfig } from './client-config';
 import type { Context } from './context';
 import { readTextIfExists } from './fs-util';
-import { currentInstalled, readRecords, type LocalRequest } from './request-records';
+import { currentRequestId } from './current-link';
+import { storeFolder } from './paths';
+import {
+  currentInstalled,
+  readRecords,
+  readRequestKey,
+  recordsOfEveryPackage,
+  type LocalRequest,
+} from './request-records';
 
 /** The certificate this device uses, with its key, read from the store it was installed into. */
 export interface InstalledCertificate {
@@ -20,6 +28,17 @@ export interface NotInstalled {
   readonly reason: string;
 }
 
+async function currentOfStore(ctx: Context, config: ClientConfig): Promise<LocalRequest | undefined> {
+  const id = await currentRequestId(storeFolder(ctx.paths, config.store));
+  if (id === undefined) {
+    return undefined;
+  }
+  const found = (await recordsOfEveryPackage(ctx.paths)).find(
+    (r) => r.id === id && r.installed?.store === config.store,
+  );
+  return found?.revoked === undefined ? found : undefined;
+}
+
 /**
  * Finds the installed certificate: the one of `requestId`, else the most recent one installed and
  * not revoked from here. Files removed from the store by hand count as not installed.
@@ -30,7 +49,10 @@ export async function findInstalled(
   requestId?: number,
 ): Promise<InstalledCertificate | NotInstalled> {
   const records = await readRecords(ctx.paths, config.packageId);
-  const record = currentInstalled(records, requestId);
+  // After `init --force` with a replacement package, the certificate in use is still the store's
+  // `current` one, installed through the package it replaced: it is found there (issue 13).
+  const record =
+    currentInstalled(records, requestId) ?? (requestId === undefined ? await currentOfStore(ctx, config) : undefined);
   if (!record?.installed) {
     return {
       missing: true,
@@ -47,9 +69,14 @@ export async function findInstalled(
     readTextIfExists(files.key),
   ]);
   if (certificatePem === undefined || keyPem === undefined) {
+    // `enroll get` repairs the install only while the request's own copy of the key is there.
+    const keyKept = (await readRequestKey(ctx.paths, record.packageId, record.id)) !== undefined;
+    const missingFile = certificatePem === undefined ? 'cert.pem' : 'key.pem';
     return {
       missing: true,
-      reason: `The certificate of request Id ${record.id} is no longer in ${files.folder} (cert.pem or key.pem is missing): run \`enroll get\` to install it again.`,
+      reason: keyKept
+        ? `The certificate of request Id ${record.id} is no longer complete in ${files.folder} (${missingFile} is missing): run \`enroll get\` to install it again.`
+        : `The private key of request Id ${record.id} is gone from this device (${missingFile} is missing in ${files.folder}, and no copy is kept): the certificate cannot be used again. Submit a new request with \`enroll submit\`.`,
     };
   }
   return { record, files, certificatePem, fullchainPem: fullchainPem ?? certificatePem, keyPem };

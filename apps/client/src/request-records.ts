@@ -135,6 +135,16 @@ export async function readRecords(paths: ClientPaths, packageId: string): Promis
   return records;
 }
 
+/** The records of every package this client folder has known (a replaced package's included). */
+export async function recordsOfEveryPackage(paths: ClientPaths): Promise<LocalRequest[]> {
+  const packages = await readdir(join(paths.home, 'requests')).catch(() => [] as string[]);
+  const all: LocalRequest[] = [];
+  for (const packageId of packages) {
+    all.push(...(await readRecords(paths, packageId)).values());
+  }
+  return all;
+}
+
 /** The private key of a request made on this device, if it is here. */
 export const readRequestKey = (paths: ClientPaths, packageId: string, requestId: number): Promise<string | undefined> =>
   readTextIfExists(join(requestFolder(paths, packageId, requestId), KEY_FILE));

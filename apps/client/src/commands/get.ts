@@ -39,7 +39,8 @@ export type Outcome =
   | { readonly id: number; readonly action: 'failed'; readonly code: string; readonly error: string };
 
 async function localInstallPresent(record: LocalRequest | undefined, store: string): Promise<boolean> {
-  return record?.installed !== undefined && (await exists(installedFiles(store, record.id).certificate));
+  const files = installedFiles(store, record?.id ?? 0);
+  return record?.installed !== undefined && (await exists(files.certificate)) && (await exists(files.key));
 }
 
 async function pickUp(pickup: Pickup, request: RequestSummary, record: LocalRequest | undefined): Promise<Outcome> {
