@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { OID } from '@enroll/pki';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { CertificatesRepository } from '../src/authority';
 import { NotificationWorker } from '../src/notifications/notification-worker';
 import { startTestApp, type TestApp } from './support/test-app';
 import {
@@ -29,7 +30,7 @@ const smtp = new SMTPServer({
         mails.push(parsed);
         callback();
       })
-      .catch((error: Error) => callback(error));
+      .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
   },
 });
 
@@ -78,7 +79,7 @@ const until = async (what: () => boolean, ms = 10_000): Promise<void> => {
 };
 
 beforeAll(async () => {
-  await listen(smtp.server as unknown as Server);
+  await listen(smtp.server);
   await listen(receiver);
   smtpEnv = {
     ENROLL_SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
@@ -338,10 +339,10 @@ describe('notifications', () => {
       await worker.tick();
       expect(hooks).toHaveLength(1);
       const due = async (): Promise<{ attempts: number; status: string; wait: number; last_error: string | null }> => {
-        const [row] = (await t.db.query(
+        const [row] = await t.db.query<{ attempts: number; status: string; wait: number; last_error: string | null }[]>(
           `SELECT attempts, status, last_error, (extract(epoch FROM due_at - last_attempt_at) * 1000)::float8 AS wait FROM notification_deliveries WHERE webhook_id = $1`,
           [webhookId],
-        )) as { attempts: number; status: string; wait: number; last_error: string | null }[];
+        );
         return row ?? { attempts: 0, status: '', wait: 0, last_error: null };
       };
       expect(await due()).toMatchObject({ attempts: 1, status: 'pending', last_error: 'HTTP 500' });
@@ -374,7 +375,7 @@ describe('notifications', () => {
     const request = await submit(t, b, 'workstation', { freshKey: true });
     await new Promise((r) => setTimeout(r, 200));
     expect(mails).toHaveLength(0); // no worker ran
-    const later = new NotificationWorker(t.db, testConfig(smtpEnv));
+    const later = new NotificationWorker(t.db, new CertificatesRepository(t.db), testConfig(smtpEnv));
     later.pollMs = 50;
     later.start();
     try {
@@ -395,8 +396,8 @@ describe('notifications', () => {
       .send({ url: hookUrl, events: ['request.pending'], secret: SECRET })
       .expect(201);
     const webhookId = (created.body as { id: string }).id;
-    const one = new NotificationWorker(t.db, testConfig(smtpEnv));
-    const two = new NotificationWorker(t.db, testConfig(smtpEnv));
+    const one = new NotificationWorker(t.db, new CertificatesRepository(t.db), testConfig(smtpEnv));
+    const two = new NotificationWorker(t.db, new CertificatesRepository(t.db), testConfig(smtpEnv));
     one.batch = 3;
     two.batch = 3;
     try {
@@ -456,7 +457,7 @@ describe('notifications', () => {
   });
 
   it('without ENROLL_SMTP_URL nothing is mailed: the deliveries are skipped', async () => {
-    const quiet = new NotificationWorker(t.db, testConfig());
+    const quiet = new NotificationWorker(t.db, new CertificatesRepository(t.db), testConfig());
     expect(quiet.mailEnabled).toBe(false);
     const request = await submit(t, a, 'workstation', { freshKey: true });
     await quiet.tick();

@@ -60,6 +60,16 @@ export interface CertificateStatusRow {
   reason: RevocationReason | null;
 }
 
+/** A certificate about to expire, for its notice. */
+export interface ExpiringCertificate {
+  serial: string;
+  request_id: string | null;
+  organization_id: string | null;
+  common_name: string;
+  subject: string;
+  not_after: Date;
+}
+
 /** A certificate that a revocation touched. */
 export interface RevokedCertificate {
   serial: string;
@@ -264,6 +274,17 @@ export class CertificatesRepository {
       this.db,
       `SELECT to_char(c.not_after AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*)::int AS count FROM certificates c ${where.where} GROUP BY 1 ORDER BY 1`,
       where.params,
+    );
+  }
+
+  /** Valid certificates whose end falls within (`beyondDays`, `days`] days of `now`: the expiry notices. */
+  expiringWithin(q: Queryable, now: Date, days: number, beyondDays: number | null): Promise<ExpiringCertificate[]> {
+    return rows(
+      q,
+      `SELECT c.serial, c.request_id, c.organization_id, c.common_name, c.subject, c.not_after FROM certificates c
+        WHERE c.status = 'valid' AND c.not_after > $1 AND c.not_after <= $1 + make_interval(days => $2::int)
+          AND ($3::int IS NULL OR c.not_after > $1 + make_interval(days => $3::int))`,
+      [now, days, beyondDays],
     );
   }
 

@@ -1,3 +1,4 @@
+import { CertificatesRepository } from '../authority';
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
@@ -99,6 +100,7 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
 
   constructor(
     private readonly db: DataSource,
+    private readonly certificates: CertificatesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     // STARTTLS is used whenever the server offers it (nodemailer's default for smtp://).
@@ -332,27 +334,26 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
    */
   async scanExpiries(now = new Date()): Promise<number | null> {
     return this.db.transaction(async (m) => {
-      const [lock] = (await m.query(
+      const [lock] = await m.query<{ got: boolean }[]>(
         `SELECT pg_try_advisory_xact_lock(hashtext('enroll.notifications.expiry-scan')) AS got`,
-      )) as { got: boolean }[];
+      );
       if (!lock?.got) {
         return null;
       }
       let written = 0;
       for (const [index, days] of EXPIRY_THRESHOLDS.entries()) {
         const below = EXPIRY_THRESHOLDS[index + 1];
+        const expiring = await this.certificates.expiringWithin(m, now, days, below ?? null);
         const rows: unknown[] = await m.query(
           `INSERT INTO notification_outbox (event, at, request_id, organization_id, data, dedupe_key)
            SELECT 'certificate.expiring', $1, c.request_id, c.organization_id,
                   jsonb_strip_nulls(jsonb_build_object('serialNumber', c.serial, 'commonName', c.common_name, 'notAfter', c.not_after,
                                                        'days', $2::int, 'requestId', c.request_id, 'subject', c.subject)),
                   'expiring:' || c.serial || ':' || $2::int
-             FROM certificates c
-            WHERE c.status = 'valid' AND c.not_after > $1 AND c.not_after <= $1 + make_interval(days => $2::int)
-              AND ($3::int IS NULL OR c.not_after > $1 + make_interval(days => $3::int))
+             FROM jsonb_to_recordset($3::jsonb) AS c(serial text, request_id bigint, organization_id uuid, common_name text, subject text, not_after timestamptz)
            ON CONFLICT (dedupe_key) DO NOTHING
            RETURNING id`,
-          [now, days, below ?? null],
+          [now, days, JSON.stringify(expiring)],
         );
         written += rows.length;
       }

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AuthorityModule } from '../authority';
 import { NotificationWorker } from './notification-worker';
 import { NotificationsController, WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
 /** Notifications (issue 17): the outbox's worker, the webhooks, the mail settings. */
 @Module({
+  imports: [AuthorityModule],
   providers: [NotificationWorker, WebhooksService],
   controllers: [WebhooksController, NotificationsController],
   exports: [NotificationWorker],

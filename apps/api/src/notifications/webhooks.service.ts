@@ -50,10 +50,10 @@ export class WebhooksService {
       throw new AppError('VALIDATION_FAILED', 'url must be an http:// or https:// URL.');
     }
     return this.db.transaction(async (m) => {
-      const [row] = (await m.query(
+      const [row] = await m.query<WebhookRow[]>(
         `INSERT INTO webhooks (url, events, secret, created_by) VALUES ($1, $2, $3, $4) RETURNING id, url, events, created_by, created_at`,
         [body.url, body.events, body.secret, actor.username],
-      )) as WebhookRow[];
+      );
       if (!row) {
         throw new Error('INSERT returned no row');
       }
@@ -78,7 +78,7 @@ export class WebhooksService {
 
   async remove(actor: Actor, id: string): Promise<void> {
     await this.db.transaction(async (m) => {
-      const [rows] = (await m.query(`DELETE FROM webhooks WHERE id = $1 RETURNING id`, [id])) as [unknown[], number];
+      const [rows] = await m.query<[unknown[], number]>(`DELETE FROM webhooks WHERE id = $1 RETURNING id`, [id]);
       if (rows.length === 0) {
         throw notFound(`Webhook ${id}`);
       }
