@@ -185,6 +185,11 @@ describe('a machine-store package: submit, status, get, test, subject, revoke', 
     expect(result.stdout).toContain(`Request Id ${ids.first} was cancelled: Superseded by request ${ids.second}.`);
     expect(result.stdout).toContain(`Request Id ${ids.second} is waiting for approval (Pending).`);
     expect(result.stdout).toContain(`Request Id ${ids.server} was rejected: This server is not known to the centre.`);
+    // Said once: the next run reports what changed only.
+    const again = run(['get', '--requested-by', REQUESTER]);
+    expect(again.status).toBe(0);
+    expect(again.stdout).not.toMatch(/was cancelled|was rejected/);
+    expect(again.stdout).toContain(`Request Id ${ids.second} is waiting for approval (Pending).`);
   });
 
   it('installs an approved certificate into the machine store, confirms it once, and says so', async () => {

@@ -35,7 +35,13 @@ export type Outcome =
       readonly action: 'pending' | 'up-to-date' | 'key-elsewhere' | 'revoked' | 'other';
       readonly status: string;
     }
-  | { readonly id: number; readonly action: 'rejected' | 'cancelled'; readonly reason: string }
+  | {
+      readonly id: number;
+      readonly action: 'rejected' | 'cancelled';
+      readonly reason: string;
+      /** Already reported by an earlier run (for requests made on this device): not said again. */
+      readonly known: boolean;
+    }
   | { readonly id: number; readonly action: 'failed'; readonly code: string; readonly error: string };
 
 async function localInstallPresent(record: LocalRequest | undefined, store: string): Promise<boolean> {
@@ -75,12 +81,14 @@ async function pickUp(pickup: Pickup, request: RequestSummary, record: LocalRequ
     return { id, action: status === 'Installed' ? 'up-to-date' : 'key-elsewhere', status };
   }
   if (status === 'Rejected' || status === 'Cancelled') {
+    const known = record?.retired !== undefined;
     await markRetired(ctx, record, status);
     // The API keeps a cancellation's reason (the newer request's id) where it keeps a rejection's.
     return {
       id,
       action: status === 'Rejected' ? 'rejected' : 'cancelled',
       reason: request.rejectionReason ?? 'no reason given',
+      known,
     };
   }
   if (status === 'Requested' || status === 'Pending') {
@@ -104,9 +112,9 @@ function describe(outcome: Outcome, record: LocalRequest | undefined): string | 
     case 'pending':
       return `Request Id ${outcome.id} is waiting for approval (${outcome.status}).`;
     case 'rejected':
-      return `Request Id ${outcome.id} was rejected: ${outcome.reason}`;
+      return outcome.known ? undefined : `Request Id ${outcome.id} was rejected: ${outcome.reason}`;
     case 'cancelled':
-      return `Request Id ${outcome.id} was cancelled: ${outcome.reason}`;
+      return outcome.known ? undefined : `Request Id ${outcome.id} was cancelled: ${outcome.reason}`;
     case 'key-elsewhere':
       return `Request Id ${outcome.id} is approved, but its key was made on another device: run \`enroll get\` there.`;
     case 'revoked':
