@@ -13,6 +13,12 @@ async function main(): Promise<void> {
   const admin = await app.get(AuthService).ensureFirstAdmin();
   await app.listen(config.port, config.host);
   const mtls = await startMtlsServer(app, config);
+  // Keep idle connections longer than the clients and proxies in front keep theirs (Node's 5 s
+  // default closes a socket a client is about to reuse: "other side closed" on a busy machine).
+  for (const server of [app.getHttpServer() as import('node:http').Server, mtls]) {
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+  }
   const url = `http://localhost:${config.port}`;
   console.log(`\nEnroll is running: ${url} (API docs ${url}/api/docs, public URL ${config.publicUrl})`);
   console.log(`Mutual TLS port: https://localhost:${config.mtlsPort} (test service /api/v1/enrollment/test)`);
