@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CertificateView, ClientConfig, CreatedPackage, RequestDetail, Wire } from '@enroll/contract';
-import { ADMIN_PASSWORD, api, enroll, openssl, startApi, type RunningApi } from './support';
+import { api, enroll, openssl, startApiWithOrganization, type RunningApi } from './support';
 
 /**
  * The enroll client's commands one by one, the built binary against the built API on PostgreSQL:
@@ -36,30 +36,7 @@ const submittedId = (stdout: string): number =>
   Number(/submitted successfully for request Id (\d+)\./.exec(stdout)?.[1]);
 
 beforeAll(async () => {
-  server = await startApi(join(work, 'api-data'));
-  admin = (
-    await api<{ accessToken: string }>(server.url, 'POST', '/api/v1/auth/login', undefined, {
-      username: 'admin',
-      password: ADMIN_PASSWORD,
-    })
-  ).accessToken;
-  await api(server.url, 'POST', '/api/v1/organizations', admin, {
-    code: 'J1CFRA',
-    name: 'France-LA POSTE',
-    country: 'FR',
-  });
-  await api(server.url, 'POST', '/api/v1/users', admin, {
-    username: 'mgr-fr',
-    password: 'manager password 1',
-    role: 'manager',
-    organizationCode: 'J1CFRA',
-  });
-  manager = (
-    await api<{ accessToken: string }>(server.url, 'POST', '/api/v1/auth/login', undefined, {
-      username: 'mgr-fr',
-      password: 'manager password 1',
-    })
-  ).accessToken;
+  ({ server, admin, manager } = await startApiWithOrganization(join(work, 'api-data')));
 });
 afterAll(async () => {
   await server.stop();

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, api, enroll, openssl, startApi, type RunningApi } from './support';
+import { api, enroll, openssl, startApiWithOrganization, type RunningApi } from './support';
 
 /**
  * The device side end to end: the built `enroll` binary against the built API on PostgreSQL.
@@ -14,30 +14,7 @@ let admin: string;
 let manager: string;
 
 beforeAll(async () => {
-  server = await startApi(join(work, 'api-data'));
-  admin = (
-    await api<{ accessToken: string }>(server.url, 'POST', '/api/v1/auth/login', undefined, {
-      username: 'admin',
-      password: ADMIN_PASSWORD,
-    })
-  ).accessToken;
-  await api(server.url, 'POST', '/api/v1/organizations', admin, {
-    code: 'J1CFRA',
-    name: 'France-LA POSTE',
-    country: 'FR',
-  });
-  await api(server.url, 'POST', '/api/v1/users', admin, {
-    username: 'mgr-fr',
-    password: 'manager password 1',
-    role: 'manager',
-    organizationCode: 'J1CFRA',
-  });
-  manager = (
-    await api<{ accessToken: string }>(server.url, 'POST', '/api/v1/auth/login', undefined, {
-      username: 'mgr-fr',
-      password: 'manager password 1',
-    })
-  ).accessToken;
+  ({ server, admin, manager } = await startApiWithOrganization(join(work, 'api-data')));
   const created = await api<{ clientConfig: unknown }>(server.url, 'POST', '/api/v1/packages', admin, {
     organizationCode: 'J1CFRA',
     environment: 'Production',

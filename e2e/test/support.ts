@@ -153,3 +153,29 @@ export function enrollAsync(
     child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
   });
 }
+
+/**
+ * The built API with the organization J1CFRA (France-LA POSTE) and its manager `mgr-fr`, and the
+ * administrator's and the manager's session tokens.
+ */
+export async function startApiWithOrganization(
+  dataDir: string,
+): Promise<{ server: RunningApi; admin: string; manager: string }> {
+  const server = await startApi(dataDir);
+  const signIn = async (username: string, password: string): Promise<string> =>
+    (await api<{ accessToken: string }>(server.url, 'POST', '/api/v1/auth/login', undefined, { username, password }))
+      .accessToken;
+  const admin = await signIn('admin', ADMIN_PASSWORD);
+  await api(server.url, 'POST', '/api/v1/organizations', admin, {
+    code: 'J1CFRA',
+    name: 'France-LA POSTE',
+    country: 'FR',
+  });
+  await api(server.url, 'POST', '/api/v1/users', admin, {
+    username: 'mgr-fr',
+    password: 'manager password 1',
+    role: 'manager',
+    organizationCode: 'J1CFRA',
+  });
+  return { server, admin, manager: await signIn('mgr-fr', 'manager password 1') };
+}
