@@ -5,6 +5,7 @@ import { notFound } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { DEFAULT_LIMIT, toPage, type Page } from '../common/paging';
 import { CaService, CertificatesRepository, type CertificateRow } from '../authority';
+import { certificateView } from './certificate-view';
 import { renderCertificate, type RenderedCertificate } from './certificate-format';
 import type { CertificateListQuery } from './dto/certificate-queries.dto';
 import { X509Certificate } from 'node:crypto';
@@ -53,7 +54,7 @@ export class CertificatesService {
     return toPage(
       found,
       limit,
-      (r) => this.view(r, now),
+      (r) => certificateView(r, now),
       (r) => [r.created_at.toISOString(), r.serial],
     );
   }
@@ -62,7 +63,7 @@ export class CertificatesService {
   async get(actor: Actor, serial: string): Promise<CertificateDetail> {
     const found = await this.find(actor, serial);
     const der = await this.certificates.derOf(found.serial);
-    return { ...this.view(found, this.clock.now()), ...(der ? { decoded: decode(der) } : {}) };
+    return { ...certificateView(found, this.clock.now()), ...(der ? { decoded: decode(der) } : {}) };
   }
 
   async download(actor: Actor, serial: string, format: string | undefined): Promise<RenderedCertificate> {
@@ -84,23 +85,5 @@ export class CertificatesService {
       throw notFound(`Certificate ${normalized}`);
     }
     return found;
-  }
-
-  private view(r: CertificateRow, now: Date): CertificateView {
-    const status = r.status === 'revoked' ? 'revoked' : r.not_after.getTime() <= now.getTime() ? 'expired' : 'valid';
-    return {
-      serialNumber: r.serial,
-      requestId: r.request_id === null ? null : Number(r.request_id),
-      organizationCode: r.organization_code,
-      profile: r.profile,
-      subject: r.subject,
-      commonName: r.common_name,
-      notBefore: r.not_before,
-      notAfter: r.not_after,
-      status,
-      revokedAt: r.revoked_at,
-      revocationReason: r.reason,
-      supersededBy: r.superseded_by,
-    };
   }
 }

@@ -7,7 +7,7 @@ import { AuthorityService, CertificatesRepository, CrlService, type CertificateR
 import { AppError, notFound } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { DecisionsService, personActor, personScope } from '../requests/decisions.service';
-import { certificateView } from './certificate-view';
+import { certificateView } from '../certificates/certificate-view';
 
 /**
  * Revocation by serial (POST /api/v1/certificates/{serial}/revoke). A certificate that belongs

@@ -13,7 +13,7 @@ import { LoginThrottle } from '../auth/login-throttle';
 import { hashPassword } from '../auth/password';
 import { SessionsRepository } from '../auth/sessions.repository';
 import { OrganizationsService } from '../organizations/organizations.service';
-import { certificateView } from './certificate-view';
+import { certificateView } from '../certificates/certificate-view';
 import { UserEntity } from './user.entity';
 import { UsersRepository, type AccountRow } from './users.repository';
 import type { CreateUserDto } from './dto/create-user.dto';
