@@ -25,6 +25,8 @@ Exit codes:
   1  the operation failed or was refused (by the service, or by a local check before sending)
   2  usage or configuration error (bad option, no package loaded, invalid package file)
   3  a service could not be reached (the message names the URL)
+  4  enroll get only: done, and news to act on, said this once: a request rejected or cancelled,
+     or a certificate installed here revoked (the next run exits 0 unless there is more)
 
 Environment:
   ENROLL_HOME           client folder (default ~/.enroll)
@@ -124,6 +126,10 @@ function buildProgram(options: RunOptions, execute: Execute): Command {
     .option(
       '--exec <command>',
       'shell command run after each install, e.g. "systemctl reload nginx" (default: the exec setting)',
+    )
+    .addHelpText(
+      'after',
+      'Exit code 4: done, and a request was rejected or cancelled, or a certificate installed here revoked, since the last run.',
     )
     .action((opts: GetOptions, cmd: Command) => execute(cmd, (ctx) => getCommand(ctx, opts)));
 

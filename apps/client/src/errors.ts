@@ -12,6 +12,11 @@ export const EXIT = {
   usage: 2,
   /** A service could not be reached (connection refused, DNS, timeout, TLS transport failure). */
   network: 3,
+  /**
+   * `enroll get` did its work, and has news a person must act on, said for the first time: a
+   * request rejected or cancelled, or a certificate installed here revoked.
+   */
+  attention: 4,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

@@ -10,6 +10,7 @@ import { requireAdministrator } from '../administrator';
 import { markRetired, removeRetiredKeys } from '../key-cleanup';
 import { finishInterruptedRenewals } from '../renewal-recovery';
 import { readRecords, type LocalRequest } from '../request-records';
+import { readReported, saveReported } from '../reported-states';
 import { loadSettings } from '../settings';
 
 export interface GetOptions {
@@ -32,14 +33,23 @@ export type Outcome =
   | { readonly id: number; readonly action: 'saved'; readonly file: string }
   | {
       readonly id: number;
-      readonly action: 'pending' | 'up-to-date' | 'key-elsewhere' | 'revoked' | 'other';
+      readonly action: 'pending' | 'up-to-date' | 'key-elsewhere' | 'other';
       readonly status: string;
     }
   | {
       readonly id: number;
       readonly action: 'rejected' | 'cancelled';
       readonly reason: string;
-      /** Already reported by an earlier run (for requests made on this device): not said again. */
+      /** Already reported by an earlier run: not said again, and no longer a reason to exit 4. */
+      readonly known: boolean;
+    }
+  | {
+      readonly id: number;
+      readonly action: 'revoked';
+      readonly status: string;
+      /** Whether its certificate was installed on this device (only then is it this device's news). */
+      readonly installedHere: boolean;
+      /** Revoked from this device (`enroll revoke`), or already reported by an earlier run. */
       readonly known: boolean;
     }
   | { readonly id: number; readonly action: 'failed'; readonly code: string; readonly error: string };
@@ -49,7 +59,12 @@ async function localInstallPresent(record: LocalRequest | undefined, store: stri
   return record?.installed !== undefined && (await exists(files.certificate)) && (await exists(files.key));
 }
 
-async function pickUp(pickup: Pickup, request: RequestSummary, record: LocalRequest | undefined): Promise<Outcome> {
+async function pickUp(
+  pickup: Pickup,
+  request: RequestSummary,
+  record: LocalRequest | undefined,
+  reported: ReadonlyMap<number, string>,
+): Promise<Outcome> {
   const { ctx, config } = pickup;
   const id = request.id;
   const status = request.status;
@@ -81,7 +96,8 @@ async function pickUp(pickup: Pickup, request: RequestSummary, record: LocalRequ
     return { id, action: status === 'Installed' ? 'up-to-date' : 'key-elsewhere', status };
   }
   if (status === 'Rejected' || status === 'Cancelled') {
-    const known = record?.retired !== undefined;
+    // record.retired: reported by a client that kept no reported.json yet.
+    const known = reported.get(id) === status || record?.retired !== undefined;
     await markRetired(ctx, record, status);
     // The API keeps a cancellation's reason (the newer request's id) where it keeps a rejection's.
     return {
@@ -97,10 +113,24 @@ async function pickUp(pickup: Pickup, request: RequestSummary, record: LocalRequ
   if (status === 'Installed' || status === 'Downloaded') {
     return { id, action: 'up-to-date', status };
   }
-  return { id, action: status === 'Revoked' ? 'revoked' : 'other', status };
+  if (status === 'Revoked') {
+    return {
+      id,
+      action: 'revoked',
+      status,
+      installedHere: record?.installed !== undefined,
+      known: reported.get(id) === status || record?.revoked !== undefined,
+    };
+  }
+  return { id, action: 'other', status };
 }
 
-function describe(outcome: Outcome, record: LocalRequest | undefined): string | undefined {
+/** News that a person must act on, said for the first time: `get` then exits 4. */
+export const needsAttention = (outcome: Outcome): boolean =>
+  ((outcome.action === 'rejected' || outcome.action === 'cancelled') && !outcome.known) ||
+  (outcome.action === 'revoked' && outcome.installedHere && !outcome.known);
+
+function describe(outcome: Outcome): string | undefined {
   switch (outcome.action) {
     case 'installed':
       return (
@@ -118,8 +148,8 @@ function describe(outcome: Outcome, record: LocalRequest | undefined): string | 
     case 'key-elsewhere':
       return `Request Id ${outcome.id} is approved, but its key was made on another device: run \`enroll get\` there.`;
     case 'revoked':
-      return record?.installed
-        ? `The certificate of request Id ${outcome.id}, installed on this device, is revoked.`
+      return outcome.installedHere && !outcome.known
+        ? `The certificate of request Id ${outcome.id}, installed on this device, is revoked: it no longer authenticates this device; submit a new request (\`enroll submit\`).`
         : undefined;
     case 'failed':
       return `Request Id ${outcome.id} failed: ${outcome.error}`;
@@ -154,6 +184,7 @@ export async function getCommand(ctx: Context, options: GetOptions): Promise<Exi
   // A renewal whose answer an interruption lost gets its request id back (renewal-recovery.ts).
   await finishInterruptedRenewals(pickup, { install: false });
   const records = await readRecords(ctx.paths, config.packageId);
+  const reported = await readReported(ctx.paths, config.packageId);
   const missing = [...records.keys()].filter((id) => !listed.some((r) => r.id === id));
   const extra: RequestSummary[] = [];
   for (const id of missing) {
@@ -172,7 +203,7 @@ export async function getCommand(ctx: Context, options: GetOptions): Promise<Exi
   for (const request of [...listed, ...extra].sort((a, b) => a.id - b.id)) {
     let outcome: Outcome;
     try {
-      outcome = await pickUp(pickup, request, records.get(request.id));
+      outcome = await pickUp(pickup, request, records.get(request.id), reported);
     } catch (error) {
       // A network failure stops everything (exit 3); a refusal or a bad certificate spoils one request only.
       if (!(error instanceof CliError) || error.exitCode === EXIT.network) {
@@ -182,7 +213,7 @@ export async function getCommand(ctx: Context, options: GetOptions): Promise<Exi
       await ctx.log('failed', error.message, request.id);
     }
     outcomes.push(outcome);
-    const line = describe(outcome, records.get(request.id));
+    const line = describe(outcome);
     if (line !== undefined) {
       if (outcome.action === 'failed') {
         ctx.out.error(line);
@@ -191,7 +222,7 @@ export async function getCommand(ctx: Context, options: GetOptions): Promise<Exi
       }
     }
   }
-  const acted = outcomes.filter((o) => describe(o, records.get(o.id)) !== undefined).length;
+  const acted = outcomes.filter((o) => describe(o) !== undefined).length;
   if (acted === 0) {
     ctx.out.text(
       outcomes.length === 0
@@ -199,8 +230,22 @@ export async function getCommand(ctx: Context, options: GetOptions): Promise<Exi
         : 'Nothing new: every certificate is up to date.',
     );
   }
+  const attention = outcomes.filter(needsAttention);
+  if (attention.length > 0) {
+    await saveReported(
+      ctx.paths,
+      config.packageId,
+      new Map([...reported, ...attention.map((o) => [o.id, statusOf(o)] as const)]),
+    );
+  }
   await removeRetiredKeys(ctx, config, settings.keyGraceDays);
-  ctx.out.result({ requestedBy: requester, outcomes });
+  ctx.out.result({ requestedBy: requester, outcomes, needsAttention: attention.map((o) => o.id) });
   const hookFailed = outcomes.some((o) => o.action === 'installed' && o.hook !== null && !o.hook.ok);
-  return outcomes.some((o) => o.action === 'failed') || hookFailed ? EXIT.failed : EXIT.ok;
+  if (outcomes.some((o) => o.action === 'failed') || hookFailed) {
+    return EXIT.failed;
+  }
+  return attention.length > 0 ? EXIT.attention : EXIT.ok;
 }
+
+const statusOf = (outcome: Outcome): string =>
+  outcome.action === 'rejected' ? 'Rejected' : outcome.action === 'cancelled' ? 'Cancelled' : 'Revoked';
