@@ -5,6 +5,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CertificateView, DashboardView, ExpiringSummary, Page, Wire } from '@enroll/contract';
 import { generatePrivateKey, toPem, type KeyAlgorithm } from '@enroll/pki';
 import { AuthorityService, subjectKeyOf } from '../src/authority';
 import { startMtlsServer } from '../src/mtls/mtls-server';
@@ -44,6 +45,15 @@ const enrolled = (
 const renew = (device: Pick<Device, 'key' | 'certificatePem'>, csr: string): ReturnType<typeof renewOverMtls> =>
   renewOverMtls(mtlsPort, caPem, device, csr);
 const csrFor = renewalCsr;
+
+const get = async <T>(session: Session, path: string): Promise<T> =>
+  (
+    await t
+      .http()
+      .get(path)
+      .set(...session.auth)
+      .expect(200)
+  ).body as T;
 
 const openssl = (args: string[], input?: string): string => spawnSync('openssl', args, { input }).stdout.toString();
 
@@ -323,5 +333,70 @@ describe('renewal over mutual TLS', () => {
     const server = await enrolled(a, 'server');
     const renewed = await renew(server, csrFor(await generatePrivateKey('EC-P256'), server.cn.toUpperCase()));
     expect(renewed.status).toBe(201);
+  });
+});
+
+describe('expiry in view', () => {
+  it('counts what still needs a renewal within 1, 7 and 30 days per organization, and lists exactly those', async () => {
+    const [c, other] = [await createTenant(t, admin), await createTenant(t, admin)];
+    const [day, week, month, far, renewedSoon, revokedSoon, elsewhere] = [
+      await enrolled(c),
+      await enrolled(c),
+      await enrolled(c),
+      await enrolled(c),
+      await enrolled(c),
+      await enrolled(c),
+      await enrolled(other),
+    ];
+    const endsIn = (device: Device, interval: string) =>
+      t.db.query(`UPDATE certificates SET not_after = now() + $2::interval WHERE serial = $1`, [
+        device.serial,
+        interval,
+      ]);
+    await endsIn(day, '12 hours');
+    await endsIn(week, '3 days');
+    await endsIn(month, '20 days');
+    await endsIn(renewedSoon, '5 days');
+    await endsIn(revokedSoon, '2 days');
+    await endsIn(elsewhere, '6 days');
+    // Renewed (its successor lives two years) and revoked: neither needs anything any more.
+    expect((await renew(renewedSoon, csrFor(await generatePrivateKey('EC-P256'), renewedSoon.cn))).status).toBe(201);
+    await t
+      .http()
+      .post(`/api/v1/certificates/${revokedSoon.serial}/revoke`)
+      .set(...c.manager.auth)
+      .send({ reason: 'cessationOfOperation' })
+      .expect(200);
+
+    const mine = await get<Wire<ExpiringSummary>>(c.manager, '/api/v1/certificates/expiring');
+    const counts = { within1Day: 1, within7Days: 2, within30Days: 3 };
+    expect(mine.organizations).toEqual([{ organizationCode: c.code, organizationName: expect.any(String), ...counts }]);
+    expect(mine.total).toEqual(counts);
+    const all = await get<Wire<ExpiringSummary>>(admin, '/api/v1/certificates/expiring');
+    expect(all.organizations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ organizationCode: c.code, ...counts }),
+        expect.objectContaining({ organizationCode: other.code, within1Day: 0, within7Days: 1, within30Days: 1 }),
+      ]),
+    );
+    expect(all.total.within30Days).toBeGreaterThanOrEqual(4);
+    expect((await get<Wire<DashboardView>>(c.manager, '/api/v1/dashboard')).expiringSoon).toEqual(counts);
+
+    // The list behind each count: valid, ending before the window's end, not yet renewed.
+    const listed = async (query: string) =>
+      (await get<Wire<Page<CertificateView>>>(c.manager, `/api/v1/certificates?${query}`)).items
+        .map((i) => i.serialNumber)
+        .sort();
+    const before = encodeURIComponent(new Date(Date.now() + 30 * 86_400_000).toISOString());
+    expect(await listed(`status=valid&renewed=false&expiringBefore=${before}`)).toEqual(
+      [day.serial, week.serial, month.serial].sort(),
+    );
+    expect(await listed(`status=valid&renewed=true`)).toEqual([renewedSoon.serial]);
+    expect(await listed(`renewed=false&q=${encodeURIComponent(far.cn)}`)).toEqual([far.serial]);
+    await t
+      .http()
+      .get('/api/v1/certificates?renewed=maybe')
+      .set(...c.manager.auth)
+      .expect(400);
   });
 });

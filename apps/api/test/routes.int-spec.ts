@@ -58,6 +58,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/requests/:id/reject': 'user:admin+manager',
   'POST /api/v1/requests/:id/revoke': 'user:admin+manager',
   'GET /api/v1/certificates': 'user:admin+manager',
+  'GET /api/v1/certificates/expiring': 'user:admin+manager',
   'GET /api/v1/certificates/:serial': 'user:admin+manager',
   'GET /api/v1/certificates/:serial/download': 'user:admin+manager',
   'POST /api/v1/certificates/:serial/revoke': 'user:admin+manager',

@@ -38,3 +38,20 @@ export interface DecodedCertificate {
 export interface CertificateDetail extends CertificateView {
   decoded?: DecodedCertificate;
 }
+
+/** Valid certificates not yet superseded by a renewal whose end falls within 1, 7 and 30 days (cumulative). */
+export interface ExpiringCounts {
+  within1Day: number;
+  within7Days: number;
+  within30Days: number;
+}
+
+/**
+ * `GET /api/v1/certificates/expiring`: what still needs a renewal, per organization in the
+ * reader's scope, most urgent first; `total` adds them up.
+ */
+export interface ExpiringSummary {
+  generatedAt: Date;
+  total: ExpiringCounts;
+  organizations: (ExpiringCounts & { organizationCode: string; organizationName: string })[];
+}

@@ -10,3 +10,4 @@ export type * from './certificates';
 export type * from './administration';
 export type * from './device';
 export type * from './problems';
+export type * from './submission-preview';

@@ -1,3 +1,4 @@
+import type { ExpiringCounts } from './certificates';
 import type { Channel, EnrollmentType, RequestKind, RequestStatus } from '@enroll/domain';
 
 /** A request as lists show it: the queue, the client's list and the answer to a submission. */
@@ -120,4 +121,6 @@ export interface DashboardView {
   requestsPerDay: { day: string; count: number }[];
   /** Valid certificates expiring per month over the next 12 months (YYYY-MM). */
   expiringPerMonth: { month: string; count: number }[];
+  /** At a glance: valid certificates not yet renewed that end within 1, 7 and 30 days. */
+  expiringSoon: ExpiringCounts;
 }

@@ -85,6 +85,8 @@ export interface CertificateFilter {
   readonly organization?: string;
   readonly status?: 'valid' | 'expired' | 'revoked';
   readonly expiringBefore?: Date;
+  /** false: only certificates no renewal has superseded yet (what still needs one); true: only superseded ones. */
+  readonly renewed?: boolean;
   /** The profile (a request kind, `manager` for people's certificates). */
   readonly profile?: string;
   /** The start of the serial (hex), or a fragment of the common name. */
@@ -98,6 +100,8 @@ export interface CertificateFilter {
 const COLUMNS = `c.serial, c.request_id, o.code AS organization_code, c.profile, c.subject, c.common_name, c.not_before, c.not_after, c.status,
   c.created_at, v.revoked_at, v.reason,
   (SELECT n.certificate_serial FROM requests n WHERE n.renewal_of = c.request_id AND n.certificate_serial IS NOT NULL LIMIT 1) AS superseded_by`;
+/** A renewal of `c` that has been issued: `c` is superseded (ix_requests_renewal_of). */
+const RENEWED = `SELECT 1 FROM requests n WHERE n.renewal_of = c.request_id AND n.certificate_serial IS NOT NULL`;
 const FROM = `certificates c LEFT JOIN organizations o ON o.id = c.organization_id LEFT JOIN revocations v ON v.serial = c.serial`;
 const certificateOrganizationIs = organizationIs('c.organization_id');
 
@@ -168,6 +172,9 @@ export class CertificatesRepository {
     }
     if (filter.expiringBefore) {
       where.add((p) => `c.not_after < ${p}`, filter.expiringBefore);
+    }
+    if (filter.renewed !== undefined) {
+      where.addCondition(`${filter.renewed ? '' : 'NOT '}EXISTS (${RENEWED})`);
     }
     if (filter.profile) {
       where.add((p) => `c.profile = ${p}`, filter.profile);
@@ -273,6 +280,34 @@ export class CertificatesRepository {
     return rows(
       this.db,
       `SELECT to_char(c.not_after AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*)::int AS count FROM certificates c ${where.where} GROUP BY 1 ORDER BY 1`,
+      where.params,
+    );
+  }
+
+  /**
+   * Valid certificates not yet superseded by a renewal whose end falls within each of `windows`
+   * days of `now` (cumulative), per organization: what still needs a renewal, most urgent first.
+   */
+  expiringSummary(
+    organizationCode: string | undefined,
+    now: Date,
+    windows: readonly [number, number, number],
+  ): Promise<{ organization_code: string; organization_name: string; counts: [number, number, number] }[]> {
+    const [a, b, c] = windows;
+    const where = new SqlFilter(now, a, b, c).addCondition(
+      `c.status = 'valid' AND c.not_after > $1::timestamptz AND c.not_after <= $1::timestamptz + make_interval(days => $4::int) AND NOT EXISTS (${RENEWED})`,
+    );
+    if (organizationCode !== undefined) {
+      where.add(certificateOrganizationIs, organizationCode);
+    }
+    return rows(
+      this.db,
+      `SELECT o.code AS organization_code, o.name AS organization_name,
+              ARRAY[count(*) FILTER (WHERE c.not_after <= $1::timestamptz + make_interval(days => $2::int)),
+                    count(*) FILTER (WHERE c.not_after <= $1::timestamptz + make_interval(days => $3::int)),
+                    count(*)]::int[] AS counts
+         FROM certificates c JOIN organizations o ON o.id = c.organization_id ${where.where}
+        GROUP BY o.code, o.name ORDER BY counts DESC, o.code`,
       where.params,
     );
   }

@@ -25,6 +25,12 @@ export class CertificatesController {
     return this.certificates.list(actorOf(request), query);
   }
 
+  /** Declared before `:serial`, which would otherwise take the word for a serial number. */
+  @Get('expiring')
+  expiring(@Req() request: AuthenticatedRequest) {
+    return this.certificates.expiring(actorOf(request));
+  }
+
   @Get(':serial')
   get(@Req() request: AuthenticatedRequest, @Param('serial') serial: string) {
     return this.certificates.get(actorOf(request), serial);

@@ -9,7 +9,8 @@ import { certificateView } from './certificate-view';
 import { renderCertificate, type RenderedCertificate } from './certificate-format';
 import type { CertificateListQuery } from './dto/certificate-queries.dto';
 import { X509Certificate } from 'node:crypto';
-import type { CertificateDetail, CertificateView, DecodedCertificate } from '@enroll/contract';
+import type { CertificateDetail, CertificateView, DecodedCertificate, ExpiringSummary } from '@enroll/contract';
+import { EXPIRY_WINDOWS, summarizeExpiring } from './expiring';
 
 function decode(der: Buffer): DecodedCertificate {
   const x = new X509Certificate(der);
@@ -45,6 +46,7 @@ export class CertificatesService {
       ...(query.organizationCode ? { organization: query.organizationCode } : {}),
       ...(query.status ? { status: query.status } : {}),
       ...(query.expiringBefore ? { expiringBefore: new Date(query.expiringBefore) } : {}),
+      ...(query.renewed === undefined ? {} : { renewed: query.renewed === 'true' }),
       ...(query.kind ? { profile: query.kind } : {}),
       ...(query.q?.trim() ? { q: query.q.trim() } : {}),
       ...(query.cursor ? { cursor: query.cursor } : {}),
@@ -57,6 +59,13 @@ export class CertificatesService {
       (r) => certificateView(r, now),
       (r) => [r.created_at.toISOString(), r.serial],
     );
+  }
+
+  /** What still needs a renewal within 1, 7 and 30 days, per organization in the reader's scope. */
+  async expiring(actor: Actor): Promise<ExpiringSummary> {
+    const now = this.clock.now();
+    const found = await this.certificates.expiringSummary(organizationScope(actor), now, EXPIRY_WINDOWS);
+    return { generatedAt: now, ...summarizeExpiring(found) };
   }
 
   /** One certificate, with what its DER says (read by node's X509Certificate, not by our own parser). */

@@ -3,6 +3,7 @@ import { organizationScope, type Actor } from '@enroll/domain';
 import type { DashboardView } from '@enroll/contract';
 import { CertificatesRepository } from '../authority';
 import { Clock } from '../common/clock';
+import { EXPIRY_WINDOWS, summarizeExpiring } from '../certificates/expiring';
 import { DashboardRepository } from './dashboard.repository';
 
 const DAY = 86_400_000;
@@ -27,11 +28,12 @@ export class DashboardService {
     since.setUTCHours(0, 0, 0, 0);
     const until = new Date(now);
     until.setUTCMonth(until.getUTCMonth() + EXPIRY_MONTHS);
-    const [pending, oldest, perDay, expiring] = await Promise.all([
+    const [pending, oldest, perDay, expiring, soon] = await Promise.all([
       this.dashboard.pendingByOrganization(scope),
       this.dashboard.oldestPending(scope, OLDEST),
       this.dashboard.requestsPerDay(scope, since),
       this.certificates.expiringPerMonth(scope, now, until),
+      this.certificates.expiringSummary(scope, now, EXPIRY_WINDOWS),
     ]);
     return {
       generatedAt: now,
@@ -50,6 +52,7 @@ export class DashboardService {
       })),
       requestsPerDay: perDay,
       expiringPerMonth: expiring,
+      expiringSoon: summarizeExpiring(soon).total,
     };
   }
 }

@@ -18,6 +18,13 @@ export class CertificateListQuery extends PageQuery {
   @IsOptional()
   @IsISO8601({ strict: true })
   expiringBefore?: string;
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'false: only certificates no renewal has superseded yet; true: only superseded ones',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  renewed?: 'true' | 'false';
   @ApiPropertyOptional({ enum: CERTIFICATE_KINDS, description: 'the profile: a request kind, or manager (people)' })
   @IsOptional()
   @IsIn(CERTIFICATE_KINDS)
