@@ -15,6 +15,7 @@ import { usePaging } from '../../../shared/hooks/usePaging';
 import { useTitle } from '../../../shared/hooks/useTitle';
 import { useMe } from '../../auth/hooks/session';
 import { OrganizationOptions } from '../../organizations/components/OrganizationOptions';
+import { ExpiringSoon } from './ExpiringSoon';
 import {
   CERTIFICATE_KINDS,
   certificateKeys,
@@ -29,7 +30,7 @@ const STATUSES: readonly CertificateStatus[] = ['valid', 'revoked', 'expired'];
 const pick = <T extends string>(value: string | null, allowed: readonly T[]): T | undefined =>
   allowed.find((a) => a === value);
 
-/** Issued certificates: search, filters (organization, kind, status, expiring soon) kept in the address. */
+/** Issued certificates: what expires soon per organization, then search and filters (organization, kind, status, expiring, not renewed) kept in the address. */
 export default function CertificatesPage() {
   const { t } = useTranslation();
   useTitle(t('title.certificates'));
@@ -44,6 +45,7 @@ export default function CertificatesPage() {
       kind: pick<CertificateKind>(params.get('kind'), CERTIFICATE_KINDS),
       q: params.get('q') ?? undefined,
       expiringWithinDays: Number.isInteger(days) && days > 0 ? Math.min(days, 3650) : undefined,
+      renewed: params.get('renewed') === 'false' ? false : undefined,
     }),
     [params, days],
   );
@@ -134,6 +136,7 @@ export default function CertificatesPage() {
       <header className="page-header">
         <h1 id="certificates-title">{t('certificates.title')}</h1>
       </header>
+      <ExpiringSoon showOrganizations={isAdmin} />
       <form
         className="filters"
         role="search"
@@ -189,6 +192,14 @@ export default function CertificatesPage() {
             }
             placeholder={t('certificates.any')}
           />
+        </label>
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={filter.renewed === false}
+            onChange={(e) => update({ renewed: e.target.checked ? 'false' : undefined })}
+          />
+          {t('certificates.notRenewed')}
         </label>
       </form>
       <ProblemAlert error={list.error} />

@@ -6,6 +6,8 @@ import { ProblemAlert } from '../../../shared/components/ProblemAlert';
 import { formatAge, formatNumber } from '../../../shared/format';
 import { useTitle } from '../../../shared/hooks/useTitle';
 import { i18n } from '../../../i18n';
+import { expiringLink } from '../../certificates/api/certificates';
+import { EXPIRY_WINDOWS } from '../../certificates/components/ExpiringSoon';
 import { fetchDashboard, type Dashboard } from '../api/dashboard';
 import { BarChart } from './BarChart';
 
@@ -89,6 +91,19 @@ export default function DashboardPage() {
         <p className="muted">{t('app.loading')}</p>
       ) : (
         <div className="grid">
+          <section className="card" aria-labelledby="soon-title">
+            <h2 id="soon-title">{t('certificates.expiringSoon')}</h2>
+            <dl className="glance">
+              {EXPIRY_WINDOWS.map(([days, field]) => (
+                <div key={days}>
+                  <dt>{t(`certificates.${field}`)}</dt>
+                  <dd>
+                    <Link to={expiringLink(days)}>{formatNumber(dashboard.data.expiringSoon[field])}</Link>
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          </section>
           <section className="card" aria-labelledby="pending-title">
             <h2 id="pending-title">{t('dashboard.pendingByOrganization')}</h2>
             {pending.length === 0 ? (
