@@ -266,3 +266,84 @@ describe('enroll renew', () => {
     expect(readlinkSync(current)).toBe(`request-${ids.recovered}`);
   });
 });
+
+describe('enroll renew, when the package asks for a person', () => {
+  const approvalHome = join(work, 'client-approval');
+  const approvalStore = join(work, 'store-approval');
+  const runHere = (args: string[]): ReturnType<typeof enrollAsync> =>
+    enrollAsync(approvalHome, args, { ENROLL_MACHINE_STORE: approvalStore });
+  const SERVER_CN = 'approve.laposte.example';
+  let first = 0;
+
+  it('submits the renewal, waits for the approval without sending it twice, then installs it at the same paths', async () => {
+    const created = await api<Wire<CreatedPackage>>(server.url, 'POST', '/api/v1/packages', admin, {
+      organizationCode: 'J1CFRA',
+      environment: 'Production',
+      store: 'machine',
+      kinds: ['server'],
+      renewal: 'approval',
+    });
+    writeFileSync(join(work, 'package-approval.json'), JSON.stringify(created.clientConfig));
+    expect((await runHere(['init', join(work, 'package-approval.json')])).status).toBe(0);
+    const submitted = await runHere([
+      'submit',
+      '--kind',
+      'server',
+      '--cn',
+      SERVER_CN,
+      '--key-type',
+      'ec',
+      '--locality',
+      'Paris',
+      '--state',
+      'IDF',
+      '--email',
+      'ops@laposte.example',
+      '--phone',
+      '+33 1',
+      '--description',
+      'Approved renewals',
+      '--requested-by',
+      REQUESTER,
+      '--json',
+    ]);
+    expect(submitted.status).toBe(0);
+    first = (JSON.parse(submitted.stdout) as { request: { id: number } }).request.id;
+    await api(server.url, 'POST', `/api/v1/requests/${first}/approve`, admin, {});
+    expect((await runHere(['get', '--requested-by', REQUESTER])).status).toBe(0);
+    const here = join(approvalStore, 'current');
+    const firstSerial = serialOf(join(here, 'cert.pem'));
+
+    // 202: the renewal waits; nothing changes on the device.
+    const asked = await runHere(['renew', '--json']);
+    expect(asked.status).toBe(0);
+    const pending = JSON.parse(asked.stdout) as { renewed: boolean; pending: number; status: string };
+    expect(pending).toMatchObject({ renewed: false, status: 'Pending' });
+    expect(await detail(pending.pending)).toMatchObject({ status: 'Pending', renewalOf: first, commonName: SERVER_CN });
+    expect(readlinkSync(here)).toBe(`request-${first}`);
+
+    // Asked again (a daily timer): the same request is still waiting, no second one is sent.
+    const again = await runHere(['renew']);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain(
+      `Renewal request Id ${pending.pending} of request Id ${first} is waiting for approval`,
+    );
+    const renewals = await api<{ items: { id: number; renewalOf: number | null }[] }>(
+      server.url,
+      'GET',
+      `/api/v1/requests?q=${encodeURIComponent(SERVER_CN)}&status=Pending`,
+      admin,
+    );
+    expect(renewals.items.filter((r) => r.renewalOf === first).map((r) => r.id)).toEqual([pending.pending]);
+
+    // Approved by a person: the next timer run installs it at the same paths.
+    await api(server.url, 'POST', `/api/v1/requests/${pending.pending}/approve`, admin, {});
+    const installed = await runHere(['renew', '--if-due']);
+    expect(installed.status).toBe(0);
+    expect(readlinkSync(here)).toBe(`request-${pending.pending}`);
+    const renewedSerial = serialOf(join(here, 'cert.pem'));
+    expect(renewedSerial).not.toBe(firstSerial);
+    expect((await curlTest(join(here, 'fullchain.pem'), join(here, 'key.pem'))).serialNumber).toBe(renewedSerial);
+    expect(await detail(pending.pending)).toMatchObject({ status: 'Installed', renewalOf: first });
+  });
+});
