@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { DatabaseMaintenance, MAINTAINED_TABLES } from '../src/database/maintenance.service';
-import { startTestApp, type TestApp } from './support/test-app';
-import { createTenant, signInAdmin, submit } from './support/factories';
+import { startTestApp, tableCounts, type TestApp } from './support/test-app';
+import { createTenant, makeCsr, signInAdmin, submit } from './support/factories';
 import type { AddressInfo } from 'node:net';
 import { generatePrivateKey, keyEncryptionIterations } from '@enroll/pki';
 import { startMtlsServer } from '../src/mtls/mtls-server';
@@ -97,6 +97,27 @@ describe('on embedded PGlite', () => {
       `SELECT count(*)::int AS n FROM requests WHERE common_name = 'same.example.org' AND status IN ('Requested', 'Pending')`,
     );
     expect(open?.n).toBe(1);
+  });
+
+  it('answers a dry run in a transaction it rolls back: the request it would cancel named, nothing written', async () => {
+    const admin = await signInAdmin(t);
+    const tenant = await createTenant(t, admin);
+    const open = await submit(t, tenant, 'server', { cn: 'dry.example.org', freshKey: true });
+    const before = await tableCounts(t.db);
+    const response = await t
+      .http()
+      .post('/api/v1/enrollment/requests?dryRun=true')
+      .set(...tenant.pkg)
+      .send({
+        kind: 'server',
+        csr: await makeCsr({ cn: 'DRY.example.org', freshKey: true }),
+        requestedBy: 'DOMAIN\\tester',
+      })
+      .expect(200);
+    expect(response.body).toMatchObject({ verdict: 'Pending', commonName: 'DRY.example.org', cancels: [open.id] });
+    expect(await tableCounts(t.db)).toEqual(before);
+    const [still] = await t.db.query<{ status: string }[]>(`SELECT status FROM requests WHERE id = $1`, [open.id]);
+    expect(still?.status).toBe('Pending');
   });
 
   it('vacuums and analyzes its busy tables itself: PGlite has no autovacuum', async () => {

@@ -7,10 +7,10 @@ import type { AuthenticatedRequest, PackagePrincipal } from '../common/principal
 import { notFound } from '../common/app-error';
 import { requestView } from './request-row';
 import { RequestsRepository } from './requests.repository';
-import { EnrollmentService, type PackageGrant } from './enrollment.service';
+import { EnrollmentService, type PackageGrant, type SubmitCommand } from './enrollment.service';
 import { PickupService } from './pickup.service';
 import { SubmitRequestDto } from './dto/submit-request.dto';
-import { CertificateQuery, ClientListQuery } from './dto/request-queries.dto';
+import { CertificateQuery, ClientListQuery, SubmitQuery } from './dto/request-queries.dto';
 
 const pkgOf = (request: AuthenticatedRequest): PackagePrincipal => request.user as PackagePrincipal;
 
@@ -36,10 +36,16 @@ export class EnrollmentController {
     private readonly requests: RequestsRepository,
   ) {}
 
+  /** `?dryRun=true`: the same checks and problems, 200 with what would be created, nothing stored. */
   @Post()
-  submit(@Req() request: AuthenticatedRequest, @Body() body: SubmitRequestDto) {
+  submit(
+    @Req() request: AuthenticatedRequest,
+    @Body() body: SubmitRequestDto,
+    @Query() query: SubmitQuery,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const { kind, csr, requestedBy, phone, description, device } = body;
-    return this.enrollment.submit({
+    const command: SubmitCommand = {
       grant: grantOf(pkgOf(request)),
       channel: 'client',
       kind,
@@ -48,7 +54,12 @@ export class EnrollmentController {
       phone,
       description,
       device,
-    });
+    };
+    if (query.dryRun === 'true') {
+      response.status(200);
+      return this.enrollment.preview(command);
+    }
+    return this.enrollment.submit(command);
   }
 
   @Get()

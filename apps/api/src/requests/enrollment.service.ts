@@ -21,7 +21,7 @@ import {
   type ParsedCsr,
   type ProfileInput,
 } from '@enroll/pki';
-import type { DeviceDetails } from '@enroll/contract';
+import type { DeviceDetails, SubmissionPreview } from '@enroll/contract';
 import { spkiHash } from '../authority';
 import { Clock } from '../common/clock';
 import { uniqueViolation } from '../common/database-errors';
@@ -108,24 +108,48 @@ export class EnrollmentService {
   /** submit(), for an adapter that has read the CSR already (renewal checks it first). */
   async submitRead(command: SubmitCommand, read: ReadCsr): Promise<RequestView> {
     const now = this.clock.now();
-    let view: RequestView;
-    try {
-      view = await this.write(command, read, now, false);
-    } catch (error) {
-      // The key's compromise was not as assumed (it is rare: revoked for keyCompromise): decide again, knowing it.
-      if ((error as { code?: unknown } | null)?.code !== 'EN001') {
-        throw error;
-      }
-      view = await this.write(command, read, now, true);
-    }
-    if (!command.grant.kinds.includes(command.kind)) {
-      // docs/api.md: 403 for a kind the package does not allow; the request is kept, Rejected, for the managers.
-      throw new DomainError('KIND_NOT_ALLOWED', `This enrollment package does not allow ${command.kind} requests.`, {
-        requestId: view.id,
-        requestStatus: view.status,
-      });
-    }
+    const view = await withCompromiseKnown((keyCompromised) => this.write(command, read, now, keyCompromised));
+    checkKindAllowed(command, view);
     return view;
+  }
+
+  /**
+   * A dry run of submit() (docs/api.md, `?dryRun=true`): the same checks in the same order (the
+   * CSR and key rules, the profile, the policy, the package's kinds, the key's compromise and the
+   * requester's open request, by enroll_submit_request itself in a rolled-back transaction), and
+   * the same problems; it answers what would be stored and issued, and stores and audits nothing.
+   */
+  async preview(command: SubmitCommand): Promise<SubmissionPreview> {
+    const read = readCsr(command);
+    const now = this.clock.now();
+    const { decided, cancels } = await withCompromiseKnown(async (keyCompromised) => {
+      const decision = decide(command, read, now, keyCompromised);
+      const cancelled = await this.transitions.rehearseSubmit(
+        decision.request,
+        decision.events,
+        decision.cancel,
+        keyCompromised,
+      );
+      return { decided: decision, cancels: cancelled };
+    });
+    checkKindAllowed(command, undefined);
+    const profile = PROFILES[command.kind];
+    const { profileInput } = read.facts;
+    return {
+      kind: command.kind,
+      subject: read.subject,
+      commonName: profileInput.commonName,
+      keyUsage: [...profile.keyUsage(read.csr.publicKey)],
+      extendedKeyUsage: [...profile.extendedKeyUsage],
+      subjectAltNames: profile
+        .subjectAltNames(profileInput)
+        .flatMap((name) => (name.type === 'other' ? [] : [{ type: name.type, value: name.value }])),
+      validityDays: profile.validityDays,
+      enrollmentType: decided.request.enrollment_type,
+      verdict: decided.request.status === 'Rejected' ? 'Rejected' : 'Pending',
+      ...(decided.request.rejection_reason === null ? {} : { rejectionReason: decided.request.rejection_reason }),
+      cancels,
+    };
   }
 
   /**
@@ -134,42 +158,7 @@ export class EnrollmentService {
    */
   private async write(command: SubmitCommand, read: ReadCsr, now: Date, keyCompromised: boolean): Promise<RequestView> {
     const { grant, kind } = command;
-    const { csr, facts, subject } = read;
-    const verdict = evaluateSubmission({
-      kind,
-      packageKinds: grant.kinds,
-      keyCompromised,
-      usageProblem: kind === 'external' ? usageProblem(csr) : undefined,
-    });
-    const status = transition('Requested', verdict.action, kind);
-    const rejectionReason = verdict.action === 'refuse' ? verdict.reason : null;
-    const enrollmentType = enrollmentTypeFor(kind, grant.store);
-    const commonName = facts.profileInput.commonName;
-    const request = requestRecord(command, read, { status, enrollmentType, rejectionReason }, now);
-    // The function sets each event's requestId; '{id}' in the cancellation's reason becomes the new id.
-    const common = { organizationId: grant.organizationId, at: now };
-    const by = { actor: command.requestedBy, actorType: 'package' as const };
-    const events: TransitionRecord[] = [
-      {
-        ...common,
-        ...by,
-        status: 'Requested',
-        action: 'request.submit',
-        details: { packageId: grant.packageId, kind, channel: command.channel },
-      },
-      {
-        ...common,
-        status,
-        actor: 'policy',
-        actorType: 'system',
-        action: verdict.action === 'accept' ? 'request.accept' : 'request.refuse',
-        reason: rejectionReason,
-      },
-    ];
-    const cancel: TransitionRecord | null =
-      verdict.action === 'accept'
-        ? { ...common, ...by, status: 'Cancelled', action: 'request.cancel', reason: 'Superseded by request {id}.' }
-        : null;
+    const { request, events, cancel } = decide(command, read, now, keyCompromised);
     let id: string;
     try {
       id = await this.transitions.submit(request, events, cancel, keyCompromised);
@@ -199,20 +188,91 @@ export class EnrollmentService {
       package_id: grant.packageId,
       kind,
       channel: command.channel,
-      status,
-      enrollment_type: enrollmentType,
-      common_name: commonName,
-      subject,
+      status: request.status,
+      enrollment_type: request.enrollment_type,
+      common_name: request.common_name,
+      subject: request.subject,
       requested_by: command.requestedBy,
       submitted_at: now,
       updated_at: now,
       downloaded_at: null,
       downloaded_by: null,
-      rejection_reason: rejectionReason,
+      rejection_reason: request.rejection_reason,
       certificate_serial: null,
       renewal_of: command.renewalOf ?? null,
     });
   }
+}
+
+/**
+ * Runs a submission assuming the key is not compromised, and once more knowing it is when
+ * enroll_submit_request says otherwise (EN001; rare: a key revoked for keyCompromise).
+ */
+async function withCompromiseKnown<T>(attempt: (keyCompromised: boolean) => Promise<T>): Promise<T> {
+  try {
+    return await attempt(false);
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code !== 'EN001') {
+      throw error;
+    }
+    return attempt(true);
+  }
+}
+
+/** docs/api.md: 403 for a kind the package does not allow; a real submission keeps the request, Rejected, for the managers. */
+function checkKindAllowed(command: SubmitCommand, stored: RequestView | undefined): void {
+  if (!command.grant.kinds.includes(command.kind)) {
+    throw new DomainError(
+      'KIND_NOT_ALLOWED',
+      `This enrollment package does not allow ${command.kind} requests.`,
+      stored ? { requestId: stored.id, requestStatus: stored.status } : undefined,
+    );
+  }
+}
+
+/** The policy's verdict on a submission, and what enroll_submit_request is to write for it. */
+function decide(
+  command: SubmitCommand,
+  read: ReadCsr,
+  now: Date,
+  keyCompromised: boolean,
+): { request: RequestRecord; events: TransitionRecord[]; cancel: TransitionRecord | null } {
+  const { grant, kind } = command;
+  const verdict = evaluateSubmission({
+    kind,
+    packageKinds: grant.kinds,
+    keyCompromised,
+    usageProblem: kind === 'external' ? usageProblem(read.csr) : undefined,
+  });
+  const status = transition('Requested', verdict.action, kind);
+  const rejectionReason = verdict.action === 'refuse' ? verdict.reason : null;
+  const enrollmentType = enrollmentTypeFor(kind, grant.store);
+  const request = requestRecord(command, read, { status, enrollmentType, rejectionReason }, now);
+  // The function sets each event's requestId; '{id}' in the cancellation's reason becomes the new id.
+  const common = { organizationId: grant.organizationId, at: now };
+  const by = { actor: command.requestedBy, actorType: 'package' as const };
+  const events: TransitionRecord[] = [
+    {
+      ...common,
+      ...by,
+      status: 'Requested',
+      action: 'request.submit',
+      details: { packageId: grant.packageId, kind, channel: command.channel },
+    },
+    {
+      ...common,
+      status,
+      actor: 'policy',
+      actorType: 'system',
+      action: verdict.action === 'accept' ? 'request.accept' : 'request.refuse',
+      reason: rejectionReason,
+    },
+  ];
+  const cancel: TransitionRecord | null =
+    verdict.action === 'accept'
+      ? { ...common, ...by, status: 'Cancelled', action: 'request.cancel', reason: 'Superseded by request {id}.' }
+      : null;
+  return { request, events, cancel };
 }
 
 /** Parses and checks the CSR, the one time it is parsed: what approval and the detail need is kept. */

@@ -62,6 +62,23 @@ export interface RequestRecord {
   renewal_of: string | null;
 }
 
+/** One call of enroll_submit_request: the new request's id. */
+async function submitRequest(
+  q: Queryable,
+  request: RequestRecord,
+  events: TransitionRecord[],
+  cancel: TransitionRecord | null,
+  keyCompromised: boolean,
+): Promise<string> {
+  const created = await one<{ id: string }>(q, `SELECT enroll_submit_request($1, $2, $3, $4)::text AS id`, [
+    JSON.stringify(request),
+    JSON.stringify(events.map(eventJson)),
+    cancel && JSON.stringify(eventJson(cancel)),
+    keyCompromised,
+  ]);
+  return created?.id ?? '0';
+}
+
 /** Who moves a request, for its history and the audit log. */
 export interface TransitionActor {
   readonly name: string;
@@ -109,23 +126,51 @@ export class RequestTransitions {
    * Stores a submitted request with its events, cancelling the older open request of the same
    * subject when `cancel` is given. EN001 when the key's compromise is not what was assumed.
    */
-  async submit(
+  submit(
     request: RequestRecord,
     events: TransitionRecord[],
     cancel: TransitionRecord | null,
     keyCompromised: boolean,
   ): Promise<string> {
-    const created = await one<{ id: string }>(
-      pool(this.db),
-      `SELECT enroll_submit_request($1, $2, $3, $4)::text AS id`,
-      [
-        JSON.stringify(request),
-        JSON.stringify(events.map(eventJson)),
-        cancel && JSON.stringify(eventJson(cancel)),
-        keyCompromised,
-      ],
-    );
-    return created?.id ?? '0';
+    return submitRequest(pool(this.db), request, events, cancel, keyCompromised);
+  }
+
+  /**
+   * submit(), in a transaction that is rolled back: every check of enroll_submit_request runs
+   * (the key's compromise, the cancellation of the requester's open request, the unique index),
+   * and nothing stays, no request, history, audit event or notification. The request id it drew
+   * from the sequence is not given back (a sequence is not transactional): ids have gaps anyway.
+   * Answers the ids of the requests the submission would cancel.
+   */
+  async rehearseSubmit(
+    request: RequestRecord,
+    events: TransitionRecord[],
+    cancel: TransitionRecord | null,
+    keyCompromised: boolean,
+  ): Promise<number[]> {
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      try {
+        const id = await submitRequest(runner, request, events, cancel, keyCompromised);
+        if (cancel === null) {
+          return [];
+        }
+        // The cancellation's audit events, found by their actor (ix_audit_events_actor) and the new id in their reason.
+        const cancelled = await rows<{ id: string }>(
+          runner,
+          `SELECT request_id::text AS id FROM audit_events
+            WHERE actor = $1 AND action = $2 AND details->>'reason' = $3 ORDER BY request_id`,
+          [cancel.actor, cancel.action, (cancel.reason ?? '').replace('{id}', id)],
+        );
+        return cancelled.map((row) => Number(row.id));
+      } finally {
+        await runner.rollbackTransaction();
+      }
+    } finally {
+      await runner.release();
+    }
   }
 
   /** Approved, with the certificate signed for it, if the request is still in the state read. */

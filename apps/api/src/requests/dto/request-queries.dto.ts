@@ -43,6 +43,18 @@ export class QueueQuery extends IntersectionType(PageQuery, QueueCountsQuery) {
   sort?: QueueSort;
 }
 
+/** `POST /api/v1/enrollment/requests?dryRun=true`: check and describe the request, store nothing. */
+export class SubmitQuery {
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'false',
+    description: 'check and preview only: nothing is stored',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  dryRun?: 'true' | 'false';
+}
+
 export class ClientListQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 256) requestedBy?: string;
 }
