@@ -1,4 +1,4 @@
-import type { Me, QueueView, RequestDetail, Wire } from '@enroll/contract';
+import type { CertificateView, Me, QueueView, RequestDetail, UserView, Wire } from '@enroll/contract';
 
 export const managerOf = (organizationCode: string): Me => ({
   id: '11',
@@ -76,6 +76,44 @@ export function requestDetail(overrides: Partial<Wire<RequestDetail>> = {}): Wir
         renewalOf: base.renewalOf,
       },
     ],
+    ...overrides,
+  };
+}
+
+let nextUser = 500;
+/** An account as `GET /api/v1/users` lists it: an enabled manager of J1CFRA unless told. */
+export function userRow(overrides: Partial<Wire<UserView>> = {}): Wire<UserView> {
+  const id = String(nextUser++);
+  return {
+    id,
+    username: `mgr-${id}`,
+    role: 'manager',
+    organizationCode: 'J1CFRA',
+    email: null,
+    createdAt: '2026-11-01T09:00:00.000Z',
+    disabledAt: null,
+    signInBlockedUntil: null,
+    ...overrides,
+  };
+}
+
+let nextSerial = 0x1000;
+/** A manager's user certificate as the API lists it: valid unless told. */
+export function userCertificate(overrides: Partial<Wire<CertificateView>> = {}): Wire<CertificateView> {
+  const serialNumber = (nextSerial++).toString(16).toUpperCase().padStart(8, '0');
+  return {
+    serialNumber,
+    requestId: null,
+    organizationCode: 'J1CFRA',
+    profile: 'manager',
+    subject: 'CN=mgr,O=J1CFRA,C=FR',
+    commonName: 'mgr',
+    notBefore: '2026-11-01T09:00:00.000Z',
+    notAfter: '2027-11-01T09:00:00.000Z',
+    status: 'valid',
+    revokedAt: null,
+    revocationReason: null,
+    supersededBy: null,
     ...overrides,
   };
 }
