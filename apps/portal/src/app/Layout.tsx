@@ -1,6 +1,8 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { chooseLanguage, LANGUAGES, type Language } from '../i18n';
+import { AccountDialog } from '../modules/auth/components/AccountDialog';
 import { useMe, useSession } from '../modules/auth/hooks/session';
 import { queueHref } from '../modules/requests/hooks/queueMemory';
 
@@ -30,6 +32,7 @@ export function Layout() {
   const { t } = useTranslation();
   const me = useMe();
   const { signOut } = useSession();
+  const [account, setAccount] = useState(false);
   // Rendered again on each navigation, so that the queue's link carries the filters last used.
   useLocation();
   const links: [string, string][] = [
@@ -71,6 +74,9 @@ export function Layout() {
               : t('app.managerOf', { organization: me.organizationCode ?? '?' })}
           </span>
           <LanguageSwitch />
+          <button type="button" onClick={() => setAccount(true)}>
+            {t('app.myAccount')}
+          </button>
           <button type="button" onClick={() => void signOut()}>
             {t('app.signOut')}
           </button>
@@ -79,6 +85,7 @@ export function Layout() {
       <main id="main" tabIndex={-1}>
         <Outlet />
       </main>
+      {account && <AccountDialog onClose={() => setAccount(false)} />}
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { LanguageSwitch } from '../../../app/Layout';
 import { Field } from '../../../shared/components/Field';
 import { useProblemText } from '../../../shared/components/ProblemAlert';
 import { useTitle } from '../../../shared/hooks/useTitle';
-import { login } from '../api/auth';
+import { login, loginWithCertificate, page } from '../api/auth';
 import { useSession } from '../hooks/session';
 
 interface Credentials {
@@ -30,6 +30,11 @@ export function LoginPage() {
     mutationFn: (c: Credentials) => login(c.username, c.password),
     onSuccess: (result) => session.signedIn(result.user),
   });
+  const withCertificate = useMutation({
+    mutationFn: (password: string) => loginWithCertificate(password || undefined),
+    onSuccess: (result) => session.signedIn(result.user),
+  });
+  const offerCertificate = page.overHttps();
 
   if (session.me) {
     return <Navigate to={from} replace />;
@@ -40,6 +45,14 @@ export function LoginPage() {
       ? t('login.wrong')
       : problemText(signIn.error)
     : undefined;
+  const certificateFailure = withCertificate.error ? certificateProblem(withCertificate.error) : undefined;
+
+  function certificateProblem(error: Error): string {
+    if (error instanceof ApiError && error.problem.code === 'INVALID_CREDENTIALS') {
+      return withCertificate.variables ? t('login.certificateWrongPassword') : t('login.certificatePassword');
+    }
+    return t('login.certificateRefused', { reason: problemText(error) });
+  }
 
   return (
     <main className="login">
@@ -87,6 +100,27 @@ export function LoginPage() {
         <button type="submit" className="primary" disabled={signIn.isPending}>
           {signIn.isPending ? t('login.submitting') : t('login.submit')}
         </button>
+        {offerCertificate && (
+          <div className="certificate-sign-in">
+            <p className="muted">{t('login.or')}</p>
+            <button
+              type="button"
+              aria-describedby="certificate-hint"
+              disabled={withCertificate.isPending}
+              onClick={() => withCertificate.mutate(form.getValues('password'))}
+            >
+              {withCertificate.isPending ? t('login.submitting') : t('login.certificate')}
+            </button>
+            <small id="certificate-hint" className="muted">
+              {t('login.certificateHint')}
+            </small>
+            {certificateFailure && (
+              <p className="error" role="alert">
+                {certificateFailure}
+              </p>
+            )}
+          </div>
+        )}
       </form>
     </main>
   );
