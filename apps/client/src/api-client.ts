@@ -1,7 +1,7 @@
 import type { RequestKind } from '@enroll/domain';
 import type { ClientConfig } from './client-config';
 import { ApiError, describeNetworkFailure, NetworkError, OperationError } from './errors';
-import { readPage, readProblem, readRequest, type RequestSummary } from './api-model';
+import { readPage, readPreview, readProblem, readRequest, type RequestSummary } from './api-model';
 import type { DeviceInfo } from './fingerprint';
 import type { FetchFunction } from './http-fetch';
 
@@ -36,6 +36,13 @@ export class ApiClient {
   async submit(body: SubmitBody): Promise<RequestSummary> {
     const url = this.config.urls.request;
     return readRequest(await this.json('POST', url, body), url);
+  }
+
+  /** A dry run of submit(): what would be created, nothing stored (older APIs: see readPreview). */
+  async preview(body: SubmitBody): Promise<ReturnType<typeof readPreview>> {
+    const url = new URL(this.config.urls.request);
+    url.searchParams.set('dryRun', 'true');
+    return readPreview(await this.json('POST', url.toString(), body), url.toString());
   }
 
   /** Every request of the package (narrowed to one requester when given), newest first. */

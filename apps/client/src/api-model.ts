@@ -1,4 +1,4 @@
-import type { ConnectionTestResult, Page, RequestView, Wire } from '@enroll/contract';
+import type { ConnectionTestResult, Page, RequestView, SubmissionPreview, Wire } from '@enroll/contract';
 import { isRequestKind, REQUEST_STATUSES, type EnrollmentType, type RequestStatus } from '@enroll/domain';
 import { OperationError, type ApiProblem } from './errors';
 
@@ -115,6 +115,57 @@ export function readTestAnswer(value: unknown, url: string): TestAnswer {
     throw unexpected(url, 'not the answer of the test connection service');
   }
   return { message: value.message, subject: value.subject, serialNumber: value.serialNumber, notAfter: value.notAfter };
+}
+
+/** The answer to a dry run (`?dryRun=true`): what the submission would create. */
+export type Preview = Wire<SubmissionPreview>;
+
+const isTextList = (value: unknown): value is string[] => Array.isArray(value) && value.every(isText);
+
+/**
+ * Reads a dry run's answer. An API older than the dry run ignores `?dryRun=true` and submits:
+ * its answer is a request, said as `submitted` so that the caller keeps the key it certifies.
+ */
+export function readPreview(
+  value: unknown,
+  url: string,
+): { readonly preview: Preview } | { readonly submitted: RequestSummary } {
+  if (isRecord(value) && value.verdict === undefined && typeof value.id === 'number') {
+    return { submitted: readRequest(value, url) };
+  }
+  if (
+    !isRecord(value) ||
+    (value.verdict !== 'Pending' && value.verdict !== 'Rejected') ||
+    !isRequestKind(value.kind) ||
+    !isText(value.subject) ||
+    !isText(value.commonName) ||
+    !isTextList(value.keyUsage) ||
+    !isTextList(value.extendedKeyUsage) ||
+    !Array.isArray(value.subjectAltNames) ||
+    typeof value.validityDays !== 'number' ||
+    !isEnrollmentType(value.enrollmentType) ||
+    !Array.isArray(value.cancels)
+  ) {
+    throw unexpected(url, 'not the answer of a dry run');
+  }
+  const names = value.subjectAltNames.filter(
+    (name): name is { type: string; value: string } => isRecord(name) && isText(name.type) && isText(name.value),
+  );
+  return {
+    preview: {
+      kind: value.kind,
+      subject: value.subject,
+      commonName: value.commonName,
+      keyUsage: value.keyUsage,
+      extendedKeyUsage: value.extendedKeyUsage,
+      subjectAltNames: names.map((name) => ({ type: name.type, value: name.value })),
+      validityDays: value.validityDays,
+      enrollmentType: value.enrollmentType,
+      verdict: value.verdict,
+      ...(isText(value.rejectionReason) ? { rejectionReason: value.rejectionReason } : {}),
+      cancels: value.cancels.filter((id): id is number => typeof id === 'number' && Number.isSafeInteger(id)),
+    },
+  };
 }
 
 /** Whether a request is an external one (its key is elsewhere; it is saved, not installed). */

@@ -39,6 +39,19 @@ Environment:
 
 Every command takes --json: one JSON document on stdout; progress and warnings go to stderr.`;
 
+const SUBMIT_HELP = `
+In a terminal, enroll submit asks for each required option that is missing (the read-only fields
+shown first, as the original form does), then shows the service's dry run: the exact subject,
+usages and validity, and the open request of yours it would replace, before asking to send it.
+Without a terminal (a script, a pipe) or with --json, the options alone count: a missing required
+one is a usage error (exit 2) that names them all.
+
+Examples:
+  enroll submit                                          fill in the form
+  enroll submit --locality Paris --state Ile-de-France --email it@laposte.example \\
+    --phone "+33 1 23 45 67 89" --description "Front desk PC, Paris 15"
+  enroll submit --kind server --cn api.laposte.example ... --dry-run   check only, send nothing`;
+
 const requestId = (value: string): number => {
   if (!/^\d{1,15}$/.test(value) || Number(value) <= 0) {
     throw new InvalidArgumentError('a request id is a positive whole number.');
@@ -94,9 +107,9 @@ function buildProgram(options: RunOptions, execute: Execute): Command {
       '--cn <name>',
       'common name: the DNS name of a server (default its FQDN), the id of a mobile device; a workstation uses its fingerprint',
     )
-    .requiredOption('--locality <city>', 'locality (L)')
-    .requiredOption('--state <state>', 'state or province (ST)')
-    .requiredOption('--email <address>', 'e-mail address of the requester (emailAddress)')
+    .option('--locality <city>', '(required) locality (L)')
+    .option('--state <state>', '(required) state or province (ST)')
+    .option('--email <address>', '(required) e-mail address of the requester (emailAddress)')
     .addOption(
       new Option('--key-length <bits>', 'RSA: 2048 (default), 3072, 4096; EC: 256 (default), 384').choices([
         '2048',
@@ -107,9 +120,12 @@ function buildProgram(options: RunOptions, execute: Execute): Command {
       ]),
     )
     .addOption(new Option('--key-type <type>', 'key algorithm').choices(['rsa', 'ec']).default('rsa'))
-    .requiredOption('--phone <phone>', 'phone number where the approver can reach the requester')
-    .requiredOption('--description <text>', 'what this device is, so that the approver recognizes it')
+    .option('--phone <phone>', '(required) phone number where the approver can reach the requester')
+    .option('--description <text>', '(required) what this device is, so that the approver recognizes it')
     .addOption(requestedBy())
+    .option('--dry-run', 'check the request with the service and show what would be created; submit nothing')
+    .option('--yes', 'in a terminal, submit after the form without asking for a confirmation')
+    .addHelpText('after', SUBMIT_HELP)
     .action((opts: SubmitOptions, cmd: Command) => execute(cmd, (ctx) => submitCommand(ctx, opts)));
 
   command('status', 'list the requests: Request Id, Status, Common Name, dates, requester, Enrollment Type')

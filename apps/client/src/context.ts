@@ -3,11 +3,12 @@ import { ApiClient, type FetchFunction } from './api-client';
 import type { ClientConfig } from './client-config';
 import { loadConfig } from './config-store';
 import { collectDeviceInfo } from './device-info';
-import { errorMessage } from './errors';
+import { errorMessage, UsageError } from './errors';
 import { appendEvent } from './event-log';
 import { defaultRequester, type DeviceInfo } from './fingerprint';
 import { httpFetch } from './http-fetch';
 import { clientPaths, type ClientPaths, type Env } from './paths';
+import { terminalPrompter, type Prompter, type Reader } from './prompt';
 
 /** Anything with `write(text)`: process.stdout, a test's buffer. */
 export interface Writer {
@@ -29,6 +30,8 @@ export interface RunOptions {
   readonly collectDevice?: () => Promise<DeviceInfo>;
   /** Default httpFetch (node:http), which starts faster than the global fetch. */
   readonly fetch?: FetchFunction;
+  /** process.stdin in main.ts: when it is a terminal, commands may ask for what is missing. */
+  readonly stdin?: Reader;
 }
 
 // C0 controls but tab and line feed, DEL, C1 controls (CSI 0x9B included), after whole ANSI
@@ -95,6 +98,10 @@ export interface Context {
   readonly platform: NodeJS.Platform;
   readonly timeoutMs: number;
   readonly command: string;
+  /** A person at a terminal can be asked (stdin is a TTY, and not --json). */
+  readonly interactive: boolean;
+  /** Questions on stderr, answers from stdin; only when `interactive`. */
+  prompter(): Prompter;
   now(): Date;
   collectDevice(): Promise<DeviceInfo>;
   /** `DOMAIN\user` of whoever runs the client, unless --requested-by says otherwise. */
@@ -123,6 +130,13 @@ export function createContext(options: RunOptions, command: string, json: boolea
     platform: process.platform,
     timeoutMs,
     command,
+    interactive: options.stdin?.isTTY === true && !json,
+    prompter: () => {
+      if (!options.stdin) {
+        throw new UsageError('NOT_INTERACTIVE', 'This command needs a terminal to ask its questions.');
+      }
+      return terminalPrompter(options.stdin, options.stderr);
+    },
     now,
     collectDevice: options.collectDevice ?? ((): Promise<DeviceInfo> => collectDeviceInfo(env)),
     requester: (override) =>

@@ -28,6 +28,9 @@ export interface OwnSubjectInput {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** Whether a text reads as an e-mail address (what the CA's emailAddress attribute takes). */
+export const isEmail = (text: string): boolean => EMAIL.test(text);
+
 /**
  * The key algorithm from `--key-type` and `--key-length`: RSA 2048 (default), 3072, 4096; EC
  * P-256 (default for ec) or P-384, as 256 or 384.

@@ -1,5 +1,8 @@
 import { join } from 'node:path';
-import { generatePrivateKey, toWindowsStyle, type KeyAlgorithm } from '@enroll/pki';
+import type { KeyObject } from 'node:crypto';
+import { generatePrivateKey, toWindowsStyle, type DistinguishedName, type KeyAlgorithm } from '@enroll/pki';
+import type { SubmitBody } from '../api-client';
+import type { RequestSummary } from '../api-model';
 import { allowsKind, type ClientConfig } from '../client-config';
 import type { Context } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../errors';
@@ -13,19 +16,23 @@ import {
   saveRequestFile,
   writePendingKey,
 } from '../request-records';
+import {
+  askMissingFields,
+  fieldsFromOptions,
+  missingOptions,
+  renderPreview,
+  type SubmitFields,
+  type SubmitInput,
+} from '../submit-form';
 import { renderFields } from '../table';
 
-export interface SubmitOptions {
+export interface SubmitOptions extends SubmitInput {
   readonly kind?: OwnKind;
-  readonly cn?: string;
-  readonly locality: string;
-  readonly state: string;
-  readonly email: string;
-  readonly keyLength?: string;
-  readonly keyType?: string;
-  readonly phone: string;
-  readonly description: string;
   readonly requestedBy?: string;
+  /** Check with the service and show what would be created; send nothing for real. */
+  readonly dryRun?: boolean;
+  /** After the form, submit without asking for a confirmation. */
+  readonly yes?: boolean;
 }
 
 /**
@@ -49,18 +56,21 @@ export function commonNameFor(kind: OwnKind, cn: string | undefined, device: Dev
   }
 }
 
-function checkInput(config: ClientConfig, kind: OwnKind, options: SubmitOptions): void {
+function checkKind(config: ClientConfig, kind: OwnKind): void {
   if (!allowsKind(config, kind)) {
     throw new UsageError(
       'KIND_NOT_ALLOWED',
       `This enrollment package does not allow ${kind} requests (it allows ${config.kinds.join(', ')}).`,
     );
   }
+}
+
+function checkNotEmpty(fields: SubmitFields): void {
   for (const [flag, value] of [
-    ['--phone', options.phone],
-    ['--description', options.description],
-    ['--locality', options.locality],
-    ['--state', options.state],
+    ['--phone', fields.phone],
+    ['--description', fields.description],
+    ['--locality', fields.locality],
+    ['--state', fields.state],
   ] as const) {
     if (value.trim() === '') {
       throw new UsageError('OPTION_EMPTY', `${flag} must not be empty.`);
@@ -80,16 +90,19 @@ function withFlag<T>(flag: string | undefined, build: () => T): T {
   }
 }
 
-/** `enroll submit`: device details, key and CSR made here, request sent; the key never leaves the device. */
-export async function submitCommand(ctx: Context, options: SubmitOptions): Promise<ExitCode> {
-  const config = await ctx.config();
-  const kind = options.kind ?? 'workstation';
-  checkInput(config, kind, options);
-  const algorithm: KeyAlgorithm = keyAlgorithmFor(options.keyType ?? 'rsa', options.keyLength);
-  // RSA key generation runs on the thread pool while the device details are collected (bench:client).
-  ctx.out.progress(`Generating the ${algorithm} key on this device`);
-  const keyPromise = generatePrivateKey(algorithm);
-  keyPromise.catch(() => undefined);
+/** Everything made on the device before anything is sent. */
+interface Prepared {
+  readonly kind: OwnKind;
+  readonly commonName: string;
+  readonly subject: DistinguishedName;
+  readonly algorithm: KeyAlgorithm;
+  readonly privateKey: KeyObject;
+  readonly device: DeviceInfo;
+  readonly requester: string;
+  readonly body: SubmitBody;
+}
+
+async function collectDevice(ctx: Context): Promise<DeviceInfo> {
   ctx.out.progress('Collecting the device details');
   const device = await ctx.collectDevice();
   if (device.macAddress === '00:00:00:00:00:00') {
@@ -97,42 +110,144 @@ export async function submitCommand(ctx: Context, options: SubmitOptions): Promi
       'no network interface with a MAC address was found; the device fingerprint uses the processor id only.',
     );
   }
-  const commonName = commonNameFor(kind, options.cn, device);
-  const subject = withFlag(options.cn === undefined ? undefined : '--cn', () =>
+  return device;
+}
+
+function startKey(ctx: Context, algorithm: KeyAlgorithm): Promise<KeyObject> {
+  ctx.out.progress(`Generating the ${algorithm} key on this device`);
+  const key = generatePrivateKey(algorithm);
+  key.catch(() => undefined);
+  return key;
+}
+
+/**
+ * The form (in a terminal, for what the options did not say) or the options alone, then the key
+ * and the CSR. RSA key generation runs on the thread pool while the device details are collected
+ * when nothing has to be asked first (bench:client).
+ */
+async function prepare(
+  ctx: Context,
+  config: ClientConfig,
+  options: SubmitOptions,
+): Promise<Prepared & { asked: boolean }> {
+  const kind = options.kind ?? 'workstation';
+  checkKind(config, kind);
+  const asked = missingOptions(options).length > 0 && ctx.interactive;
+  let keyPromise: Promise<KeyObject> | undefined;
+  let fields: SubmitFields;
+  let device: DeviceInfo;
+  if (asked) {
+    device = await collectDevice(ctx);
+    fields = await askMissingFields(ctx, config, kind, options, device);
+  } else {
+    fields = fieldsFromOptions(options);
+    keyPromise = startKey(ctx, keyAlgorithmFor(fields.keyType, fields.keyLength));
+    device = await collectDevice(ctx);
+  }
+  checkNotEmpty(fields);
+  const algorithm = keyAlgorithmFor(fields.keyType, fields.keyLength);
+  keyPromise ??= startKey(ctx, algorithm);
+  const commonName = commonNameFor(kind, fields.cn, device);
+  const subject = withFlag(fields.cn === undefined ? undefined : '--cn', () =>
     ownSubject({
       kind,
       commonName,
       organizationCode: config.organization.code,
       country: config.organization.country,
-      state: options.state.trim(),
-      locality: options.locality.trim(),
-      email: options.email.trim(),
+      state: fields.state.trim(),
+      locality: fields.locality.trim(),
+      email: fields.email.trim(),
     }),
   );
   const privateKey = await keyPromise;
   const csr = makeOwnCsr(privateKey, subject, kind);
   const requester = ctx.requester(options.requestedBy);
-  const pending = await writePendingKey(ctx.paths, config.packageId, privateKeyToPem(privateKey));
+  const body: SubmitBody = {
+    kind,
+    csr,
+    requestedBy: requester,
+    phone: fields.phone.trim(),
+    description: fields.description.trim(),
+    device,
+  };
+  return { kind, commonName, subject, algorithm, privateKey, device, requester, body, asked };
+}
 
-  ctx.out.progress(`Submitting the request to ${config.urls.request}`);
-  let submitted;
+/**
+ * `enroll submit`: device details, key and CSR made here, request sent; the key never leaves the
+ * device. In a terminal, a missing field is asked for, and the service's dry run shows the exact
+ * subject and usages before anything is sent; `--dry-run` shows them and sends nothing.
+ */
+export async function submitCommand(ctx: Context, options: SubmitOptions): Promise<ExitCode> {
+  const config = await ctx.config();
+  const prepared = await prepare(ctx, config, options);
+  const api = ctx.api(config);
+  // The key is on disk before any call that may store the request (an API older than the dry run submits on one).
+  const pending = await writePendingKey(ctx.paths, config.packageId, privateKeyToPem(prepared.privateKey));
+  let submitted: RequestSummary;
   try {
-    submitted = await ctx.api(config).submit({
-      kind,
-      csr,
-      requestedBy: requester,
-      phone: options.phone.trim(),
-      description: options.description.trim(),
-      device,
-    });
+    if (options.dryRun === true || prepared.asked) {
+      ctx.out.progress(`Checking the request with ${config.urls.request} (dry run)`);
+      const checked = await api.preview(prepared.body);
+      if ('submitted' in checked) {
+        ctx.out.warn('the service does not know dry runs (an older API): it has stored the request.');
+        submitted = checked.submitted;
+      } else {
+        ctx.out.text(renderPreview(checked.preview));
+        if (options.dryRun === true) {
+          await discardPending(pending);
+          ctx.out.result({ dryRun: true, preview: checked.preview, requestedBy: prepared.requester });
+          ctx.out.text('Dry run: nothing was submitted.');
+          return checked.preview.verdict === 'Rejected' ? EXIT.failed : EXIT.ok;
+        }
+        const rejected = checked.preview.verdict === 'Rejected';
+        const go =
+          options.yes === true ||
+          (await confirm(
+            ctx,
+            rejected ? 'It would be rejected. Submit it anyway?' : 'Submit this request?',
+            !rejected,
+          ));
+        if (!go) {
+          await discardPending(pending);
+          ctx.out.text('Nothing was submitted.');
+          return EXIT.failed;
+        }
+        ctx.out.progress(`Submitting the request to ${config.urls.request}`);
+        submitted = await api.submit(prepared.body);
+      }
+    } else {
+      ctx.out.progress(`Submitting the request to ${config.urls.request}`);
+      submitted = await api.submit(prepared.body);
+    }
   } catch (error) {
     // Not accepted: the key certifies nothing and must not linger. If the service did store it
     // after all (an answer lost on the way), the next submission cancels that one.
     await discardPending(pending);
     throw error;
   }
+  return recordSubmitted(ctx, config, prepared, pending, submitted);
+}
+
+async function confirm(ctx: Context, question: string, defaultYes: boolean): Promise<boolean> {
+  const prompter = ctx.prompter();
+  try {
+    return await prompter.confirm(question, defaultYes);
+  } finally {
+    prompter.close();
+  }
+}
+
+async function recordSubmitted(
+  ctx: Context,
+  config: ClientConfig,
+  prepared: Prepared,
+  pending: string,
+  submitted: RequestSummary,
+): Promise<ExitCode> {
+  const { kind, commonName, subject, algorithm, privateKey, device, requester } = prepared;
   const folder = await commitPending(ctx.paths, config.packageId, pending, submitted.id);
-  await saveRequestFile(ctx.paths, config.packageId, submitted.id, 'csr.pem', csr);
+  await saveRequestFile(ctx.paths, config.packageId, submitted.id, 'csr.pem', prepared.body.csr);
   await saveRecord(ctx.paths, {
     id: submitted.id,
     packageId: config.packageId,

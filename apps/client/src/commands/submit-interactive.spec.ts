@@ -1,0 +1,202 @@
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClientConfig } from '../client-config';
+import { saveCaChain, saveConfig } from '../config-store';
+import { clientPaths } from '../paths';
+import { startContractApi, wireRequest, type ContractApi } from '../test-support/contract-api';
+import { cli, REQUESTER, scratch } from '../test-support/harness';
+import { closedPort, packageFile } from '../test-support/package-file';
+import { makeTestCa } from '../test-support/test-ca';
+
+/**
+ * `enroll submit` without every option: a usage error naming them all without a terminal; the
+ * form, the service's dry run and a confirmation in one (a pseudo-terminal made by util-linux
+ * `script`, the client run from its sources by tsx). `--dry-run` sends nothing for real.
+ */
+const TSX = join(__dirname, '../../../../node_modules/.bin/tsx');
+const MAIN = join(__dirname, '../main.ts');
+const PREVIEW = {
+  kind: 'workstation',
+  subject: 'CN=ABCDEF0123456789,OU=Workstation,O=J1CFRA,L=Paris,ST=Ile-de-France,C=FR,E=alice@laposte.example',
+  commonName: 'ABCDEF0123456789',
+  keyUsage: ['digitalSignature', 'keyEncipherment', 'dataEncipherment'],
+  extendedKeyUsage: ['clientAuth'],
+  subjectAltNames: [],
+  validityDays: 730,
+  enrollmentType: 'Machine',
+  verdict: 'Pending',
+  cancels: [41],
+};
+const FLAGS = ['--locality', 'Paris', '--state', 'Ile-de-France', '--email', 'alice@laposte.example'];
+const ALL_FLAGS = [...FLAGS, '--phone', '+33 1 23', '--description', 'Front desk PC', '--requested-by', REQUESTER];
+
+const files = scratch();
+let api: ContractApi;
+let config: ClientConfig;
+let caChain: string;
+let n = 0;
+
+async function home(): Promise<string> {
+  const folder = files.path(`home-${++n}`);
+  const paths = clientPaths({ ENROLL_HOME: folder }, folder);
+  await saveConfig(paths, config);
+  await saveCaChain(paths, caChain);
+  return folder;
+}
+
+/** What the client keeps of its requests: request folders (numbers) and pending keys (.pending-*). */
+const kept = (folder: string): string[] => {
+  try {
+    return readdirSync(join(folder, 'requests', config.packageId)).filter((name) => name !== 'reported.json');
+  } catch {
+    return [];
+  }
+};
+
+const submits = (): string[] => api.calls.filter((c) => c.method === 'POST').map((c) => c.url);
+
+beforeAll(async () => {
+  caChain = (await makeTestCa()).chainPem;
+  api = await startContractApi(caChain);
+  config = packageFile(api.url, `https://127.0.0.1:${await closedPort()}`);
+});
+beforeEach(() => {
+  api.calls.length = 0;
+  api.requests.length = 0;
+  api.dryRun = { status: 200, body: PREVIEW };
+});
+afterAll(async () => {
+  await api.close();
+  files.cleanup();
+});
+
+describe('enroll submit without a terminal', () => {
+  it('names every missing required option in one usage error (exit 2), in --json too, and sends nothing', async () => {
+    const folder = await home();
+    const result = await cli(folder, ['submit', '--locality', 'Paris', '--requested-by', REQUESTER]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'Error: Missing required options: --state, --email, --phone, --description (in a terminal, enroll submit asks for them).',
+    );
+    const json = await cli(folder, ['submit', ...FLAGS, '--json']);
+    expect(json.code).toBe(2);
+    expect(json.json()).toEqual({ error: expect.objectContaining({ code: 'OPTIONS_MISSING', exitCode: 2 }) });
+    expect(api.calls).toEqual([]);
+  });
+
+  it('marks the required options in --help', async () => {
+    const help = await cli(files.path('help'), ['submit', '--help']);
+    for (const flag of ['--locality', '--state', '--email', '--phone', '--description']) {
+      expect(help.stdout).toMatch(new RegExp(`${flag} <[a-z]+>\\s+\\(required\\) `));
+    }
+  });
+});
+
+describe('enroll submit --dry-run', () => {
+  it("shows the service's preview, sends no real submission and keeps no key (exit 0)", async () => {
+    const folder = await home();
+    const result = await cli(folder, ['submit', ...ALL_FLAGS, '--dry-run']);
+    expect(result.stderr).not.toContain('Error');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Subject                    ${PREVIEW.subject}`);
+    expect(result.stdout).toContain('Replaces                   your open request Id 41 (it will be cancelled)');
+    expect(result.stdout).toContain('Dry run: nothing was submitted.');
+    expect(submits()).toEqual(['/api/v1/enrollment/requests?dryRun=true']);
+    expect(kept(folder)).toEqual([]);
+  });
+
+  it('exits 1 when the service says the request would be rejected', async () => {
+    api.dryRun = {
+      status: 200,
+      body: { ...PREVIEW, verdict: 'Rejected', rejectionReason: 'The key was compromised.' },
+    };
+    const result = await cli(await home(), ['submit', ...ALL_FLAGS, '--dry-run', '--json']);
+    expect(result.code).toBe(1);
+    expect(result.json()).toMatchObject({ dryRun: true, preview: { verdict: 'Rejected' } });
+  });
+
+  it('keeps the key of a request that an API without dry runs stored anyway, and says so', async () => {
+    api.dryRun = { status: 201, body: wireRequest(77, 'Pending') };
+    const folder = await home();
+    const result = await cli(folder, ['submit', ...ALL_FLAGS, '--dry-run']);
+    expect(result.stderr).toContain(
+      'Warning: the service does not know dry runs (an older API): it has stored the request.',
+    );
+    expect(result.stdout).toContain('The new certificate request has been submitted successfully for request Id 77.');
+    expect(kept(folder)).toEqual(['77']);
+  });
+});
+
+/** Runs the client in a pseudo-terminal, its answers typed ahead on the terminal's input. */
+function inTerminal(
+  folder: string,
+  args: string[],
+  answers: string[],
+): Promise<{ code: number | null; output: string }> {
+  const command = [TSX, MAIN, 'submit', ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('script', ['-qefc', command, '/dev/null'], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: folder,
+      ENROLL_HOME: folder,
+      ENROLL_MACHINE_STORE: join(folder, 'machine-store'),
+      ENROLL_TIMEOUT_MS: '5000',
+      TERM: 'dumb',
+    },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stdin.write(answers.map((line) => `${line}\n`).join(''));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
+}
+
+describe('enroll submit in a terminal', () => {
+  it('shows the read-only fields, asks for the missing ones (again for a bad e-mail), previews, then submits on yes', async () => {
+    const folder = await home();
+    const answers = [
+      'Paris',
+      'Ile-de-France',
+      'not an address',
+      'alice@laposte.example',
+      '',
+      '+33 1 23',
+      'Front desk PC',
+      'y',
+    ];
+    const { code, output } = await inTerminal(folder, ['--requested-by', REQUESTER], answers);
+    const text = output.replace(/\r/g, '');
+    expect(text).toMatch(/Organization \(O\) +J1CFRA \(France-LA POSTE\)/);
+    expect(text).toMatch(/Organizational unit \(OU\) +Workstation/);
+    expect(text).toContain('Locality / city (L): ');
+    expect(text).toContain('  an e-mail address is expected');
+    expect(text).toContain('Key length (2048, 3072, 4096) [2048]: ');
+    expect(text).toContain(`Subject                    ${PREVIEW.subject}`);
+    expect(text).toContain('Submit this request? [Y/n]');
+    expect(text).toMatch(/The new certificate request has been submitted successfully for request Id 1000\./);
+    expect(code).toBe(0);
+    expect(submits()).toEqual(['/api/v1/enrollment/requests?dryRun=true', '/api/v1/enrollment/requests']);
+    const sent = JSON.parse(api.calls.at(-1)?.body ?? '{}') as { phone: string; description: string; csr: string };
+    expect(sent).toMatchObject({ phone: '+33 1 23', description: 'Front desk PC' });
+    expect(sent.csr).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----/);
+    expect(kept(folder)).toEqual(['1000']);
+  }, 60_000);
+
+  it('asks only for what the options left out, and sends nothing when the answer is no (exit 1, no key kept)', async () => {
+    const folder = await home();
+    const { code, output } = await inTerminal(
+      folder,
+      [...FLAGS, '--key-length', '3072', '--requested-by', REQUESTER],
+      ['+33 1 23', 'Front desk PC', 'n'],
+    );
+    const text = output.replace(/\r/g, '');
+    expect(text).not.toContain('Locality / city (L)');
+    expect(text).not.toContain('Key length');
+    expect(text).toContain('Phone (where the approver can reach you): ');
+    expect(text).toContain('Nothing was submitted.');
+    expect(code).toBe(1);
+    expect(submits()).toEqual(['/api/v1/enrollment/requests?dryRun=true']);
+    expect(kept(folder)).toEqual([]);
+  }, 60_000);
+});
