@@ -23,6 +23,7 @@ import { IndexCertificatesByUser1764000000033 } from './1764000000033-IndexCerti
 import { ScopeSupersedeToRequester1764000000040 } from './1764000000040-ScopeSupersedeToRequester';
 import { AddScepFrontDoor1764000000050 } from './1764000000050-AddScepFrontDoor';
 import { CreateNotificationOutbox1764000000060 } from './1764000000060-CreateNotificationOutbox';
+import { AddMailDigest1764000000070 } from './1764000000070-AddMailDigest';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   ScopeSupersedeToRequester1764000000040,
   AddScepFrontDoor1764000000050,
   CreateNotificationOutbox1764000000060,
+  AddMailDigest1764000000070,
 ];

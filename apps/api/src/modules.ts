@@ -37,6 +37,8 @@ import { EnrollmentService } from './requests/enrollment.service';
 import { RequestTransitions } from './requests/request-transitions';
 import { RenewalService } from './requests/renewal.service';
 import { UsersController } from './users/users.controller';
+import { PreferencesController } from './users/preferences.controller';
+import { PreferencesService } from './users/preferences.service';
 import { UsersService } from './users/users.service';
 import { UsersRepository } from './users/users.repository';
 import { CertificateRevocationsService } from './users/certificate-revocations.service';
@@ -64,8 +66,8 @@ export class OrganizationsModule {}
 @Module({
   // RequestsModule is declared below: a forward reference.
   imports: [OrganizationsModule, AuthorityModule, AuthModule, forwardRef(() => RequestsModule)],
-  providers: [UsersService, CertificateRevocationsService],
-  controllers: [UsersController],
+  providers: [UsersService, CertificateRevocationsService, PreferencesService],
+  controllers: [UsersController, PreferencesController],
   exports: [CertificateRevocationsService],
 })
 export class UsersModule {}

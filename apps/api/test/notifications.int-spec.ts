@@ -469,4 +469,94 @@ describe('notifications', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(mails).toHaveLength(0);
   });
+  it("a person sets its own address, language and digest; other people's stay as they were", async () => {
+    const mine = await t
+      .http()
+      .get('/api/v1/auth/preferences')
+      .set(...a.manager.auth)
+      .expect(200);
+    expect(mine.body).toEqual({ email: `${managerName(a)}@a.test`, language: 'fr', mailDigest: false });
+    for (const bad of [{ language: 'de' }, { email: 'not an address' }, { mailDigest: 'yes' }]) {
+      const refused = await t
+        .http()
+        .put('/api/v1/auth/preferences')
+        .set(...a.manager.auth)
+        .send(bad)
+        .expect(400);
+      expect(refused.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+    const changed = await t
+      .http()
+      .put('/api/v1/auth/preferences')
+      .set(...a.manager.auth)
+      .send({ language: 'en' })
+      .expect(200);
+    expect(changed.body).toEqual({ email: `${managerName(a)}@a.test`, language: 'en', mailDigest: false });
+    const audit: { actor: string; details: Record<string, unknown> }[] = await t.db.query(
+      `SELECT actor, details FROM audit_events WHERE action = 'user.preferences.change' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(audit).toEqual([{ actor: managerName(a), details: { language: 'en' } }]);
+    const others: { language: string; email: string }[] = await t.db.query(
+      `SELECT language, email FROM users WHERE username = $1`,
+      [managerName(b)],
+    );
+    expect(others).toEqual([{ language: 'en', email: `${managerName(b)}@b.test` }]);
+    await t
+      .http()
+      .put('/api/v1/auth/preferences')
+      .set(...a.manager.auth)
+      .send({ language: 'fr' })
+      .expect(200);
+  });
+
+  it('a manager who chose the digest gets nothing at once, then one mail at the digest hour with every event', async () => {
+    await t
+      .http()
+      .put('/api/v1/auth/preferences')
+      .set(...b.manager.auth)
+      .send({ mailDigest: true, language: 'fr' })
+      .expect(200);
+    try {
+      const first = await submit(t, b, 'workstation', { freshKey: true });
+      const second = await submit(t, b, 'workstation', { freshKey: true });
+      await worker.tick();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(mailsTo('b.test')).toHaveLength(0);
+      const held: { due_at: Date }[] = await t.db.query(
+        `SELECT due_at FROM notification_deliveries WHERE recipient = $1 AND status = 'pending' AND digest`,
+        [`${managerName(b)}@b.test`],
+      );
+      expect(held).toHaveLength(2);
+      for (const row of held) {
+        // The next digest hour (07:00 UTC by default), within a day.
+        expect(new Date(row.due_at).getUTCHours()).toBe(7);
+        expect(new Date(row.due_at).getTime() - Date.now()).toBeLessThanOrEqual(86_400_000);
+        expect(new Date(row.due_at).getTime()).toBeGreaterThan(Date.now());
+      }
+
+      // The digest hour comes.
+      await t.db.query(`UPDATE notification_deliveries SET due_at = now() WHERE status = 'pending' AND digest`);
+      await worker.tick();
+      await until(() => mailsTo('b.test').length >= 1);
+      await worker.tick();
+      const digest = mailsTo('b.test');
+      expect(digest).toHaveLength(1);
+      expect(digest[0]?.subject).toBe('Enroll : 2 notifications du jour');
+      expect(digest[0]?.text).toContain(`http://127.0.0.1:3000/requests/${first.id}`);
+      expect(digest[0]?.text).toContain(`http://127.0.0.1:3000/requests/${second.id}`);
+      expect(digest[0]?.messageId).toMatch(/^<enroll-digest-\d+@ca\.test>$/);
+      const sent: { status: string }[] = await t.db.query(
+        `SELECT DISTINCT status FROM notification_deliveries WHERE recipient = $1 AND digest`,
+        [`${managerName(b)}@b.test`],
+      );
+      expect(sent).toEqual([{ status: 'sent' }]);
+    } finally {
+      await t
+        .http()
+        .put('/api/v1/auth/preferences')
+        .set(...b.manager.auth)
+        .send({ mailDigest: false, language: 'en' })
+        .expect(200);
+    }
+  });
 });

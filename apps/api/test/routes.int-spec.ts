@@ -30,6 +30,8 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/auth/password': 'user:admin+manager',
   'POST /api/v1/auth/logout': 'user:admin+manager',
   'GET /api/v1/auth/me': 'user:admin+manager',
+  'GET /api/v1/auth/preferences': 'user:admin+manager',
+  'PUT /api/v1/auth/preferences': 'user:admin+manager',
   'POST /api/v1/organizations': 'user:admin',
   'GET /api/v1/organizations': 'user:admin',
   'POST /api/v1/users': 'user:admin',

@@ -123,3 +123,13 @@ export interface WebhookDeliveryView {
 export interface NotificationSettingsView {
   mail: { enabled: boolean; from: string | null };
 }
+
+/** `GET|PUT /api/v1/auth/preferences`: a person's own notification settings. */
+export interface Preferences {
+  /** Where notifications are mailed; null: nowhere. */
+  email: string | null;
+  /** The language of mails. */
+  language: 'en' | 'fr';
+  /** true: one digest a day (ENROLL_MAIL_DIGEST_HOUR, UTC) instead of one mail per event. */
+  mailDigest: boolean;
+}

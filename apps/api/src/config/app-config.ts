@@ -43,6 +43,8 @@ export interface AppConfig {
   readonly smtpUrl: string | undefined;
   /** ENROLL_MAIL_FROM: their sender (default enroll@<host of ENROLL_PUBLIC_URL>). */
   readonly mailFrom: string;
+  /** ENROLL_MAIL_DIGEST_HOUR: the hour (UTC, 0-23) of the daily digest of those who chose one (default 7). */
+  readonly mailDigestHour: number;
 }
 
 /** Where the issuing key lives when it is in a hardware module (see authority/hsm). */
@@ -151,6 +153,18 @@ function smtpUrl(raw: string | undefined): string | undefined {
   return raw;
 }
 
+/** ENROLL_MAIL_DIGEST_HOUR: 0-23, default 7 (UTC). */
+function hour(raw: string | undefined): number {
+  if (raw === undefined || raw === '') {
+    return 7;
+  }
+  const value = Number(raw);
+  if (!/^\d{1,2}$/.test(raw) || value > 23) {
+    throw new ConfigError(`ENROLL_MAIL_DIGEST_HOUR must be an hour from 0 to 23 (UTC), not ${JSON.stringify(raw)}.`);
+  }
+  return value;
+}
+
 /** Reads and validates the environment. This is the only place that reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
@@ -205,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     pkcs11: pkcs11(env),
     smtpUrl: smtpUrl(env.ENROLL_SMTP_URL),
     mailFrom: env.ENROLL_MAIL_FROM || `enroll@${new URL(publicUrl).hostname}`,
+    mailDigestHour: hour(env.ENROLL_MAIL_DIGEST_HOUR),
   };
 }
 

@@ -127,6 +127,32 @@ export function message(language: Language, facts: MessageFacts): Message {
 }
 
 /**
+ * One mail for a day's events (a person who chose the digest): each event's subject as a line,
+ * with its link, oldest first.
+ */
+export function digestMessage(language: Language, events: readonly MessageFacts[]): Message {
+  const fr = language === 'fr';
+  const subject = fr
+    ? `Enroll : ${events.length} notification${events.length > 1 ? 's' : ''} du jour`
+    : `Enroll: ${events.length} notification${events.length > 1 ? 's' : ''} today`;
+  const intro = fr ? 'Les événements depuis votre dernier résumé :' : 'What happened since your last digest:';
+  const items = events.map((facts) => ({
+    line: lines(language, facts).subject.replace(/^Enroll ?: /, ''),
+    link: facts.link,
+  }));
+  const text = [intro, '', ...items.map((i) => `- ${i.line}${i.link ? `\n  ${i.link}` : ''}`)].join('\n') + '\n';
+  const html =
+    `<!doctype html><html lang="${language}"><body><p>${escapeHtml(intro)}</p><ul>` +
+    items
+      .map(
+        (i) => `<li>${i.link ? `<a href="${escapeHtml(i.link)}">${escapeHtml(i.line)}</a>` : escapeHtml(i.line)}</li>`,
+      )
+      .join('') +
+    '</ul></body></html>';
+  return { subject, text, html };
+}
+
+/**
  * The e-mail address in a subject DN: the RFC 4514 form Enroll stores writes emailAddress as
  * `1.2.840.113549.1.9.1=#<hex of the DER IA5String>`; E= and emailAddress= are read too.
  */

@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { createTransport, type Transporter } from 'nodemailer';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { message, subjectEmail, type Language, type NotificationEvent } from './messages';
+import { digestMessage, message, subjectEmail, type Language, type NotificationEvent } from './messages';
 
 interface OutboxRow {
   id: string;
@@ -33,6 +33,14 @@ interface DeliveryRow {
 interface Recipient {
   email: string;
   language: Language;
+  /** The person chose one mail a day (users.mail_digest). */
+  digest: boolean;
+}
+
+/** The next daily digest time: today at `hour` UTC, or tomorrow when that has passed. */
+export function nextDigestAt(now: Date, hour: number): Date {
+  const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), hour));
+  return at.getTime() > now.getTime() ? at : new Date(at.getTime() + DAY_MS);
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -164,6 +172,82 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
     while ((await this.deliverDue()) > 0) {
       /* more */
     }
+    while ((await this.deliverDigest()) > 0) {
+      /* more */
+    }
+  }
+
+  /**
+   * Claims every due digest delivery of one recipient (the same lease as any delivery: another
+   * process skips them meanwhile) and sends them as one mail; returns how many were claimed.
+   */
+  async deliverDigest(): Promise<number> {
+    const claimed = await this.db.transaction(async (m) =>
+      returned<DeliveryRow>(
+        await m.query(
+          `WITH one AS (
+             SELECT recipient FROM notification_deliveries WHERE status = 'pending' AND digest AND due_at <= now()
+              ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
+           ), mine AS (
+             SELECT d.id FROM notification_deliveries d JOIN one ON d.recipient = one.recipient
+              WHERE d.status = 'pending' AND d.digest AND d.due_at <= now() FOR UPDATE OF d SKIP LOCKED
+           )
+           UPDATE notification_deliveries d
+              SET attempts = d.attempts + 1, last_attempt_at = now(), due_at = now() + make_interval(secs => $1::double precision / 1000)
+             FROM notification_outbox o
+            WHERE o.id = d.outbox_id AND d.id IN (SELECT id FROM mine)
+        RETURNING d.id, d.outbox_id, d.channel, d.recipient, d.language, d.webhook_id, d.attempts,
+                  o.event, o.at, o.request_id, o.data, NULL AS secret`,
+          [this.leaseMs],
+        ),
+      ),
+    );
+    const rows = [...claimed].sort((a, b) => Number(a.id) - Number(b.id));
+    const [first, last] = [rows[0], rows[rows.length - 1]];
+    if (!first || !last) {
+      return 0;
+    }
+    const ids = rows.map((d) => d.id);
+    try {
+      if (this.transport) {
+        const content = digestMessage(
+          last.language,
+          rows.map((d) => ({
+            event: d.event,
+            requestId: d.request_id === null ? null : Number(d.request_id),
+            data: d.data,
+            link: this.link(d),
+          })),
+        );
+        const host = this.config.mailFrom.split('@')[1] ?? 'enroll';
+        // Sent again after a crash, it carries the same Message-ID: the first delivery's id.
+        await this.transport.sendMail({
+          from: this.config.mailFrom,
+          to: first.recipient,
+          subject: content.subject,
+          text: content.text,
+          html: content.html,
+          messageId: `<enroll-digest-${first.id}@${host}>`,
+          headers: { 'Enroll-Delivery': ids.join(','), 'Enroll-Event': 'digest' },
+        });
+      }
+      await this.db.query(
+        `UPDATE notification_deliveries SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = ANY ($1)`,
+        [ids],
+      );
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const attempts = Math.max(...rows.map((d) => d.attempts));
+      const delay = Math.min(this.retryBaseMs * 2 ** (attempts - 1), this.retryMaxMs);
+      // A digest waits up to a day before its first attempt: it gets a day of retries after that.
+      const oldest = Math.min(...rows.map((d) => new Date(d.at).getTime()));
+      const giveUp = Date.now() + delay > oldest + DAY_MS + this.giveUpMs;
+      await this.db.query(
+        `UPDATE notification_deliveries SET status = $2, last_error = $3, due_at = now() + make_interval(secs => $4::double precision / 1000) WHERE id = ANY ($1)`,
+        [ids, giveUp ? 'failed' : 'pending', reason.slice(0, 1000), delay],
+      );
+    }
+    return claimed.length;
   }
 
   /** Turns a batch of outbox events into deliveries; returns how many events. */
@@ -178,9 +262,10 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
         const recipients = await this.recipients(m, row);
         const status = this.transport ? 'pending' : 'skipped';
         await m.query(
-          `INSERT INTO notification_deliveries (outbox_id, channel, recipient, language, status, due_at)
-           SELECT $1, 'email', r.email, r.language, $3, now() FROM jsonb_to_recordset($2) AS r(email varchar, language varchar)`,
-          [row.id, JSON.stringify(recipients), status],
+          `INSERT INTO notification_deliveries (outbox_id, channel, recipient, language, status, digest, due_at)
+           SELECT $1, 'email', r.email, r.language, $3, r.digest, CASE WHEN r.digest THEN $4::timestamptz ELSE now() END
+             FROM jsonb_to_recordset($2) AS r(email varchar, language varchar, digest boolean)`,
+          [row.id, JSON.stringify(recipients), status, nextDigestAt(new Date(), this.config.mailDigestHour)],
         );
         await m.query(
           `INSERT INTO notification_deliveries (outbox_id, channel, recipient, webhook_id, due_at)
@@ -211,16 +296,17 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
         : await m.query(`SELECT kind, subject FROM requests WHERE id = $1`, [row.request_id]);
     const people = (where: string, params: unknown[]): Promise<Recipient[]> =>
       m.query(
-        `SELECT email, language FROM users WHERE email IS NOT NULL AND email <> '' AND disabled_at IS NULL AND ${where}`,
+        `SELECT email, language, mail_digest AS digest FROM users
+          WHERE email IS NOT NULL AND email <> '' AND disabled_at IS NULL AND ${where}`,
         params,
       );
     const byEmail = async (email: string | null): Promise<void> => {
       if (email) {
         const known: Recipient[] = await m.query(
-          `SELECT email, language FROM users WHERE lower(email) = lower($1) LIMIT 1`,
+          `SELECT email, language, mail_digest AS digest FROM users WHERE lower(email) = lower($1) AND disabled_at IS NULL LIMIT 1`,
           [email],
         );
-        add([{ email, language: known[0]?.language ?? 'en' }]);
+        add([{ email, language: known[0]?.language ?? 'en', digest: known[0]?.digest ?? false }]);
       }
     };
     const managers = (): Promise<Recipient[]> =>
@@ -252,7 +338,7 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
             SET attempts = d.attempts + 1, last_attempt_at = now(), due_at = now() + make_interval(secs => $2::double precision / 1000)
            FROM notification_outbox o
           WHERE o.id = d.outbox_id
-            AND d.id IN (SELECT id FROM notification_deliveries WHERE status = 'pending' AND due_at <= now()
+            AND d.id IN (SELECT id FROM notification_deliveries WHERE status = 'pending' AND due_at <= now() AND NOT digest
                           ORDER BY due_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
         RETURNING d.id, d.outbox_id, d.channel, d.recipient, d.language, d.webhook_id, d.attempts,
                   o.event, o.at, o.request_id, o.data,
