@@ -139,7 +139,7 @@ describe('the portal in a browser', () => {
     await screenshot(page, 'admin-managers');
 
     // A manager's user certificate: the password typed twice, then a PKCS #12 that openssl opens.
-    await page.getByRole('button', { name: 'Issue a user certificate for mgr-pworga' }).click();
+    await page.getByRole('button', { name: 'Issue a user certificate… for mgr-pworga' }).click();
     const issue = page.getByRole('dialog');
     await issue.getByLabel('File password').fill('p12 password 1');
     await issue.getByLabel('Password again').fill('p12 password 2');

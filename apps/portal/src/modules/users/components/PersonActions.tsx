@@ -52,11 +52,14 @@ export function PersonActions({ user, onDone }: { user: User; onDone: PersonDone
         <button
           type="button"
           className={user.disabledAt ? undefined : 'danger'}
-          disabled={toggle.isPending}
+          // aria-disabled, not disabled: a browser takes focus away from a button that becomes disabled.
+          aria-disabled={toggle.isPending}
           onClick={() =>
-            user.disabledAt
-              ? toggle.mutate(false)
-              : window.confirm(t('managers.disableConfirm', { username: user.username })) && toggle.mutate(true)
+            toggle.isPending
+              ? undefined
+              : user.disabledAt
+                ? toggle.mutate(false)
+                : window.confirm(t('managers.disableConfirm', { username: user.username })) && toggle.mutate(true)
           }
         >
           {t(user.disabledAt ? 'managers.enable' : 'managers.disable')}
