@@ -13,6 +13,9 @@ import { terminalPrompter, type Prompter, type Reader } from './prompt';
 /** Anything with `write(text)`: process.stdout, a test's buffer. */
 export interface Writer {
   write(chunk: string): unknown;
+  /** A terminal's (process.stdout when it is one): tables are fitted to its width. */
+  readonly isTTY?: boolean;
+  readonly columns?: number;
 }
 
 /** What `run` needs from its host: main.ts passes the process's, tests their own. */
@@ -98,6 +101,11 @@ export interface Context {
   readonly platform: NodeJS.Platform;
   readonly timeoutMs: number;
   readonly command: string;
+  /**
+   * The width tables must fit in: the terminal's, else $COLUMNS; undefined (no limit) when the
+   * output goes to a file or a pipe, so that lines stay whole for grep.
+   */
+  readonly columns: number | undefined;
   /** A person at a terminal can be asked (stdin is a TTY, and not --json). */
   readonly interactive: boolean;
   /** Questions on stderr, answers from stdin; only when `interactive`. */
@@ -113,6 +121,14 @@ export interface Context {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+function terminalColumns(stdout: Writer, env: Env): number | undefined {
+  if (stdout.isTTY === true && typeof stdout.columns === 'number' && stdout.columns > 0) {
+    return stdout.columns;
+  }
+  const columns = Number(env.COLUMNS);
+  return Number.isInteger(columns) && columns > 0 ? columns : undefined;
+}
 
 export function createContext(options: RunOptions, command: string, json: boolean): Context {
   const env = options.env;
@@ -130,6 +146,7 @@ export function createContext(options: RunOptions, command: string, json: boolea
     platform: process.platform,
     timeoutMs,
     command,
+    columns: terminalColumns(options.stdout, env),
     interactive: options.stdin?.isTTY === true && !json,
     prompter: () => {
       if (!options.stdin) {

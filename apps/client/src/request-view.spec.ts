@@ -18,7 +18,7 @@ const request = (overrides: Partial<RequestSummary>): RequestSummary => ({
 });
 
 describe('the status table', () => {
-  it('has the columns of the original client, aligned, ids right-aligned, dates in UTC', () => {
+  it('has the columns of the original client, then the kind, aligned, ids right-aligned, dates in UTC', () => {
     const table = renderStatusTable([
       request({
         id: 12,
@@ -33,10 +33,10 @@ describe('the status table', () => {
     ]);
     expect(table).toBe(
       [
-        'Request Id  Status      Common Name                       Submission Date   Requested By   Download Date     Downloaded By  Enrollment Type',
-        '----------  ----------  --------------------------------  ----------------  -------------  ----------------  -------------  ---------------',
-        '        12  Downloaded  api.laposte.example               2026-11-24 09:05  WS-0042\\alice  2026-11-25 17:45  WS-0042\\bob    External',
-        '         7  Pending     0123456789ABCDEF0123456789ABCDEF  2026-11-24 09:05  WS-0042\\alice                                   Machine',
+        'Request Id  Status      Common Name                       Submission Date   Requested By   Download Date     Downloaded By  Enrollment Type  Kind',
+        '----------  ----------  --------------------------------  ----------------  -------------  ----------------  -------------  ---------------  -----------',
+        '        12  Downloaded  api.laposte.example               2026-11-24 09:05  WS-0042\\alice  2026-11-25 17:45  WS-0042\\bob    External         external',
+        '         7  Pending     0123456789ABCDEF0123456789ABCDEF  2026-11-24 09:05  WS-0042\\alice                                   Machine          workstation',
         '(2 requests; dates in UTC)',
       ].join('\n'),
     );
@@ -48,9 +48,41 @@ describe('the status table', () => {
       new Map([[8, '2028-11-24T09:00:00.000Z']]),
     );
     const [header, , installed, pending] = table.split('\n');
-    expect(header).toMatch(/Enrollment Type {2}Expires$/);
-    expect(installed).toMatch(/Machine {10}2028-11-24 09:00$/);
-    expect(pending).toMatch(/Machine$/);
+    expect(header).toMatch(/Enrollment Type {2}Kind {9}Expires$/);
+    expect(installed).toMatch(/Machine {10}workstation {2}2028-11-24 09:00$/);
+    expect(pending).toMatch(/Machine {10}workstation$/);
+  });
+
+  it('fits the width given: columns empty in every row go, then the widest free text is cut with an ellipsis', () => {
+    const rows = [
+      request({ id: 12, requestedBy: 'LAPOSTE-CORP\\a.very.long.account.name' }),
+      request({ id: 7, status: 'Cancelled' }),
+    ];
+    expect(
+      Math.max(
+        ...renderStatusTable(rows)
+          .split('\n')
+          .map((line) => line.length),
+      ),
+    ).toBeGreaterThan(140);
+    expect(renderStatusTable(rows, new Map(), 100)).toBe(
+      [
+        'Request Id  Status     Common Name    Submission Date   Requested By    Enrollment Type  Kind',
+        '----------  ---------  -------------  ----------------  --------------  ---------------  -----------',
+        '        12  Pending    0123456789AB…  2026-11-24 09:05  LAPOSTE-CORP\\…  Machine          workstation',
+        '         7  Cancelled  0123456789AB…  2026-11-24 09:05  WS-0042\\alice   Machine          workstation',
+        '(2 requests; dates in UTC)',
+      ].join('\n'),
+    );
+    // Narrower: the optional columns go (Enrollment Type here) before a date or a state is cut.
+    const narrow = renderStatusTable(rows, new Map(), 80).split('\n');
+    expect(Math.max(...narrow.map((line) => line.length))).toBeLessThanOrEqual(80);
+    expect(narrow[2]).toBe('        12  Pending    0123456789A…  2026-11-24 09:05  LAPOSTE-COR…  workstation');
+    // Narrower than anything readable: headers, then any column, are cut down to 8 characters.
+    const tiny = renderStatusTable(rows, new Map(), 40).split('\n');
+    expect(tiny[2]).toBe('      12  Pending   0123456…  2026-11…  LAPOSTE…  worksta…');
+    // Wide enough: nothing changes.
+    expect(renderStatusTable(rows, new Map(), 200)).toBe(renderStatusTable(rows));
   });
 
   it('says so when there is nothing to list', () => {

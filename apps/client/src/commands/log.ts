@@ -12,13 +12,15 @@ const COLUMNS: readonly Column<EventRecord>[] = [
   { header: 'Command', value: (e) => e.command },
   { header: 'Event', value: (e) => e.event },
   { header: 'Request Id', value: (e) => (e.requestId === undefined ? '' : String(e.requestId)), align: 'right' },
-  { header: 'Details', value: (e) => e.message },
+  { header: 'Details', value: (e) => e.message, cut: true },
 ];
 
 /** `enroll log`: the last events of the client's event log, oldest first. */
 export async function logCommand(ctx: Context, options: LogOptions): Promise<ExitCode> {
   const events = await readEvents(ctx.paths.eventLog, options.limit ?? 50);
   ctx.out.result({ file: ctx.paths.eventLog, events });
-  ctx.out.text(events.length === 0 ? `The event log ${ctx.paths.eventLog} is empty.` : renderTable(COLUMNS, events));
+  ctx.out.text(
+    events.length === 0 ? `The event log ${ctx.paths.eventLog} is empty.` : renderTable(COLUMNS, events, ctx.columns),
+  );
   return EXIT.ok;
 }

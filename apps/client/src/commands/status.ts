@@ -26,6 +26,6 @@ export async function statusCommand(ctx: Context, options: StatusOptions): Promi
     requestedBy: requester ?? null,
     requests: requests.map((r) => ({ ...r, expiresAt: expiries.get(r.id) ?? null })),
   });
-  ctx.out.text(renderStatusTable(requests, expiries));
+  ctx.out.text(renderStatusTable(requests, expiries, ctx.columns));
   return EXIT.ok;
 }
