@@ -1,4 +1,5 @@
 import type { NetworkInterfaceInfo } from 'node:os';
+import { PROFILES } from '@enroll/pki';
 import { collectDeviceInfo, pickInterface, type SystemFacts } from './device-info';
 import {
   defaultRequester,
@@ -12,8 +13,25 @@ import {
 const device = { macAddress: '02:FC:00:00:00:01', processorId: '00B00F21', nicId: 'eth0' };
 
 describe('deviceFingerprint', () => {
-  it('is upper-case hex of a fixed length that the workstation profile accepts', () => {
-    expect(deviceFingerprint(device)).toMatch(/^[0-9A-F]{32}$/);
+  it("is the original client's form: MAC, processor id and NIC GUID concatenated in upper-case hex", () => {
+    expect(
+      deviceFingerprint({
+        macAddress: '40:b0:34:3f:a0:7d',
+        processorId: 'BFEBFBFF000906E9',
+        nicId: '{9D09A4C8-5CB1-415B-9897-660CBA152853}',
+      }),
+    ).toBe('40B0343FA07D' + 'BFEBFBFF000906E9' + '9D09A4C85CB1415B9897660CBA152853');
+  });
+
+  it('is 60 hex digits that the workstation profile accepts, whatever the parts look like', () => {
+    const fingerprint = deviceFingerprint(device);
+    expect(fingerprint).toMatch(/^[0-9A-F]{60}$/);
+    // MAC as it is, a short processor id padded, an interface name (no GUID on Linux) hashed.
+    expect(fingerprint.slice(0, 28)).toBe('02FC00000001' + '0000000000B00F21');
+    expect(() => PROFILES.workstation.checkCommonName(fingerprint)).not.toThrow();
+    expect(deviceFingerprint({ macAddress: 'none', processorId: 'Apple M2', nicId: 'en0' })).toMatch(
+      /^0{12}[0-9A-F]{48}$/,
+    );
   });
 
   it('is stable for the same inputs, whatever the MAC address notation or letter case', () => {
@@ -57,9 +75,15 @@ describe('device details', () => {
   it('rebuilds the x86 CPUID signature from /proc/cpuinfo, and prefers a board serial', () => {
     const amd =
       'vendor_id\t: AuthenticAMD\ncpu family\t: 26\nmodel\t\t: 2\nmodel name\t: AMD EPYC\nstepping\t: 1\nmicrocode\t: 0x1\n';
-    expect(processorIdFromCpuinfo(amd)).toBe('00B00F21');
+    expect(processorIdFromCpuinfo(amd)).toBe('0000000000B00F21');
     const intel = 'cpu family\t: 6\nmodel\t\t: 158\nstepping\t: 10\n';
-    expect(processorIdFromCpuinfo(intel)).toBe('000906EA');
+    expect(processorIdFromCpuinfo(intel)).toBe('00000000000906EA');
+    // The EDX half from the feature flags: the guide's BFEBFBFF000906E9.
+    const flags =
+      'fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush dts acpi mmx fxsr sse sse2 ss ht tm pbe syscall nx';
+    expect(processorIdFromCpuinfo(`cpu family\t: 6\nmodel\t\t: 158\nstepping\t: 9\nflags\t\t: ${flags}\n`)).toBe(
+      'BFEBFBFF000906E9',
+    );
     expect(processorIdFromCpuinfo('processor : 0\nSerial\t\t: 10000000abcdef12\n')).toBe('10000000ABCDEF12');
     expect(
       processorIdFromCpuinfo('CPU implementer\t: 0x41\nCPU variant\t: 0x0\nCPU part\t: 0xd0c\nCPU revision\t: 1\n'),
@@ -118,7 +142,7 @@ describe('device details', () => {
       fqdn: 'ws-0042.corp.example.org',
       macAddress: '52:54:00:00:00:01',
       nicId: 'eth0',
-      processorId: '000906EA',
+      processorId: '00000000000906EA',
       osVersion: 'Debian GNU/Linux 12 (bookworm) (kernel 6.1.0)',
       osType: '64-bit',
     });

@@ -14,8 +14,8 @@ export interface DeviceInfo {
 
 export type OsType = '64-bit' | '32-bit';
 
-/** Hex digits of the fingerprint: 128 bits, far from collisions, and well within the CN's 64. */
-export const FINGERPRINT_LENGTH = 32;
+/** Hex digits of the fingerprint: MAC address (12) + processor id (16) + NIC id (32), as the original client. */
+export const FINGERPRINT_LENGTH = 60;
 
 const MAC = /^[0-9A-F]{2}([:-]?)[0-9A-F]{2}(?:\1[0-9A-F]{2}){4}$/i;
 
@@ -30,17 +30,26 @@ export function normalizeMac(value: string): string | undefined {
   return (hex.match(/../g) ?? []).join(':');
 }
 
+const sha256Hex = (text: string, digits: number): string =>
+  createHash('sha256').update(text, 'utf8').digest('hex').toUpperCase().slice(0, digits);
+
 /**
- * The workstation's common name: SHA-256 over MAC address, processor id and NIC id, in upper-case
- * hex. Hashing (rather than concatenating) gives a fixed length that fits the CN on every
- * platform (a Linux NIC id is a name, not hex) and keeps the raw MAC address out of a certificate
- * that every relying party sees. The inputs are normalised so that the same device always gets
- * the same name.
+ * The workstation's common name in the original client's form (docs/design.md): MAC address (12
+ * hex digits), processor id (16: Windows' ProcessorId, CPUID leaf 1 EDX then EAX) and NIC id (32:
+ * the adapter's GUID), concatenated in upper-case hex, so that people and other systems can read
+ * the parts, e.g. `40B0343FA07D` `BFEBFBFF000906E9` `9D09A4C85CB1415B9897660CBA152853`. A shorter
+ * processor id (an ARM MIDR) is zero-padded on the left. A part that is not hex (a Linux or macOS
+ * interface name: they have no GUID; a CPU model name) is replaced by as many digits of its
+ * SHA-256, so the length is always 60 and the same device always gets the same name.
  */
 export function deviceFingerprint(device: Pick<DeviceInfo, 'macAddress' | 'processorId' | 'nicId'>): string {
-  const mac = normalizeMac(device.macAddress) ?? device.macAddress.trim().toUpperCase();
-  const material = [mac, device.processorId.trim().toUpperCase(), device.nicId.trim().toUpperCase()].join('|');
-  return createHash('sha256').update(material, 'utf8').digest('hex').toUpperCase().slice(0, FINGERPRINT_LENGTH);
+  const mac = (normalizeMac(device.macAddress) ?? '00:00:00:00:00:00').replace(/:/g, '');
+  const processor = device.processorId.trim().toUpperCase();
+  const cpu = /^[0-9A-F]{1,16}$/.test(processor) ? processor.padStart(16, '0') : sha256Hex(processor, 16);
+  const nicId = device.nicId.trim().toUpperCase();
+  const guid = nicId.replace(/^\{(.*)\}$/, '$1').replace(/-/g, '');
+  const nic = /^[0-9A-F]{32}$/.test(guid) ? guid : sha256Hex(nicId, 32);
+  return `${mac}${cpu}${nic}`;
 }
 
 const ARCH_64 = new Set(['x64', 'arm64', 'ppc64', 's390x', 'riscv64', 'loong64', 'mips64', 'mips64el']);
@@ -62,15 +71,27 @@ export function parseOsType(value: string): OsType | undefined {
 
 const hex8 = (value: number): string => (value >>> 0).toString(16).toUpperCase().padStart(8, '0');
 
+// CPUID leaf 1 EDX, bit by bit, as Linux names the features in /proc/cpuinfo (bits 10 and 20 are reserved).
+const EDX_FLAGS = (
+  'fpu vme de pse tsc msr pae mce cx8 apic - sep mtrr pge mca cmov ' +
+  'pat pse36 pn clflush - dts acpi mmx fxsr sse sse2 ss ht tm ia64 pbe'
+).split(' ');
+
+/** The EDX half of Windows' ProcessorId, rebuilt from the feature flags Linux lists. */
+function edxFromFlags(flags: string): number {
+  const present = new Set(flags.split(/\s+/));
+  return EDX_FLAGS.reduce((edx, flag, bit) => (flag !== '-' && present.has(flag) ? edx + 2 ** bit : edx), 0);
+}
+
 function cpuinfoField(text: string, name: string): string | undefined {
   const match = new RegExp(`^${name}\\s*:\\s*(.+)$`, 'mi').exec(text);
   return match?.[1]?.trim();
 }
 
 /**
- * A processor id from Linux's /proc/cpuinfo. x86 has no serial number: this rebuilds the CPUID
- * signature (leaf 1, EAX), the low half of what Windows reports as ProcessorId, from family, model
- * and stepping. ARM boards with a serial use it; other ARM chips give their MIDR. Microcode and
+ * A processor id from Linux's /proc/cpuinfo. x86 has no serial number: this rebuilds what Windows
+ * reports as ProcessorId, CPUID leaf 1 EDX (from the feature flags) then EAX (the signature, from
+ * family, model and stepping). ARM boards with a serial use it; other ARM chips give their MIDR. Microcode and
  * frequency are left out on purpose: they change with updates and load.
  */
 export function processorIdFromCpuinfo(text: string): string | undefined {
@@ -87,7 +108,7 @@ export function processorIdFromCpuinfo(text: string): string | undefined {
     const extendedModel = family === 6 || family >= 15 ? model >> 4 : 0;
     const eax =
       (stepping & 0xf) | ((model & 0xf) << 4) | (baseFamily << 8) | (extendedModel << 16) | (extendedFamily << 20);
-    return hex8(eax);
+    return hex8(edxFromFlags(cpuinfoField(text, 'flags') ?? '')) + hex8(eax);
   }
   const implementer = Number(cpuinfoField(text, 'CPU implementer'));
   const part = Number(cpuinfoField(text, 'CPU part'));
