@@ -30,7 +30,8 @@ async function certificateOf(ctx: Context, requestId: number | undefined): Promi
 
 /**
  * `enroll subject [<request id>]`: the subject name in the Windows style that other APIs expect
- * and as RFC 4514; copied to the clipboard when the desktop has one (never an error if not).
+ * and as RFC 4514; copied to the clipboard when the desktop has one (when not, a warning says
+ * why, and the command still succeeds).
  */
 export async function subjectCommand(
   ctx: Context,
@@ -44,10 +45,10 @@ export async function subjectCommand(
   const windows = toWindowsStyle(certificate.subject);
   const rfc4514 = toRfc4514(certificate.subject);
   const chosen = options.format === 'rfc4514' ? rfc4514 : windows;
-  const copiedWith = options.clipboard === false ? undefined : await copyToClipboard(chosen, ctx.env, ctx.platform);
+  const clipboard = options.clipboard === false ? undefined : await copyToClipboard(chosen, ctx.env, ctx.platform);
   await ctx.log(
     'subject',
-    `Printed the subject of request Id ${id}${copiedWith ? ' (copied to the clipboard)' : ''}.`,
+    `Printed the subject of request Id ${id}${clipboard === undefined ? '' : clipboard.copied ? ' (copied to the clipboard)' : ` (not copied to the clipboard: ${clipboard.reason})`}.`,
     id,
   );
   ctx.out.result({
@@ -55,7 +56,8 @@ export async function subjectCommand(
     windows,
     rfc4514,
     serialNumber: certificate.serialNumber,
-    copiedToClipboard: copiedWith !== undefined,
+    copiedToClipboard: clipboard?.copied === true,
+    ...(clipboard?.copied === false ? { clipboardError: clipboard.reason } : {}),
   });
   switch (options.format) {
     case 'windows':
@@ -68,8 +70,14 @@ export async function subjectCommand(
       ctx.out.text(`Windows style: ${windows}\nRFC 4514:      ${rfc4514}`);
       break;
   }
-  if (copiedWith !== undefined) {
-    ctx.out.progress(`Copied to the clipboard (${options.format === 'rfc4514' ? 'RFC 4514' : 'Windows style'})`);
+  const form = options.format === 'rfc4514' ? 'RFC 4514' : 'Windows style';
+  if (clipboard?.copied === true) {
+    ctx.out.progress(`Copied to the clipboard (${form})`);
+  } else if (clipboard !== undefined) {
+    // Said, not failed: the subject is printed above, and a server has no clipboard.
+    ctx.out.warn(
+      `the subject (${form}) was not copied to the clipboard: ${clipboard.reason}. Copy it from above, or pass --no-clipboard.`,
+    );
   }
   return EXIT.ok;
 }
