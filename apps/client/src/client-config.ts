@@ -13,7 +13,16 @@ type ClientUrls = Pick<ContractClientConfig['urls'], 'api' | 'request' | 'revoke
  * as the client reads and checks it: files exported before the API named a new URL stay valid.
  * Read-only here: the client never changes it.
  */
-export type ClientConfig = DeepReadonly<Omit<ContractClientConfig, 'urls'> & { urls: ClientUrls }>;
+export type ClientConfig = DeepReadonly<
+  Omit<ContractClientConfig, 'urls'> & {
+    urls: ClientUrls;
+    /**
+     * SHA-256 of the root CA certificate (hex, colons allowed): the fetched CA chain must end
+     * with that root (config-store.ts checkChainAnchor). Absent from older package files.
+     */
+    caFingerprint?: string;
+  }
+>;
 
 type DeepReadonly<T> = T extends readonly (infer U)[]
   ? readonly DeepReadonly<U>[]
@@ -125,6 +134,15 @@ export function clientConfigProblems(value: unknown): string[] {
     errors.push('urls must be an object with api, request, revoke, test and caChain');
   }
   checkString(errors, 'token', value.token, /^\S{8,1024}$/, 'the package token (8 characters or more, no spaces)');
+  if (value.caFingerprint !== undefined) {
+    checkString(
+      errors,
+      'caFingerprint',
+      value.caFingerprint,
+      /^(?:[0-9A-Fa-f]{64}|(?:[0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2})$/,
+      "the root CA certificate's SHA-256 in hex (64 digits, colons allowed)",
+    );
+  }
   return errors;
 }
 

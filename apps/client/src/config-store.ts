@@ -65,6 +65,39 @@ export function checkCaChain(pem: string, source: string): ChainEntry[] {
   });
 }
 
+const normalizeFingerprint = (value: string): string => value.replace(/:/g, '').toUpperCase();
+
+/**
+ * Checks a fetched CA chain against the root fingerprint that the package file carries (as
+ * `step ca bootstrap --fingerprint` does): over plain HTTP, or behind a proxy, anyone on the way
+ * could hand the client another CA, and the chain becomes the only trust anchor of its mutual-TLS
+ * calls. The last certificate must be that root, and each one must be issued and signed by the
+ * next. Without a fingerprint (older package files) there is nothing to compare: trust on first use.
+ */
+export function checkChainAnchor(pem: string, source: string, rootFingerprint: string | undefined): void {
+  if (rootFingerprint === undefined) {
+    return;
+  }
+  const certificates = splitPemCertificates(pem).map((block) => new X509Certificate(block));
+  const root = certificates.at(-1);
+  const rootSha256 = root ? createHash('sha256').update(root.raw).digest('hex').toUpperCase() : '';
+  if (rootSha256 !== normalizeFingerprint(rootFingerprint)) {
+    throw new OperationError(
+      'CA_FINGERPRINT_MISMATCH',
+      `The CA chain from ${source} does not end with the root CA of the package file (SHA-256 ${rootFingerprint}): it was not saved. Something between this device and the service may be forging it; tell your administrator.`,
+    );
+  }
+  certificates.forEach((certificate, i) => {
+    const issuer = certificates[i + 1] ?? certificate;
+    if (!certificate.checkIssued(issuer) || !certificate.verify(issuer.publicKey)) {
+      throw new OperationError(
+        'CA_CHAIN_INVALID',
+        `The CA chain from ${source} is not one chain up to the package's root CA (${certificate.subject.replace(/\n/g, ', ')} is not signed by the next certificate): it was not saved.`,
+      );
+    }
+  });
+}
+
 export async function saveCaChain(paths: ClientPaths, pem: string): Promise<void> {
   await ensureDir(paths.home, PRIVATE_DIR);
   await writeFileAtomic(paths.caChainFile, splitPemCertificates(pem).join(''), PUBLIC_FILE);
@@ -76,13 +109,19 @@ export const loadCaChain = (paths: ClientPaths): Promise<string | undefined> => 
  * The saved CA chain, fetched and saved first if `enroll init` could not (offline at the time).
  * Trust comes from this file only: the package's URL is the administrator's choice of anchor.
  */
-export async function ensureCaChain(paths: ClientPaths, fetchChain: () => Promise<string>): Promise<string> {
+export async function ensureCaChain(
+  paths: ClientPaths,
+  fetchChain: () => Promise<string>,
+  rootFingerprint?: string,
+  source = 'the service',
+): Promise<string> {
   const saved = await loadCaChain(paths);
   if (saved !== undefined && splitPemCertificates(saved).length > 0) {
     return saved;
   }
   const fetched = await fetchChain();
   checkCaChain(fetched, 'The CA chain');
+  checkChainAnchor(fetched, source, rootFingerprint);
   await saveCaChain(paths, fetched);
   return fetched;
 }

@@ -170,7 +170,7 @@ export async function getCommand(ctx: Context, options: GetOptions): Promise<Exi
   const requester = ctx.requester(options.requestedBy);
   ctx.out.progress(`Refreshing the requests of ${requester} from ${config.urls.request}`);
   const listed = await api.listRequests(requester);
-  const caChain = await ensureCaChain(ctx.paths, () => api.fetchCaChain());
+  const caChain = await ensureCaChain(ctx.paths, () => api.fetchCaChain(), config.caFingerprint, config.urls.caChain);
   const settings = await loadSettings(ctx.paths, ctx.env);
   const pickup: Pickup = {
     ctx,

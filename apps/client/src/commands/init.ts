@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { parseClientConfig } from '../client-config';
-import { checkCaChain, saveCaChain, saveConfig, type ChainEntry } from '../config-store';
+import { checkCaChain, checkChainAnchor, saveCaChain, saveConfig, type ChainEntry } from '../config-store';
 import type { Context } from '../context';
 import { CliError, errorMessage, EXIT, UsageError, type ExitCode } from '../errors';
 import { readTextIfExists } from '../fs-util';
@@ -58,10 +58,12 @@ export async function initCommand(ctx: Context, file: string, options: InitOptio
   try {
     const pem = await ctx.api(config).fetchCaChain();
     chain = checkCaChain(pem, config.urls.caChain);
+    checkChainAnchor(pem, config.urls.caChain, config.caFingerprint);
     await saveCaChain(ctx.paths, pem);
     await ctx.log('ca-chain-saved', `Saved the CA chain (${chain.length} certificates) from ${config.urls.caChain}.`);
   } catch (error) {
-    if (!(error instanceof CliError)) {
+    // Unreachable or refused: fetched again on first use. A chain that is not the package's root's is never accepted.
+    if (!(error instanceof CliError) || error.code === 'CA_FINGERPRINT_MISMATCH' || error.code === 'CA_CHAIN_INVALID') {
       throw error;
     }
     chainProblem = error.message;
@@ -90,7 +92,10 @@ export async function initCommand(ctx: Context, file: string, options: InitOptio
       ['Request kinds', config.kinds.join(', ')],
     ]),
   );
-  if (chain) {
+  if (chain && config.caFingerprint !== undefined) {
+    ctx.out.text('CA chain saved: its root is the one the package file names.');
+    ctx.out.text(renderFields(chain.map((entry) => [`  ${entry.subject}`, `SHA-256 ${entry.sha256}`])));
+  } else if (chain) {
     ctx.out.text('CA chain saved; compare these fingerprints with the ones your administrator gave you:');
     ctx.out.text(renderFields(chain.map((entry) => [`  ${entry.subject}`, `SHA-256 ${entry.sha256}`])));
   }

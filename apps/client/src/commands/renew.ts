@@ -88,7 +88,7 @@ export async function renewCommand(ctx: Context, options: RenewOptions): Promise
   const settings = await loadSettings(ctx.paths, ctx.env);
   const threshold = parseThreshold(options.renewWhenRemaining ?? settings.renewWhenRemaining ?? DEFAULT_THRESHOLD);
   const api = ctx.api(config);
-  const caChain = await ensureCaChain(ctx.paths, () => api.fetchCaChain());
+  const caChain = await ensureCaChain(ctx.paths, () => api.fetchCaChain(), config.caFingerprint, config.urls.caChain);
   const pickup: Pickup = {
     ctx,
     config,

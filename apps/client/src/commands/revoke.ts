@@ -23,7 +23,12 @@ export async function revokeCommand(ctx: Context, options: RevokeOptions): Promi
     throw new OperationError('NOT_INSTALLED', installed.reason);
   }
   const id = installed.record.id;
-  const caChain = await ensureCaChain(ctx.paths, () => ctx.api(config).fetchCaChain());
+  const caChain = await ensureCaChain(
+    ctx.paths,
+    () => ctx.api(config).fetchCaChain(),
+    config.caFingerprint,
+    config.urls.caChain,
+  );
   const url = config.urls.revoke;
   ctx.out.progress(`Revoking the certificate of request Id ${id} at ${url} over mutual TLS`);
   let response;

@@ -90,7 +90,12 @@ export async function testCommand(ctx: Context, options: TestOptions): Promise<E
     return report('none-installed', installed.reason, EXIT.failed, options.request);
   }
   const id = installed.record.id;
-  const caChain = await ensureCaChain(ctx.paths, () => ctx.api(config).fetchCaChain());
+  const caChain = await ensureCaChain(
+    ctx.paths,
+    () => ctx.api(config).fetchCaChain(),
+    config.caFingerprint,
+    config.urls.caChain,
+  );
   const local = localCertificateCheck({
     certificatePem: installed.certificatePem,
     keyPem: installed.keyPem,
