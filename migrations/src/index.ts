@@ -24,6 +24,7 @@ import { ScopeSupersedeToRequester1764000000040 } from './1764000000040-ScopeSup
 import { AddScepFrontDoor1764000000050 } from './1764000000050-AddScepFrontDoor';
 import { CreateNotificationOutbox1764000000060 } from './1764000000060-CreateNotificationOutbox';
 import { AddMailDigest1764000000070 } from './1764000000070-AddMailDigest';
+import { IndexOutboxByOrganization1764000000071 } from './1764000000071-IndexOutboxByOrganization';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   AddScepFrontDoor1764000000050,
   CreateNotificationOutbox1764000000060,
   AddMailDigest1764000000070,
+  IndexOutboxByOrganization1764000000071,
 ];

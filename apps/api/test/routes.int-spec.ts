@@ -83,6 +83,7 @@ const EXPECTED: Record<string, string> = {
   'DELETE /api/v1/webhooks/:id': 'user:admin',
   'GET /api/v1/webhooks/:id/deliveries': 'user:admin',
   'GET /api/v1/notifications/settings': 'user:admin+manager',
+  'GET /api/v1/notifications/recent': 'user:admin+manager',
 };
 
 // Served on the HTTP server ahead of Express, public by design (pki/ocsp-endpoint.ts): POST /pki/ocsp, GET /pki/ocsp/*.

@@ -124,6 +124,22 @@ export interface NotificationSettingsView {
   mail: { enabled: boolean; from: string | null };
 }
 
+/**
+ * `GET /api/v1/notifications/recent`: one event of the reader's scope (the portal's bell), newest
+ * first. The summary fields are set when the event has them.
+ */
+export interface RecentNotificationView {
+  /** The outbox id: grows with time, so `?after=<id>` answers only the newer events. */
+  id: number;
+  event: NotificationEventName;
+  at: Date;
+  requestId: number | null;
+  organizationCode: string | null;
+  commonName?: string;
+  serial?: string;
+  reason?: string;
+}
+
 /** `GET|PUT /api/v1/auth/preferences`: a person's own notification settings. */
 export interface Preferences {
   /** Where notifications are mailed; null: nowhere. */

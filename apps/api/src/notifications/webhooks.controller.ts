@@ -1,7 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { organizationScope } from '@enroll/domain';
 import { Roles } from '../common/access.decorators';
 import type { AuthenticatedRequest, UserPrincipal } from '../common/principal';
+import { RecentEventsQuery } from './recent-events.dto';
+import { RecentEventsRepository } from './recent-events.repository';
 import { CreateWebhookDto } from './webhooks.dto';
 import { WebhooksService } from './webhooks.service';
 
@@ -39,12 +42,23 @@ export class WebhooksController {
 @ApiBearerAuth()
 @Controller('api/v1/notifications')
 export class NotificationsController {
-  constructor(private readonly webhooks: WebhooksService) {}
+  constructor(
+    private readonly webhooks: WebhooksService,
+    private readonly recentEvents: RecentEventsRepository,
+  ) {}
 
   /** Whether mail is sent at all (ENROLL_SMTP_URL), for the portal's settings. */
   @Get('settings')
   @Roles('admin', 'manager')
   settings() {
     return this.webhooks.settings();
+  }
+
+  /** The latest (up to 20) events of the reader's scope, newest first: the portal's bell. */
+  @Get('recent')
+  @Roles('admin', 'manager')
+  async recent(@Req() request: AuthenticatedRequest, @Query() query: RecentEventsQuery) {
+    const actor = (request.user as UserPrincipal).actor;
+    return { items: await this.recentEvents.recent(organizationScope(actor), query.after), nextCursor: null };
   }
 }
