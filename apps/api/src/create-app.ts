@@ -13,7 +13,7 @@ import { AppModule } from './app.module';
 import { serveOcspFirst } from './pki/ocsp-endpoint';
 import { OcspService } from './pki/ocsp.service';
 import { AppError } from './common/app-error';
-import { inputGuard, noStore } from './common/input-guard';
+import { inputGuard, jsonOnly, noStore } from './common/input-guard';
 import { createLogger, PinoNestLogger, requestLogger } from './common/logging';
 import { sendProblem, toProblem } from './common/problem-details.filter';
 import type { AppConfig } from './config/app-config';
@@ -67,6 +67,7 @@ export async function createApp(config: AppConfig, database: DatabaseTarget): Pr
   app.use(helmet());
   app.use(noStore);
   app.use(cookieParser());
+  app.use(jsonOnly);
   app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
   app.use(inputGuard);
   app.useGlobalPipes(

@@ -42,6 +42,26 @@ export function inputGuard(request: Request, _response: Response, next: NextFunc
   next(problem === undefined ? undefined : new AppError('VALIDATION_FAILED', problem));
 }
 
+/** Whether the request carries a body (RFC 9112 6.3): a content type alone does not make one. */
+const hasBody = (request: Request): boolean =>
+  request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+
+/**
+ * Express middleware, before the JSON parser: a body on /api/v1 that is not JSON is refused with
+ * 415. The parser would skip it and the route run with no body at all, which every route whose
+ * fields are all optional (an approval's comment) would take; and text/plain or a form is what
+ * another site can post without a CORS preflight. The protocol doors (SCEP, EST, OCSP) live
+ * outside /api/v1 and keep their own media types.
+ */
+export function jsonOnly(request: Request, _response: Response, next: NextFunction): void {
+  const refused = request.path.startsWith('/api/v1/') && hasBody(request) && !request.is('application/json');
+  next(
+    refused
+      ? new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as JSON (Content-Type: application/json).')
+      : undefined,
+  );
+}
+
 /**
  * API answers are not to be kept by browsers or proxies: several carry secrets (a session, a
  * package token, a PKCS #12) and the rest are a person's view of live data. Routes that may be
