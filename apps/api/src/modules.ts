@@ -72,7 +72,11 @@ export class OrganizationsModule {}
 })
 export class UsersModule {}
 
-@Module({ imports: [OrganizationsModule], providers: [PackagesService], controllers: [PackagesController] })
+@Module({
+  imports: [OrganizationsModule, AuthorityModule],
+  providers: [PackagesService],
+  controllers: [PackagesController],
+})
 export class PackagesModule {}
 
 @Module({

@@ -1,4 +1,4 @@
-import type { ClientConfig as ContractClientConfig } from '@enroll/contract';
+import type { ClientConfigTrust, ClientConfig as ContractClientConfig } from '@enroll/contract';
 import { CERTIFICATE_STORES, REQUEST_KINDS, type RequestKind } from '@enroll/domain';
 import { errorMessage, UsageError } from './errors';
 
@@ -10,18 +10,14 @@ type ClientUrls = Pick<ContractClientConfig['urls'], 'api' | 'request' | 'revoke
 
 /**
  * The enrollment package file exported by the portal (`clientConfig` of @enroll/contract), as far
- * as the client reads and checks it: files exported before the API named a new URL stay valid.
+ * as the client reads and checks it: files exported before the API named a new URL, or before it
+ * wrote the root's fingerprint (checkChainAnchor; colons are accepted in it), stay valid.
  * Read-only here: the client never changes it.
  */
 export type ClientConfig = DeepReadonly<
   Omit<ContractClientConfig, 'urls'> & {
     urls: ClientUrls;
-    /**
-     * SHA-256 of the root CA certificate (hex, colons allowed): the fetched CA chain must end
-     * with that root (config-store.ts checkChainAnchor). Absent from older package files.
-     */
-    caFingerprint?: string;
-  }
+  } & Partial<ClientConfigTrust>
 >;
 
 type DeepReadonly<T> = T extends readonly (infer U)[]

@@ -11,3 +11,4 @@ export type * from './administration';
 export type * from './device';
 export type * from './problems';
 export type * from './submission-preview';
+export type * from './package-trust';

@@ -10,7 +10,9 @@ import { mobileconfig } from '../scep/mobileconfig';
 import { AuditService } from '../audit/audit.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import type { CreatePackageDto } from './dto/create-package.dto';
-import type { ClientConfig, CreatedPackage, PackageView } from '@enroll/contract';
+import { createHash } from 'node:crypto';
+import type { ClientConfig, ClientConfigTrust, CreatedPackage, PackageView } from '@enroll/contract';
+import { CaService } from '../authority';
 
 interface PackageRow {
   id: string;
@@ -46,6 +48,7 @@ export class PackagesService {
     private readonly audit: AuditService,
     private readonly organizations: OrganizationsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly ca: CaService,
   ) {}
 
   async create(actor: Actor, input: CreatePackageDto): Promise<CreatedPackage> {
@@ -92,7 +95,8 @@ export class PackagesService {
     mtls.protocol = 'https:';
     mtls.port = String(this.config.mtlsPort);
     const mtlsBase = mtls.origin;
-    const clientConfig: ClientConfig = {
+    const root = this.ca.chainDer.at(-1) ?? Buffer.alloc(0);
+    const clientConfig: ClientConfig & ClientConfigTrust = {
       format: 'enroll-client-config/1',
       packageId: row.id,
       organization: { code: organization.code, name: organization.name, country: organization.country },
@@ -108,6 +112,7 @@ export class PackagesService {
         caChain: `${base}/pki/ca.pem`,
       },
       token,
+      caFingerprint: createHash('sha256').update(root).digest('hex').toUpperCase(),
     };
     const scepUrl = `${base}/scep/mobile`;
     const profile = kinds.includes('mobile')
