@@ -92,6 +92,7 @@ describe('the managers page', () => {
     await user.click(await screen.findByRole('button', { name: 'Lift sign-in limits for held' }, slow));
     expect(screen.queryByRole('button', { name: 'Lift sign-in limits for free' })).not.toBeInTheDocument();
     expect(await screen.findByRole('status')).toHaveTextContent('The sign-in limits of held are lifted.');
+    expect(screen.getByRole('button', { name: 'Reset password… for held' })).toHaveFocus();
     expect(api.callsTo('DELETE', `/api/v1/users/${held.id}/sign-in-limits`)).toHaveLength(1);
   });
 

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from '../../../shared/components/ProblemAlert';
 import { useMe } from '../../auth/hooks/session';
@@ -23,6 +23,7 @@ export function PersonActions({ user, onDone }: { user: User; onDone: PersonDone
   const me = useMe();
   const client = useQueryClient();
   const [open, setOpen] = useState<Open>(null);
+  const resetButton = useRef<HTMLButtonElement>(null);
   const refresh = () => void client.invalidateQueries({ queryKey: userKeys.all });
   const toggle = useMutation({
     mutationFn: (disable: boolean) => (disable ? disableUser(user.id) : enableUser(user.id)),
@@ -36,6 +37,8 @@ export function PersonActions({ user, onDone }: { user: User; onDone: PersonDone
     onSuccess: () => {
       refresh();
       onDone(t('managers.limitsLifted', { username: user.username }));
+      // The lifted limits' button goes away with them: focus stays in the row, on its neighbour.
+      resetButton.current?.focus();
     },
   });
   const who = (
@@ -66,7 +69,7 @@ export function PersonActions({ user, onDone }: { user: User; onDone: PersonDone
           {who}
         </button>
       )}
-      <button type="button" onClick={() => setOpen('password')}>
+      <button type="button" ref={resetButton} onClick={() => setOpen('password')}>
         {t('managers.resetPassword')}
         {who}
       </button>
