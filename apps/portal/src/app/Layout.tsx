@@ -4,6 +4,7 @@ import { NavLink, Outlet, useLocation } from 'react-router';
 import { chooseLanguage, LANGUAGES, type Language } from '../i18n';
 import { AccountDialog } from '../modules/auth/components/AccountDialog';
 import { useMe, useSession } from '../modules/auth/hooks/session';
+import { NotificationBell } from '../modules/notifications/components/NotificationBell';
 import { queueHref } from '../modules/requests/hooks/queueMemory';
 
 /** The language switch: each language named in itself. */
@@ -45,6 +46,7 @@ export function Layout() {
           ['/managers', t('nav.managers')],
           ['/packages', t('nav.packages')],
           ['/audit', t('nav.audit')],
+          ['/notifications', t('nav.notifications')],
         ] as [string, string][])
       : []),
   ];
@@ -73,6 +75,7 @@ export function Layout() {
               ? t('app.administrator')
               : t('app.managerOf', { organization: me.organizationCode ?? '?' })}
           </span>
+          <NotificationBell />
           <LanguageSwitch />
           <button type="button" onClick={() => setAccount(true)}>
             {t('app.myAccount')}
