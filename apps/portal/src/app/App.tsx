@@ -19,6 +19,7 @@ const ManagersPage = lazy(() => import('../modules/users/components/ManagersPage
 const PackagesPage = lazy(() => import('../modules/packages/components/PackagesPage'));
 const AuditPage = lazy(() => import('../modules/audit/components/AuditPage'));
 const DashboardPage = lazy(() => import('../modules/dashboard/components/DashboardPage'));
+const NotificationsPage = lazy(() => import('../modules/notifications/components/NotificationsPage'));
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -92,6 +93,7 @@ export function AppRoutes() {
         <Route path="managers" element={page(<ManagersPage />, true)} />
         <Route path="packages" element={page(<PackagesPage />, true)} />
         <Route path="audit" element={page(<AuditPage />, true)} />
+        <Route path="notifications" element={page(<NotificationsPage />, true)} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>
