@@ -34,10 +34,16 @@ export interface RunningApi {
   readonly mtlsPort: number;
   readonly database: string;
   stop(): Promise<void>;
+  /** SIGKILL, as a power cut: no shutdown hook runs; the database is left for the next process. */
+  kill(): Promise<void>;
 }
 
 /** The built API (apps/api/dist) in its own process, on a fresh PostgreSQL database or a given one. */
-export async function startApi(dataDir: string, shared?: string): Promise<RunningApi> {
+export async function startApi(
+  dataDir: string,
+  shared?: string,
+  env: Record<string, string> = {},
+): Promise<RunningApi> {
   const name = shared ?? `enroll_e2e_${randomBytes(5).toString('hex')}`;
   if (!shared) {
     await admin((c) => c.query(`CREATE DATABASE ${name}`));
@@ -58,6 +64,7 @@ export async function startApi(dataDir: string, shared?: string): Promise<Runnin
       ENROLL_CA_KEY_ALGORITHM: 'EC-P256',
       ENROLL_DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -78,6 +85,14 @@ export async function startApi(dataDir: string, shared?: string): Promise<Runnin
           if (!shared) {
             await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
           }
+        },
+        kill: async () => {
+          if (child.exitCode !== null || child.signalCode !== null) {
+            return;
+          }
+          const exited = new Promise((r) => child.once('exit', r));
+          child.kill('SIGKILL');
+          await exited;
         },
       };
     }
