@@ -2,22 +2,28 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { chooseLanguage, LANGUAGES, type Language } from '../i18n';
+import { savePreferences } from '../modules/auth/api/auth';
 import { AccountDialog } from '../modules/auth/components/AccountDialog';
 import { useMe, useSession } from '../modules/auth/hooks/session';
 import { NotificationBell } from '../modules/notifications/components/NotificationBell';
 import { queueHref } from '../modules/requests/hooks/queueMemory';
 
-/** The language switch: each language named in itself. */
-export function LanguageSwitch() {
+/**
+ * The language switch: each language named in itself. Signed in, the choice is also the language
+ * of the person's mails (best effort: the page changes language whatever the API answers).
+ */
+export function LanguageSwitch({ signedIn = false }: { signedIn?: boolean }) {
   const { t, i18n } = useTranslation();
+  const choose = (language: Language): void => {
+    void chooseLanguage(language);
+    if (signedIn) {
+      savePreferences({ language }).catch(() => undefined);
+    }
+  };
   return (
     <label className="language">
       <span className="visually-hidden">{t('app.language')}</span>
-      <select
-        value={i18n.language}
-        onChange={(e) => void chooseLanguage(e.target.value as Language)}
-        aria-label={t('app.language')}
-      >
+      <select value={i18n.language} onChange={(e) => choose(e.target.value as Language)} aria-label={t('app.language')}>
         {LANGUAGES.map((l) => (
           <option key={l} value={l} lang={l}>
             {l === 'fr' ? 'Français' : 'English'}
@@ -76,7 +82,7 @@ export function Layout() {
               : t('app.managerOf', { organization: me.organizationCode ?? '?' })}
           </span>
           <NotificationBell />
-          <LanguageSwitch />
+          <LanguageSwitch signedIn />
           <button type="button" onClick={() => setAccount(true)}>
             {t('app.myAccount')}
           </button>

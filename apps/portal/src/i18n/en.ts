@@ -491,6 +491,18 @@ export const en = {
     wrongCurrent: 'The current password is not right.',
     done: 'Your password is changed; your other sessions have ended.',
   },
+  preferences: {
+    title: 'My notifications',
+    email: 'E-mail address',
+    emailHint: 'Leave empty to receive no mail.',
+    emailInvalid: 'This is not an e-mail address.',
+    how: 'Mails',
+    immediate: 'One mail per event, at once',
+    digest: 'One digest a day',
+    language: 'Mails are in the portal’s language: {{language}}.',
+    save: 'Save my notifications',
+    saved: 'Your notification settings are saved.',
+  },
   auditAction: {
     auth_login: 'Signed in',
     request_submit: 'Submitted a request',

@@ -491,6 +491,18 @@ export const fr: Translation = {
     wrongCurrent: 'Le mot de passe actuel n’est pas le bon.',
     done: 'Votre mot de passe est changé ; vos autres sessions ont pris fin.',
   },
+  preferences: {
+    title: 'Mes notifications',
+    email: 'Adresse e-mail',
+    emailHint: 'Laisser vide pour ne recevoir aucun e-mail.',
+    emailInvalid: 'Ce n’est pas une adresse e-mail.',
+    how: 'E-mails',
+    immediate: 'Un e-mail par événement, aussitôt',
+    digest: 'Un résumé par jour',
+    language: 'Les e-mails sont dans la langue du portail : {{language}}.',
+    save: 'Enregistrer mes notifications',
+    saved: 'Vos réglages de notification sont enregistrés.',
+  },
   auditAction: {
     auth_login: 'Connexion',
     request_submit: 'A soumis une demande',

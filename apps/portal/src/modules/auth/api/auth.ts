@@ -1,4 +1,4 @@
-import type { LoginResult, Me, Wire } from '@enroll/contract';
+import type { LoginResult, Me, Preferences, Wire } from '@enroll/contract';
 import { getJson, send } from '../../../shared/api/http';
 
 export const fetchMe = (signal?: AbortSignal): Promise<Me> => getJson<Me>('/api/v1/auth/me', signal);
@@ -37,4 +37,14 @@ export async function loginWithCertificate(password?: string): Promise<Wire<Logi
  */
 export async function changeOwnPassword(currentPassword: string, newPassword: string): Promise<void> {
   await send('POST', '/api/v1/auth/password', { body: { currentPassword, newPassword }, anonymous: true });
+}
+
+export const preferencesKey = ['preferences'] as const;
+
+/** One's own notification settings: the address, the language of mails, a daily digest or not. */
+export const fetchPreferences = (signal?: AbortSignal): Promise<Preferences> =>
+  getJson<Preferences>('/api/v1/auth/preferences', signal);
+
+export async function savePreferences(changes: Partial<Preferences>): Promise<Preferences> {
+  return (await (await send('PUT', '/api/v1/auth/preferences', { body: changes })).json()) as Preferences;
 }

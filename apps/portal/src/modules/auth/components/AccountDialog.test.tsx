@@ -71,4 +71,50 @@ describe('my account', () => {
     const dialog = await screen.findByRole('dialog', { name: 'Mon compte' });
     expect(within(dialog).getByLabelText('Mot de passe actuel')).toBeInTheDocument();
   });
+  it('sets where and how my notifications are mailed', async () => {
+    const api = stubApi({
+      ...queue,
+      'GET /api/v1/auth/preferences': { body: { email: 'me@laposte.example', language: 'en', mailDigest: false } },
+      'PUT /api/v1/auth/preferences': (call) => ({
+        body: { email: null, language: 'en', mailDigest: false, ...(call.body as object) },
+      }),
+    });
+    renderPortal('/', managerOf('J1CFRA'));
+    const { user, dialog } = await openAccount();
+    const form = within(dialog).getByRole('form', { name: 'My notifications' });
+    const email = within(form).getByLabelText('E-mail address');
+    await waitFor(() => expect(email).toHaveValue('me@laposte.example'));
+    expect(within(form).getByRole('radio', { name: 'One mail per event, at once' })).toBeChecked();
+
+    await user.clear(email);
+    await user.type(email, 'not an address');
+    await user.click(within(form).getByRole('button', { name: 'Save my notifications' }));
+    expect(await within(form).findByText('This is not an e-mail address.')).toBeInTheDocument();
+    expect(api.callsTo('PUT', '/api/v1/auth/preferences')).toHaveLength(0);
+
+    await user.clear(email);
+    await user.type(email, 'team@laposte.example');
+    await user.click(within(form).getByRole('radio', { name: 'One digest a day' }));
+    await user.click(within(form).getByRole('button', { name: 'Save my notifications' }));
+    expect(await within(form).findByText('Your notification settings are saved.')).toBeInTheDocument();
+    expect(api.callsTo('PUT', '/api/v1/auth/preferences').at(-1)!.body).toEqual({
+      email: 'team@laposte.example',
+      mailDigest: true,
+    });
+  });
+
+  it('keeps the language chosen in the top bar as the language of my mails', async () => {
+    const api = stubApi({ ...queue, 'PUT /api/v1/auth/preferences': { body: {} } });
+    renderPortal('/', managerOf('J1CFRA'));
+    const user = userEvent.setup();
+    try {
+      await user.selectOptions(await screen.findByLabelText('Language'), 'fr');
+      await waitFor(() =>
+        expect(api.callsTo('PUT', '/api/v1/auth/preferences').at(-1)?.body).toEqual({ language: 'fr' }),
+      );
+    } finally {
+      const { i18n } = await import('../../../i18n');
+      await i18n.changeLanguage('en');
+    }
+  });
 });

@@ -7,6 +7,7 @@ import { Dialog } from '../../../shared/components/Dialog';
 import { Field } from '../../../shared/components/Field';
 import { ProblemAlert } from '../../../shared/components/ProblemAlert';
 import { changeOwnPassword } from '../api/auth';
+import { PreferencesForm } from './PreferencesForm';
 
 interface Values {
   currentPassword: string;
@@ -14,7 +15,10 @@ interface Values {
   confirm: string;
 }
 
-/** One's own account: a new password, the current one asked first. Other sessions end; this one goes on. */
+/**
+ * One's own account: a new password, the current one asked first (other sessions end; this one
+ * goes on), and where and how one's notifications are mailed.
+ */
 export function AccountDialog({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const form = useForm<Values>({ defaultValues: { currentPassword: '', newPassword: '', confirm: '' } });
@@ -86,6 +90,7 @@ export function AccountDialog({ onClose }: { onClose: () => void }) {
         <div role="status">{change.isSuccess && <p className="notice">{t('account.done')}</p>}</div>
         {!refused && <ProblemAlert error={change.error} />}
       </form>
+      <PreferencesForm />
     </Dialog>
   );
 }
