@@ -588,6 +588,7 @@ describe('the portal for people who approve all day', () => {
       ['organizations', '/organizations'],
       ['managers', '/managers'],
       ['packages', '/packages'],
+      ['notifications', '/notifications'],
     ];
     const found: string[] = [];
     for (const [name, path] of pages) {
