@@ -25,6 +25,7 @@ import { AddScepFrontDoor1764000000050 } from './1764000000050-AddScepFrontDoor'
 import { CreateNotificationOutbox1764000000060 } from './1764000000060-CreateNotificationOutbox';
 import { AddMailDigest1764000000070 } from './1764000000070-AddMailDigest';
 import { IndexOutboxByOrganization1764000000071 } from './1764000000071-IndexOutboxByOrganization';
+import { DescribePackages1764000000072 } from './1764000000072-DescribePackages';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   CreateNotificationOutbox1764000000060,
   AddMailDigest1764000000070,
   IndexOutboxByOrganization1764000000071,
+  DescribePackages1764000000072,
 ];

@@ -49,6 +49,14 @@ export interface PackageView {
   renewalSameKey: boolean;
   createdAt: Date;
   disabledAt: Date | null;
+  /** The administrator's name for it ("Accounting PCs, Bern"); null when none was given. */
+  label: string | null;
+  /** Who made it (null for a package whose maker was removed). */
+  createdBy: string | null;
+  /** The last time a client used its token (to the minute); null: never. */
+  lastUsedAt: Date | null;
+  /** The requests made with it, all states. */
+  requestsMade: number;
 }
 
 /** The file the enroll client loads (`enroll init`): it holds the token, so it is shown once. */

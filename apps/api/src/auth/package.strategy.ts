@@ -40,6 +40,21 @@ export class PackageStrategy extends PassportStrategy(Strategy, 'package') {
     return new Map(found.map((r) => [r.hash, r]));
   });
 
+  /** When this process last stamped each package's last use (ms): at most one write a minute per package. */
+  private readonly stamped = new Map<string, number>();
+
+  /** The package's `last_used_at`, for the portal: written after the answer's path, never awaited. */
+  private stampUse(id: string): void {
+    const now = Date.now();
+    if ((this.stamped.get(id) ?? 0) > now - 60_000) {
+      return;
+    }
+    this.stamped.set(id, now);
+    pool(this.db)
+      .query(`UPDATE enrollment_packages SET last_used_at = now() WHERE id = $1`, [id])
+      .catch(() => this.stamped.delete(id));
+  }
+
   async validate(request: AuthenticatedRequest): Promise<PackagePrincipal> {
     const token = bearerToken(request.headers.authorization);
     if (!token?.startsWith('enr_')) {
@@ -56,6 +71,7 @@ export class PackageStrategy extends PassportStrategy(Strategy, 'package') {
         'This enrollment package has been disabled: ask the centre for a new one.',
       );
     }
+    this.stampUse(row.id);
     return {
       type: 'package',
       packageId: row.id,

@@ -24,6 +24,10 @@ interface PackageRow {
   renewal_same_key: boolean;
   created_at: Date;
   disabled_at: Date | null;
+  label: string | null;
+  created_by: string | null;
+  last_used_at: Date | null;
+  requests_made: number;
 }
 
 const view = (r: PackageRow): PackageView => ({
@@ -36,9 +40,17 @@ const view = (r: PackageRow): PackageView => ({
   renewalSameKey: r.renewal_same_key,
   createdAt: r.created_at,
   disabledAt: r.disabled_at,
+  label: r.label,
+  createdBy: r.created_by,
+  lastUsedAt: r.last_used_at,
+  requestsMade: r.requests_made,
 });
 
-const SELECT = `SELECT p.id, o.code, p.environment, p.store, p.kinds, p.renewal, p.renewal_same_key, p.created_at, p.disabled_at FROM enrollment_packages p JOIN organizations o ON o.id = p.organization_id`;
+// The requests made: an index-only count on ix_requests_package_id.
+const SELECT = `SELECT p.id, o.code, p.environment, p.store, p.kinds, p.renewal, p.renewal_same_key, p.created_at, p.disabled_at,
+       p.label, u.username AS created_by, p.last_used_at,
+       (SELECT count(*)::int FROM requests r WHERE r.package_id = p.id) AS requests_made
+  FROM enrollment_packages p JOIN organizations o ON o.id = p.organization_id LEFT JOIN users u ON u.id = p.created_by`;
 
 @Injectable()
 export class PackagesService {
@@ -61,8 +73,8 @@ export class PackagesService {
     const renewalSameKey = input.renewalSameKey ?? false;
     const row = await this.db.transaction(async (manager) => {
       const [inserted] = await manager.query<{ id: string; created_at: Date }[]>(
-        `INSERT INTO enrollment_packages (organization_id, environment, store, kinds, token_hash, created_by, created_at, renewal, renewal_same_key, scep_challenge_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, created_at`,
+        `INSERT INTO enrollment_packages (organization_id, environment, store, kinds, token_hash, created_by, created_at, renewal, renewal_same_key, scep_challenge_hash, label)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id, created_at`,
         [
           organization.id,
           input.environment,
@@ -74,6 +86,7 @@ export class PackagesService {
           renewal,
           renewalSameKey,
           hashToken(scepChallenge),
+          input.label ?? null,
         ],
       );
       if (!inserted) {
@@ -86,7 +99,14 @@ export class PackagesService {
         action: 'package.create',
         organizationId: organization.id,
         target: inserted.id,
-        details: { environment: input.environment, store: input.store, kinds, renewal, renewalSameKey },
+        details: {
+          environment: input.environment,
+          store: input.store,
+          kinds,
+          renewal,
+          renewalSameKey,
+          ...(input.label ? { label: input.label } : {}),
+        },
       });
       return inserted;
     });
@@ -137,6 +157,10 @@ export class PackagesService {
         renewal_same_key: renewalSameKey,
         created_at: row.created_at,
         disabled_at: null,
+        label: input.label ?? null,
+        created_by: actor.username,
+        last_used_at: null,
+        requests_made: 0,
       }),
       token,
       clientConfig,

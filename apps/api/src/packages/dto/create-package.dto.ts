@@ -19,6 +19,7 @@ import {
   type RenewalMode,
   type RequestKind,
 } from '@enroll/domain';
+import { NO_CONTROL_LINE } from '../../common/text';
 
 export class CreatePackageDto {
   @ApiProperty({ example: 'J1CFRA' })
@@ -52,6 +53,16 @@ export class CreatePackageDto {
   @IsOptional()
   @IsIn(RENEWAL_MODES)
   renewal?: RenewalMode;
+
+  @ApiPropertyOptional({
+    example: 'Accounting PCs, Bern',
+    description: 'a name to tell packages apart (1-100 characters)',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  @Matches(NO_CONTROL_LINE, { message: 'label must not contain control characters' })
+  label?: string;
 
   @ApiPropertyOptional({ description: 'Whether a renewal may keep the current key (default false: a new key)' })
   @IsOptional()

@@ -6,6 +6,7 @@ export type Package = Wire<PackageView>;
 export type NewPackageResult = Wire<CreatedPackage>;
 export interface NewPackage {
   organizationCode: string;
+  label?: string;
   environment: string;
   store: CertificateStore;
   kinds: RequestKind[];

@@ -14,7 +14,7 @@ import { showFieldProblems } from '../../../shared/api/form-errors';
 import { Field } from '../../../shared/components/Field';
 import { ListTable } from '../../../shared/components/ListTable';
 import { FormActions } from '../../../shared/components/FormActions';
-import { formatDate, formatDateTime } from '../../../shared/format';
+import { formatDate, formatDateTime, formatNumber } from '../../../shared/format';
 import { useTitle } from '../../../shared/hooks/useTitle';
 import { OrganizationOptions } from '../../organizations/components/OrganizationOptions';
 import {
@@ -31,6 +31,7 @@ const column = createColumnHelper<Package>();
 
 interface Values {
   organizationCode: string;
+  label: string;
   environment: string;
   store: CertificateStore;
   kinds: RequestKind[];
@@ -48,6 +49,7 @@ export default function PackagesPage() {
   const form = useForm<Values>({
     defaultValues: {
       organizationCode: '',
+      label: '',
       environment: 'Production',
       store: 'machine',
       kinds: ['workstation'],
@@ -63,7 +65,8 @@ export default function PackagesPage() {
       form.reset();
       void client.invalidateQueries({ queryKey: packageKeys.all });
     },
-    onError: (error) => showFieldProblems(error, form.setError, ['organizationCode', 'environment', 'store', 'kinds']),
+    onError: (error) =>
+      showFieldProblems(error, form.setError, ['organizationCode', 'label', 'environment', 'store', 'kinds']),
   });
   const disable = useMutation({
     mutationFn: disablePackage,
@@ -80,6 +83,10 @@ export default function PackagesPage() {
             {c.getValue().slice(0, 8)}
           </span>
         ),
+      }),
+      column.accessor('label', {
+        header: t('packages.label'),
+        cell: (c) => c.getValue() ?? <span className="muted">—</span>,
       }),
       column.accessor('organizationCode', { header: t('packages.organization') }),
       column.accessor('environment', { header: t('packages.environment') }),
@@ -100,7 +107,25 @@ export default function PackagesPage() {
         cell: ({ row: { original: p } }) =>
           `${p.renewal === 'automatic' ? t('packages.renewalShortAutomatic') : t('packages.renewalShortApproval')}${p.renewalSameKey ? t('packages.renewalShortSameKey') : ''}`,
       }),
-      column.accessor('createdAt', { header: t('packages.created'), cell: (c) => formatDate(c.getValue()) }),
+      column.accessor('createdAt', {
+        header: t('packages.created'),
+        cell: ({ row: { original: p } }) =>
+          p.createdBy
+            ? t('packages.createdBy', { when: formatDate(p.createdAt), who: p.createdBy })
+            : formatDate(p.createdAt),
+      }),
+      column.accessor('lastUsedAt', {
+        header: t('packages.lastUsed'),
+        cell: (c) => {
+          const when = c.getValue();
+          return when ? formatDateTime(when) : <span className="muted">{t('packages.never')}</span>;
+        },
+      }),
+      column.accessor('requestsMade', {
+        header: t('packages.requestsMade'),
+        meta: { className: 'number' },
+        cell: (c) => formatNumber(c.getValue()),
+      }),
       column.accessor('disabledAt', {
         header: t('packages.state'),
         cell: ({ row: { original: p } }) =>
@@ -131,7 +156,15 @@ export default function PackagesPage() {
         <form
           className="card form-grid"
           aria-label={t('packages.newTitle')}
-          onSubmit={(e) => void form.handleSubmit((v) => create.mutate({ ...v, environment: v.environment.trim() }))(e)}
+          onSubmit={(e) =>
+            void form.handleSubmit(({ label, ...v }) =>
+              create.mutate({
+                ...v,
+                environment: v.environment.trim(),
+                ...(label.trim() ? { label: label.trim() } : {}),
+              }),
+            )(e)
+          }
           noValidate
         >
           <h2>{t('packages.newTitle')}</h2>
@@ -140,6 +173,14 @@ export default function PackagesPage() {
               <select {...p} {...form.register('organizationCode', { required: t('packages.organizationRequired') })}>
                 <OrganizationOptions empty={t('packages.choose')} />
               </select>
+            )}
+          </Field>
+          <Field label={t('packages.label')} hint={t('packages.labelHint')} error={errors.label?.message}>
+            {(p) => (
+              <input
+                {...p}
+                {...form.register('label', { maxLength: { value: 100, message: t('packages.labelLength') } })}
+              />
             )}
           </Field>
           <Field label={t('packages.environment')} error={errors.environment?.message}>

@@ -1,0 +1,85 @@
+import type { PackageView, Wire } from '@enroll/contract';
+import { startTestApp, tableCounts, type TestApp } from './support/test-app';
+import { createTenant, signInAdmin, submit, type Session, type Tenant } from './support/factories';
+
+/** Packages told apart on the portal's page (issue 14): label, maker, last use, requests made. */
+let t: TestApp;
+let admin: Session;
+let a: Tenant;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = await signInAdmin(t);
+  a = await createTenant(t, admin);
+});
+afterAll(() => t.close());
+
+const listed = async (id: string): Promise<Wire<PackageView> | undefined> =>
+  (
+    (
+      await t
+        .http()
+        .get('/api/v1/packages')
+        .set(...admin.auth)
+        .expect(200)
+    ).body as Wire<PackageView>[]
+  ).find((p) => p.id === id);
+
+describe('the packages list', () => {
+  it('names each package by its label and maker, and tells when a client last used it and how many requests it made', async () => {
+    const created = await t
+      .http()
+      .post('/api/v1/packages')
+      .set(...admin.auth)
+      .send({
+        organizationCode: a.code,
+        label: 'Accounting PCs, Bern',
+        environment: 'Production',
+        store: 'machine',
+        kinds: ['workstation'],
+      })
+      .expect(201);
+    const body = created.body as Wire<PackageView> & { token: string };
+    expect(body).toMatchObject({
+      label: 'Accounting PCs, Bern',
+      createdBy: 'admin',
+      lastUsedAt: null,
+      requestsMade: 0,
+    });
+    expect(await listed(body.id)).toMatchObject({
+      label: 'Accounting PCs, Bern',
+      createdBy: 'admin',
+      lastUsedAt: null,
+      requestsMade: 0,
+    });
+
+    const pkg: [string, string] = ['Authorization', `Bearer ${body.token}`];
+    await submit(t, { pkg }, 'workstation', { freshKey: true });
+    await submit(t, { pkg }, 'workstation', { freshKey: true });
+    // The use is stamped beside the answer, not before it.
+    const end = Date.now() + 5000;
+    let now = await listed(body.id);
+    while (now?.lastUsedAt === null && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 50));
+      now = await listed(body.id);
+    }
+    expect(now?.requestsMade).toBe(2);
+    expect(Math.abs(new Date(now?.lastUsedAt ?? 0).getTime() - Date.now())).toBeLessThan(60_000);
+    // Another package's requests are its own.
+    expect((await listed(a.packageId))?.requestsMade).toBe(0);
+  });
+
+  it('refuses a label with control characters or over 100 characters, storing nothing', async () => {
+    const before = await tableCounts(t.db);
+    for (const label of ['Bern\u001b[31m', 'x'.repeat(101), '']) {
+      const refused = await t
+        .http()
+        .post('/api/v1/packages')
+        .set(...admin.auth)
+        .send({ organizationCode: a.code, label, environment: 'Production', store: 'machine', kinds: ['workstation'] })
+        .expect(400);
+      expect(refused.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+    expect(await tableCounts(t.db)).toEqual(before);
+  });
+});
