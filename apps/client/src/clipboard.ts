@@ -88,25 +88,34 @@ export function copyToClipboard(text: string, env: Env, platform: NodeJS.Platfor
       windowsHide: true,
       env: { ...env },
     });
+    // A tool that exits without reading (EPIPE on its input) is judged by its exit code, which
+    // says more than the broken pipe, whichever of the two events comes first.
+    let refused = false;
     const timer = setTimeout(() => {
       child.unref();
-      finish({ copied: true, tool: tool.command });
+      finish(
+        refused
+          ? { copied: false, reason: `${tool.command} did not take the text` }
+          : { copied: true, tool: tool.command },
+      );
     }, 2000);
     child.on('error', (error) => {
       finish({ copied: false, reason: `${tool.command} could not run (${error.message})` });
     });
     child.on('close', (code) => {
       finish(
-        code === 0
-          ? { copied: true, tool: tool.command }
-          : {
-              copied: false,
-              reason: `${tool.command} failed (exit code ${String(code)}): is the desktop session reachable?`,
-            },
+        code === 0 && refused
+          ? { copied: false, reason: `${tool.command} did not take the text` }
+          : code === 0
+            ? { copied: true, tool: tool.command }
+            : {
+                copied: false,
+                reason: `${tool.command} failed (exit code ${String(code)}): is the desktop session reachable?`,
+              },
       );
     });
     child.stdin.on('error', () => {
-      finish({ copied: false, reason: `${tool.command} did not take the text` });
+      refused = true;
     });
     child.stdin.end(text);
   });
