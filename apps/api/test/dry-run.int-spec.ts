@@ -29,8 +29,9 @@ async function databaseDigest(): Promise<Record<string, string>> {
   const digest: Record<string, string> = {};
   for (const { name } of tables) {
     const [row] = await t.db.query<{ md5: string | null; n: number }[]>(
-      // expanded_at: the notification worker stamps what it has expanded, in the background.
-      `SELECT md5(string_agg((to_jsonb(x) - 'expanded_at')::text, '|' ORDER BY (to_jsonb(x) - 'expanded_at')::text)) AS md5,
+      // expanded_at: the notification worker stamps what it has expanded, in the background;
+      // last_used_at: the package's usage stamp (a dry run does use the package).
+      `SELECT md5(string_agg((to_jsonb(x) - 'expanded_at' - 'last_used_at')::text, '|' ORDER BY (to_jsonb(x) - 'expanded_at' - 'last_used_at')::text)) AS md5,
               count(*)::int AS n FROM ${name} x`,
     );
     digest[name] = `${row?.n ?? 0}:${row?.md5 ?? ''}`;
