@@ -340,6 +340,7 @@ describe('a user-store package: get', () => {
     expect(JSON.parse(result.stdout)).toEqual({
       requestedBy: REQUESTER,
       outcomes: [expect.objectContaining({ id, action: 'failed', code: 'KEY_MISMATCH' })],
+      needsAttention: [],
     });
     expect((await detail(id)).status).toBe('Approved');
   });

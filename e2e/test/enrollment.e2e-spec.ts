@@ -160,7 +160,9 @@ describe('enroll against the real API', () => {
     const id = submittedId(submitted.stdout);
     await api(server.url, 'POST', `/api/v1/requests/${id}/approve`, admin, {});
     const got = enroll(home, ['get']);
-    expect(got.status).toBe(0);
+    // 4: the previous test's cancellation is said here for the first time (something to act on).
+    expect(got.status).toBe(4);
+    expect(got.stdout).toMatch(/was cancelled: Superseded by request/);
     const folder = join(home, 'config', 'Production');
     const saved = readdirSync(folder).find((f) => f.endsWith('.pem') || f.endsWith('.crt') || f.endsWith('.cer'));
     expect(saved).toBeDefined();

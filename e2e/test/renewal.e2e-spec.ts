@@ -188,7 +188,7 @@ describe('enroll renew', () => {
     expect(await detail(ids.renewed)).toMatchObject({ status: 'Installed', renewalOf: ids.first, commonName: CN });
     expect(openssl(['verify', '-CAfile', join(home, 'ca.pem'), join(current, 'cert.pem')]).stdout).toMatch(/OK/);
     const status = await run(['status', '--requested-by', REQUESTER]);
-    expect(status.stdout.split('\n')[0]).toMatch(/Enrollment Type +Expires$/);
+    expect(status.stdout.split('\n')[0]).toMatch(/Enrollment Type +Kind +Expires$/);
     expect(status.stdout).toMatch(
       new RegExp(
         `^ +${ids.renewed} +Installed +${CN.replace(/\./g, '\\.')} .* \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d$`,
