@@ -173,6 +173,11 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
     await this.running;
   }
 
+  /** Whether a commit asked for a pass while the last one ran (read through a call: it changes across awaits). */
+  private anotherPass(): boolean {
+    return this.again && !this.stopped;
+  }
+
   /** One pass now; while one is running, another right after it (that one's promise). */
   kick(): Promise<void> {
     if (this.running) {
@@ -184,7 +189,7 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
         do {
           this.again = false;
           await this.tick();
-        } while (this.again && !this.stopped);
+        } while (this.anotherPass());
       })
       .catch((e: unknown) => this.warn('delivery', e))
       .finally(() => {
