@@ -1,8 +1,8 @@
 /**
  * npm run bench:notifications: the delay from a submission to the manager's mail arriving in a
  * real SMTP server (smtp-server, in this process), p50/p95 over 200 submissions against the built
- * API on PostgreSQL: one after another (a manager's day), then 10 at a time (a burst, where the
- * worker's throughput shows). The clock starts when the submission is sent and stops when the
+ * API on PostgreSQL: one every 100 ms (already a busy day: the delay a person sees), then 10 at a
+ * time as fast as the API answers (a burst, where the worker's throughput shows). The clock starts when the submission is sent and stops when the
  * sink has the whole message. Prints figures; asserts nothing.
  */
 import type { AddressInfo } from 'node:net';
@@ -50,7 +50,8 @@ async function main(): Promise<void> {
       }
       const keys = await Promise.all(Array.from({ length: 10 }, () => generatePrivateKey('EC-P256')));
       let serial = 0xb0000000;
-      const phase = async (inFlight: number): Promise<void> => {
+      /** `inFlight` clients, each waiting `pauseMs` after each answer. */
+      const phase = async (inFlight: number, pauseMs: number): Promise<void> => {
         const csrs = Array.from({ length: SUBMISSIONS }, (_, i) =>
           buildCsr({
             privateKey: keys[i % keys.length] ?? keys[0]!,
@@ -72,6 +73,9 @@ async function main(): Promise<void> {
               throw new Error(`submission answered ${submitted.status}: ${submitted.body}`);
             }
             sent.set((JSON.parse(submitted.body) as { id: number }).id, at);
+            if (pauseMs > 0) {
+              await new Promise((r) => setTimeout(r, pauseMs));
+            }
           }
         };
         const started = performance.now();
@@ -85,12 +89,12 @@ async function main(): Promise<void> {
           return got === undefined ? [] : [got - at];
         });
         console.log(
-          `submission → mail in the sink (${SUBMISSIONS} submissions, ${inFlight} in flight, over ${((performance.now() - started) / 1000).toFixed(1)} s): ` +
+          `submission → mail in the sink (${SUBMISSIONS} submissions, ${inFlight} in flight${pauseMs > 0 ? `, ${pauseMs} ms apart` : ''}, over ${((performance.now() - started) / 1000).toFixed(1)} s): ` +
             `p50 ${percentile(delays, 50).toFixed(0)} ms, p95 ${percentile(delays, 95).toFixed(0)} ms, max ${Math.max(...delays).toFixed(0)} ms, ${sent.size - delays.length} missing`,
         );
       };
-      await phase(1);
-      await phase(10);
+      await phase(1, 100);
+      await phase(10, 0);
     });
   } finally {
     await new Promise<void>((resolve) => sink.close(() => resolve()));

@@ -26,6 +26,7 @@ import { CreateNotificationOutbox1764000000060 } from './1764000000060-CreateNot
 import { AddMailDigest1764000000070 } from './1764000000070-AddMailDigest';
 import { IndexOutboxByOrganization1764000000071 } from './1764000000071-IndexOutboxByOrganization';
 import { DescribePackages1764000000072 } from './1764000000072-DescribePackages';
+import { WakeOutboxWorkers1764000000073 } from './1764000000073-WakeOutboxWorkers';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   AddMailDigest1764000000070,
   IndexOutboxByOrganization1764000000071,
   DescribePackages1764000000072,
+  WakeOutboxWorkers1764000000073,
 ];

@@ -5,6 +5,7 @@ import { OID } from '@enroll/pki';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { CertificatesRepository } from '../src/authority';
+import { DATABASE_TARGET, type DatabaseTarget } from '../src/database/database-options';
 import { NotificationWorker } from '../src/notifications/notification-worker';
 import { startTestApp, type TestApp } from './support/test-app';
 import {
@@ -375,7 +376,12 @@ describe('notifications', () => {
     const request = await submit(t, b, 'workstation', { freshKey: true });
     await new Promise((r) => setTimeout(r, 200));
     expect(mails).toHaveLength(0); // no worker ran
-    const later = new NotificationWorker(t.db, new CertificatesRepository(t.db), testConfig(smtpEnv));
+    const later = new NotificationWorker(
+      t.db,
+      new CertificatesRepository(t.db),
+      testConfig(smtpEnv),
+      t.app.get<DatabaseTarget>(DATABASE_TARGET),
+    );
     later.pollMs = 50;
     later.start();
     try {
@@ -396,8 +402,18 @@ describe('notifications', () => {
       .send({ url: hookUrl, events: ['request.pending'], secret: SECRET })
       .expect(201);
     const webhookId = (created.body as { id: string }).id;
-    const one = new NotificationWorker(t.db, new CertificatesRepository(t.db), testConfig(smtpEnv));
-    const two = new NotificationWorker(t.db, new CertificatesRepository(t.db), testConfig(smtpEnv));
+    const one = new NotificationWorker(
+      t.db,
+      new CertificatesRepository(t.db),
+      testConfig(smtpEnv),
+      t.app.get<DatabaseTarget>(DATABASE_TARGET),
+    );
+    const two = new NotificationWorker(
+      t.db,
+      new CertificatesRepository(t.db),
+      testConfig(smtpEnv),
+      t.app.get<DatabaseTarget>(DATABASE_TARGET),
+    );
     one.batch = 3;
     two.batch = 3;
     try {
@@ -457,7 +473,12 @@ describe('notifications', () => {
   });
 
   it('without ENROLL_SMTP_URL nothing is mailed: the deliveries are skipped', async () => {
-    const quiet = new NotificationWorker(t.db, new CertificatesRepository(t.db), testConfig());
+    const quiet = new NotificationWorker(
+      t.db,
+      new CertificatesRepository(t.db),
+      testConfig(),
+      t.app.get<DatabaseTarget>(DATABASE_TARGET),
+    );
     expect(quiet.mailEnabled).toBe(false);
     const request = await submit(t, a, 'workstation', { freshKey: true });
     await quiet.tick();
@@ -557,6 +578,21 @@ describe('notifications', () => {
         .set(...b.manager.auth)
         .send({ mailDigest: false, language: 'en' })
         .expect(200);
+    }
+  });
+  it('a committed event wakes the worker at once: with its poll an hour away, the mail still comes', async () => {
+    const poll = worker.pollMs;
+    worker.pollMs = 3_600_000;
+    worker.start();
+    try {
+      await worker.kick();
+      mails.length = 0;
+      const request = await submit(t, a, 'workstation', { freshKey: true });
+      await until(() => mailsTo(`${managerName(a)}@a.test`).length >= 1);
+      expect(mailsTo(`${managerName(a)}@a.test`)[0]?.subject).toContain(String(request.id));
+    } finally {
+      await worker.stop();
+      worker.pollMs = poll;
     }
   });
 });

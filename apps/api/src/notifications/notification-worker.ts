@@ -1,10 +1,11 @@
 import { CertificatesRepository } from '../authority';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
-import { DataSource, type EntityManager, type EntitySubscriberInterface } from 'typeorm';
+import { Client } from 'pg';
+import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { DATABASE_TARGET, type DatabaseTarget } from '../database/database-options';
 import { digestMessage, message, subjectEmail, type Language, type NotificationEvent } from './messages';
 
 interface OutboxRow {
@@ -45,6 +46,8 @@ export function nextDigestAt(now: Date, hour: number): Date {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
+/** How long a commit's wake-up waits for other commits to share its pass. */
+const WAKE_MS = 50;
 
 /** The rows of an UPDATE ... RETURNING: TypeORM's PostgreSQL driver answers [rows, count] for it. */
 function returned<T>(result: unknown): T[] {
@@ -99,9 +102,11 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
   private running: Promise<void> | undefined;
   /** A commit arrived during a pass: run another when it ends. */
   private again = false;
+  /** A pass is about to start for commits of the last few milliseconds. */
+  private wakeTimer: NodeJS.Timeout | undefined;
+  /** The connection that LISTENs for committed events (PostgreSQL only). */
+  private listener: Client | undefined;
   private stopped = true;
-  /** Marks the worker's own transactions, whose commits must not wake it again. */
-  private readonly inWorker = new AsyncLocalStorage<true>();
   /** Tunables (tests shorten them). */
   pollMs = 1000;
   scanMs = 3600 * 1000;
@@ -115,6 +120,7 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
     private readonly db: DataSource,
     private readonly certificates: CertificatesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DATABASE_TARGET) private readonly target: DatabaseTarget,
   ) {
     // STARTTLS is used whenever the server offers it (nodemailer's default for smtp://). A pool
     // keeps a few connections open: a batch of mails does not pay a TCP, TLS and EHLO handshake each.
@@ -133,21 +139,51 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
   }
 
   onApplicationBootstrap(): void {
-    // Every commit of this process may have written outbox rows (the trigger on audit_events):
-    // a pass starts at once instead of at the next poll, which stays for the other processes' events.
-    const wake: EntitySubscriberInterface = {
-      afterTransactionCommit: () => {
-        if (!this.stopped && this.inWorker.getStore() === undefined) {
-          void this.kick();
-        }
-      },
-    };
-    this.db.subscribers.push(wake);
     this.start();
+    void this.listen();
+  }
+
+  /**
+   * LISTEN enroll_outbox on a connection of its own (migration 073's trigger notifies at commit):
+   * a pass starts within WAKE_MS of any process's commit. On PGlite, or when the connection
+   * fails, the poll alone delivers.
+   */
+  private async listen(): Promise<void> {
+    if (!('url' in this.target) || this.stopped) {
+      return;
+    }
+    const listener = new Client({ connectionString: this.target.url });
+    listener.on('error', (e: unknown) => {
+      this.warn('outbox listener', e);
+      this.listener = undefined;
+    });
+    listener.on('notification', () => this.wake());
+    try {
+      await listener.connect();
+      await listener.query('LISTEN enroll_outbox');
+      this.listener = listener;
+    } catch (e: unknown) {
+      this.warn('outbox listener', e);
+      await listener.end().catch(() => undefined);
+    }
+  }
+
+  /** Commits within WAKE_MS share one pass: a busy API does not run a pass per event. */
+  private wake(): void {
+    if (this.stopped || this.wakeTimer !== undefined) {
+      return;
+    }
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      void this.kick();
+    }, WAKE_MS);
+    this.wakeTimer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.stop();
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
     this.transport?.close();
   }
 
@@ -168,6 +204,8 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
     clearInterval(this.pollTimer);
     clearInterval(this.scanTimer);
     await this.running;
@@ -184,13 +222,13 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
       this.again = true;
       return this.running;
     }
-    this.running = this.inWorker
-      .run(true, async () => {
-        do {
-          this.again = false;
-          await this.tick();
-        } while (this.anotherPass());
-      })
+    const passes = async (): Promise<void> => {
+      do {
+        this.again = false;
+        await this.tick();
+      } while (this.anotherPass());
+    };
+    this.running = passes()
       .catch((e: unknown) => this.warn('delivery', e))
       .finally(() => {
         this.running = undefined;
