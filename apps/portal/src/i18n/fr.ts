@@ -380,6 +380,10 @@ export const fr: Translation = {
     create: 'Créer le paquet',
     created: 'Créé le',
     createdBy: '{{when}} par {{who}}',
+    downloadClient: 'Télécharger le client enroll (enroll.cjs)',
+    clientIntro: 'L’administrateur d’un appareil installe le client et le fichier du paquet :',
+    clientHowTo:
+      'Sur l’appareil, avec Node.js 20 ou plus récent : node enroll.cjs init {{file}}, puis node enroll.cjs submit.',
     label: 'Libellé',
     labelHint: 'Un nom que chacun reconnaît, par exemple « PC de la comptabilité, Berne ».',
     labelLength: '100 caractères au plus.',

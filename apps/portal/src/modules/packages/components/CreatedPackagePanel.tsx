@@ -24,10 +24,14 @@ export function CreatedPackagePanel({ created, onDone }: { created: NewPackageRe
         >
           {t('packages.download')}
         </button>
+        <a className="button" href="/downloads/enroll.cjs" download="enroll.cjs">
+          {t('packages.downloadClient')}
+        </a>
         <button type="button" onClick={onDone}>
           {t('packages.done')}
         </button>
       </div>
+      <p className="muted">{t('packages.clientHowTo', { file: filename })}</p>
     </section>
   );
 }

@@ -150,6 +150,12 @@ export default function PackagesPage() {
   return (
     <section aria-labelledby="packages-title">
       <h1 id="packages-title">{t('packages.title')}</h1>
+      <p className="muted">
+        {t('packages.clientIntro')}{' '}
+        <a href="/downloads/enroll.cjs" download="enroll.cjs">
+          {t('packages.downloadClient')}
+        </a>
+      </p>
       {created ? (
         <CreatedPackagePanel created={created} onDone={() => setCreated(null)} />
       ) : (
