@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { certificatesToPem } from '@enroll/pki';
 import type { ApiClient } from './api-client';
 import type { RequestSummary } from './api-model';
+import { browserNickname, NSS_TOOLS_HINT, updateBrowserStore, usesNss, type BrowserStoreResult } from './browser-store';
 import { installCertificate, type InstalledFiles } from './cert-store';
 import { currentFiles, currentRequestId, switchCurrent } from './current-link';
 import { runHook, type HookResult } from './install-hook';
@@ -24,6 +26,8 @@ export interface Pickup {
   readonly pkcs12Password: string | undefined;
   /** The --exec hook (or the setting), run after each install. */
   readonly hook?: string | undefined;
+  /** A `user` package's certificate also goes into the account's browser databases (NSS); default true. */
+  readonly browserStore?: boolean;
 }
 
 export type InstallResult =
@@ -36,6 +40,8 @@ export type InstallResult =
       readonly notAfter: string;
       readonly confirmed: boolean;
       readonly hook: HookResult | undefined;
+      /** The browsers' databases (a `user` package made current, on Linux), unless skipped. */
+      readonly browserStore: BrowserStoreResult | undefined;
     }
   | { readonly action: 'key-elsewhere' };
 
@@ -93,7 +99,8 @@ export async function installOwn(
     leaf: bundle.leaf.der,
     chain: bundle.chain,
     pkcs12Password: pickup.pkcs12Password,
-    friendlyName: `Enroll ${request.commonName} (request ${request.id})`,
+    // The name browsers and key stores show: the browser databases' nickname (browser-store.ts).
+    friendlyName: browserNickname(config.organization.code, request.commonName),
   });
   await saveRequestFile(
     ctx.paths,
@@ -134,6 +141,10 @@ export async function installOwn(
     await markSuperseded(pickup, base.renewalOf, request.id);
   }
   const stable = makeCurrent ? currentFiles(storeDir) : files;
+  const browserStore =
+    makeCurrent && config.store === 'user' && pickup.browserStore !== false && usesNss(ctx.platform)
+      ? await installInBrowsers(pickup, request, files, bundle.chain)
+      : undefined;
   const hook = pickup.hook
     ? await runInstallHook(pickup, request.id, bundle.leaf.serialNumber, notAfter, stable)
     : undefined;
@@ -145,7 +156,39 @@ export async function installOwn(
     notAfter,
     confirmed: confirm,
     hook,
+    browserStore,
   };
+}
+
+/** A failure here leaves the certificate installed in the store: it is said, with what to do. */
+async function installInBrowsers(
+  pickup: Pickup,
+  request: RequestSummary,
+  files: InstalledFiles,
+  chain: readonly Buffer[],
+): Promise<BrowserStoreResult> {
+  const { ctx, config } = pickup;
+  const password = pickup.pkcs12Password ?? (await readFile(files.pkcs12Password, 'utf8')).trim();
+  const nickname = browserNickname(config.organization.code, request.commonName);
+  ctx.out.progress(`Adding the certificate to the browsers' certificate database ${ctx.paths.nssDatabase}`);
+  const result = await updateBrowserStore(ctx, { nickname, pkcs12: files.pkcs12, pkcs12Password: password, chain });
+  const manual = `pk12util -i ${files.pkcs12} -d sql:${ctx.paths.nssDatabase} -w ${pickup.pkcs12Password === undefined ? files.pkcs12Password : '<password file>'}`;
+  if (result.toolsMissing) {
+    const message = `the browsers' certificate database (${ctx.paths.nssDatabase}) was not updated: certutil and pk12util (libnss3-tools) are not installed, so Chromium and Firefox do not have this certificate. To add it, ${NSS_TOOLS_HINT}, then run \`${manual}\` (or skip this step with --no-browser-store).`;
+    ctx.out.warn(message);
+    await ctx.log('browser-store-skipped', message, request.id);
+  } else if (!result.updated) {
+    const message = `the browsers' certificate database was not fully updated (${result.problem ?? 'unknown problem'}): the certificate is installed in the store all the same. To add it by hand: \`${manual}\`.`;
+    ctx.out.warn(message);
+    await ctx.log('browser-store-failed', message, request.id);
+  } else {
+    await ctx.log(
+      'browser-store',
+      `Added "${nickname}" to ${result.databases.join(', ')}${result.replaced > 0 ? ` (replacing ${result.replaced} older)` : ''}.`,
+      request.id,
+    );
+  }
+  return result;
 }
 
 async function markSuperseded(pickup: Pickup, oldId: number, newId: number): Promise<void> {
