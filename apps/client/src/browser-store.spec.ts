@@ -157,6 +157,28 @@ describe('the browsers’ certificate database (user packages) and --trust-syste
     },
   );
 
+  (haveNssTools ? it : it.skip)(
+    'says so and exits 1 when a database has a password: the certificate is installed, the command to run is given',
+    async () => {
+      const folder = await home('password');
+      const db = join(folder, '.pki', 'nssdb');
+      mkdirSync(db, { recursive: true });
+      const passwordFile = files.write('nssdb-password', 'a database password\n');
+      expect(nss(['-N', '-d', `sql:${db}`, '-f', passwordFile]).status).toBe(0);
+      await approved(folder, 6);
+      const result = await get(folder);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('Certificate installed successfully for request Id 6.');
+      expect(result.stderr).toContain(
+        `Warning: the browsers' certificate database was not fully updated (${db}: certutil`,
+      );
+      expect(result.stderr).toContain(
+        `To add it by hand: \`pk12util -i ${join(folder, 'user-store', 'request-6', 'bundle.p12')}`,
+      );
+      expect(certificatesIn(db).map(([name]) => name)).not.toContain(NICKNAME);
+    },
+  );
+
   it('still installs when certutil and pk12util are missing, and says how to get them (exit 0)', async () => {
     const folder = await home('no-tools');
     await approved(folder, 3);

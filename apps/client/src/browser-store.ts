@@ -61,13 +61,17 @@ interface ToolRun {
 
 class ToolsMissing extends Error {}
 
-/** Runs an NSS tool without a shell and without a terminal (a database password would be asked for on stdin: none is given). */
+/**
+ * Runs an NSS tool without a shell and without a terminal: a database protected by a password
+ * fails (NSS would ask on /dev/tty; a timer has none, and a person would be asked at every step).
+ */
 function runTool(ctx: Context, tool: string, args: readonly string[], input?: string): Promise<ToolRun> {
   const env = Object.fromEntries(
     Object.entries(ctx.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
   return new Promise((resolve) => {
-    const child = spawn(tool, [...args], { env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    // detached: a session of its own, without the terminal, which NSS would open to ask for a password.
+    const child = spawn(tool, [...args], { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true, windowsHide: true });
     let output = '';
     const timer = setTimeout(() => child.kill(), 60_000);
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
