@@ -194,6 +194,18 @@ describe('the browsers’ certificate database (user packages) and --trust-syste
     expect(result.stderr).toContain('sudo apt install libnss3-tools');
     expect(result.stderr).toContain(`pk12util -i ${join(folder, 'user-store', 'request-3', 'bundle.p12')}`);
     expect(existsSync(join(folder, 'user-store', 'current', 'key.pem'))).toBe(true);
+    if (!haveNssTools) {
+      return;
+    }
+    // Once the tools are there, the next `enroll get` adds the current certificate; then nothing more.
+    const db = join(folder, '.pki', 'nssdb');
+    const repaired = await get(folder);
+    expect(repaired.code).toBe(0);
+    expect(repaired.stdout).toBe(
+      `The certificate of request Id 3 was added to the browsers' certificate database.\n  for Chromium and Firefox: "${NICKNAME}" in ${db}\n`,
+    );
+    expect(keysIn(db)).toEqual([NICKNAME]);
+    expect(await get(folder)).toMatchObject({ code: 0, stdout: 'Nothing new: every certificate is up to date.\n' });
   });
 
   it('skips the browsers with --no-browser-store or "browserStore": false', async () => {

@@ -99,6 +99,26 @@ async function tool(ctx: Context, name: string, args: readonly string[], input?:
 
 const lastLine = (text: string): string => text.split('\n').filter(Boolean).pop() ?? 'no message';
 
+/**
+ * Whether the shared database holds the certificate of this serial number under the nickname:
+ * `tools-missing` when certutil is not installed (nothing can be said, nor done).
+ */
+export async function heldInBrowsers(
+  ctx: Context,
+  nickname: string,
+  serialNumber: string,
+): Promise<boolean | 'tools-missing'> {
+  const listed = await runTool(ctx, 'certutil', ['-L', '-d', `sql:${ctx.paths.nssDatabase}`, '-n', nickname, '-a']);
+  if (listed.missing) {
+    return 'tools-missing';
+  }
+  if (listed.status !== 0) {
+    return false;
+  }
+  const blocks = listed.output.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  return blocks.some((block) => new X509Certificate(block).serialNumber === serialNumber);
+}
+
 /** The Firefox profiles of the account that have an NSS database (the profile folders Firefox made). */
 export async function firefoxProfiles(userHome: string): Promise<string[]> {
   const roots = [

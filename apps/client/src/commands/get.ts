@@ -1,6 +1,6 @@
 import { isExternal, type RequestSummary } from '../api-model';
 import { installedFiles } from '../cert-store';
-import { installOwn, saveExternal, type Pickup } from '../certificate-pickup';
+import { addCurrentToBrowsers, installOwn, saveExternal, type Pickup } from '../certificate-pickup';
 import { ensureCaChain } from '../config-store';
 import type { Context } from '../context';
 import { ApiError, CliError, EXIT, type ExitCode } from '../errors';
@@ -251,7 +251,16 @@ export async function getCommand(ctx: Context, options: GetOptions): Promise<Exi
       }
     }
   }
-  const acted = outcomes.filter((o) => describe(o) !== undefined).length;
+  // Nothing made current this run: the browsers may still lack the current certificate.
+  const browsers = outcomes.some((o) => o.action === 'installed' && o.current !== null)
+    ? undefined
+    : await addCurrentToBrowsers(pickup);
+  if (browsers?.result.updated) {
+    ctx.out.text(
+      `The certificate of request Id ${browsers.id} was added to the browsers' certificate database.${browserStoreLine(browserStoreOutcome(browsers.result))}`,
+    );
+  }
+  const acted = outcomes.filter((o) => describe(o) !== undefined).length + (browsers ? 1 : 0);
   if (acted === 0) {
     ctx.out.text(
       outcomes.length === 0
@@ -273,11 +282,17 @@ export async function getCommand(ctx: Context, options: GetOptions): Promise<Exi
     outcomes,
     needsAttention: attention.map((o) => o.id),
     ...(systemTrust ? { systemTrust } : {}),
+    ...(browsers ? { browserStore: { id: browsers.id, ...browserStoreOutcome(browsers.result) } } : {}),
   });
   const hookFailed = outcomes.some(
     (o) => o.action === 'installed' && ((o.hook !== null && !o.hook.ok) || browserStoreFailed(o.browserStore)),
   );
-  if (outcomes.some((o) => o.action === 'failed') || hookFailed || systemTrust?.ok === false) {
+  if (
+    outcomes.some((o) => o.action === 'failed') ||
+    hookFailed ||
+    systemTrust?.ok === false ||
+    browserStoreFailed(browsers?.result)
+  ) {
     return EXIT.failed;
   }
   return attention.length > 0 ? EXIT.attention : EXIT.ok;
