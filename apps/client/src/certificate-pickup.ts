@@ -178,7 +178,6 @@ async function installInBrowsers(
   chain: readonly Buffer[],
 ): Promise<BrowserStoreResult> {
   const { ctx, config } = pickup;
-  const request = { id: requestId };
   const password = pickup.pkcs12Password ?? (await readFile(files.pkcs12Password, 'utf8')).trim();
   const nickname = browserNickname(config.organization.code, commonName);
   ctx.out.progress(`Adding the certificate to the browsers' certificate database ${ctx.paths.nssDatabase}`);
@@ -187,16 +186,16 @@ async function installInBrowsers(
   if (result.toolsMissing) {
     const message = `the browsers' certificate database (${ctx.paths.nssDatabase}) was not updated: certutil and pk12util (libnss3-tools) are not installed, so Chromium and Firefox do not have this certificate. To add it, ${NSS_TOOLS_HINT}, then run \`enroll get\` (or by hand: \`${manual}\`), or skip this step with --no-browser-store.`;
     ctx.out.warn(message);
-    await ctx.log('browser-store-skipped', message, request.id);
+    await ctx.log('browser-store-skipped', message, requestId);
   } else if (!result.updated) {
     const message = `the browsers' certificate database was not fully updated (${result.problem ?? 'unknown problem'}): the certificate is installed in the store all the same. To add it by hand: \`${manual}\`.`;
     ctx.out.warn(message);
-    await ctx.log('browser-store-failed', message, request.id);
+    await ctx.log('browser-store-failed', message, requestId);
   } else {
     await ctx.log(
       'browser-store',
       `Added "${nickname}" to ${result.databases.join(', ')}${result.replaced > 0 ? ` (replacing ${result.replaced} older)` : ''}.`,
-      request.id,
+      requestId,
     );
   }
   return result;
