@@ -133,8 +133,9 @@ export function enroll(
   env: Record<string, string> = {},
 ): { status: number; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [join(ROOT, 'apps/client/dist/main.js'), ...args], {
-    // The machine store in the test's folder: its system-wide default (/var/lib/enroll) is shared.
-    env: { ...process.env, ENROLL_HOME: home, ENROLL_MACHINE_STORE: join(home, 'machine-store'), ...env },
+    // The machine store in the test's folder: its system-wide default (/var/lib/enroll) is shared; HOME
+    // too, for the browsers' database that a user package's certificate goes into ($HOME/.pki/nssdb).
+    env: { ...process.env, HOME: home, ENROLL_HOME: home, ENROLL_MACHINE_STORE: join(home, 'machine-store'), ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -157,7 +158,7 @@ export function enrollAsync(
 ): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'apps/client/dist/main.js'), ...args], {
-      env: { ...process.env, ENROLL_HOME: home, ENROLL_MACHINE_STORE: join(home, 'machine-store'), ...env },
+      env: { ...process.env, HOME: home, ENROLL_HOME: home, ENROLL_MACHINE_STORE: join(home, 'machine-store'), ...env },
       timeout: 60_000,
     });
     let stdout = '';

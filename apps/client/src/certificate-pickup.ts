@@ -1,15 +1,26 @@
 import { join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { certificatesToPem } from '@enroll/pki';
 import type { ApiClient } from './api-client';
 import type { RequestSummary } from './api-model';
-import { installCertificate, type InstalledFiles } from './cert-store';
+import {
+  browserNickname,
+  heldInBrowsers,
+  NSS_TOOLS_HINT,
+  updateBrowserStore,
+  usesNss,
+  type BrowserStoreResult,
+} from './browser-store';
+import { installCertificate, installedFiles, type InstalledFiles } from './cert-store';
+import { splitPemCertificates } from './config-store';
 import { currentFiles, currentRequestId, switchCurrent } from './current-link';
 import { runHook, type HookResult } from './install-hook';
 import { issuedByCaChain, readBundle } from './certificate-checks';
 import type { ClientConfig } from './client-config';
 import type { Context } from './context';
 import { OperationError } from './errors';
-import { ensureDir, exists, PRIVATE_DIR, PUBLIC_FILE, writeFileAtomic } from './fs-util';
+import { ensureDir, exists, PRIVATE_DIR, PUBLIC_FILE, readTextIfExists, writeFileAtomic } from './fs-util';
 import { keyMatches } from './own-csr';
 import { externalFolder, safeFileName, storeFolder } from './paths';
 import { readRecord, readRequestKey, saveRecord, saveRequestFile, type LocalRequest } from './request-records';
@@ -24,6 +35,8 @@ export interface Pickup {
   readonly pkcs12Password: string | undefined;
   /** The --exec hook (or the setting), run after each install. */
   readonly hook?: string | undefined;
+  /** A `user` package's certificate also goes into the account's browser databases (NSS); default true. */
+  readonly browserStore?: boolean;
 }
 
 export type InstallResult =
@@ -36,6 +49,8 @@ export type InstallResult =
       readonly notAfter: string;
       readonly confirmed: boolean;
       readonly hook: HookResult | undefined;
+      /** The browsers' databases (a `user` package made current, on Linux), unless skipped. */
+      readonly browserStore: BrowserStoreResult | undefined;
     }
   | { readonly action: 'key-elsewhere' };
 
@@ -93,7 +108,8 @@ export async function installOwn(
     leaf: bundle.leaf.der,
     chain: bundle.chain,
     pkcs12Password: pickup.pkcs12Password,
-    friendlyName: `Enroll ${request.commonName} (request ${request.id})`,
+    // The name browsers and key stores show: the browser databases' nickname (browser-store.ts).
+    friendlyName: browserNickname(config.organization.code, request.commonName),
   });
   await saveRequestFile(
     ctx.paths,
@@ -134,6 +150,10 @@ export async function installOwn(
     await markSuperseded(pickup, base.renewalOf, request.id);
   }
   const stable = makeCurrent ? currentFiles(storeDir) : files;
+  const browserStore =
+    makeCurrent && config.store === 'user' && pickup.browserStore !== false && usesNss(ctx.platform)
+      ? await installInBrowsers(pickup, request.id, request.commonName, files, bundle.chain)
+      : undefined;
   const hook = pickup.hook
     ? await runInstallHook(pickup, request.id, bundle.leaf.serialNumber, notAfter, stable)
     : undefined;
@@ -145,7 +165,40 @@ export async function installOwn(
     notAfter,
     confirmed: confirm,
     hook,
+    browserStore,
   };
+}
+
+/** A failure here leaves the certificate installed in the store: it is said, with what to do. */
+async function installInBrowsers(
+  pickup: Pickup,
+  requestId: number,
+  commonName: string,
+  files: InstalledFiles,
+  chain: readonly Buffer[],
+): Promise<BrowserStoreResult> {
+  const { ctx, config } = pickup;
+  const password = pickup.pkcs12Password ?? (await readFile(files.pkcs12Password, 'utf8')).trim();
+  const nickname = browserNickname(config.organization.code, commonName);
+  ctx.out.progress(`Adding the certificate to the browsers' certificate database ${ctx.paths.nssDatabase}`);
+  const result = await updateBrowserStore(ctx, { nickname, pkcs12: files.pkcs12, pkcs12Password: password, chain });
+  const manual = `pk12util -i ${files.pkcs12} -d sql:${ctx.paths.nssDatabase} -w ${pickup.pkcs12Password === undefined ? files.pkcs12Password : '<password file>'}`;
+  if (result.toolsMissing) {
+    const message = `the browsers' certificate database (${ctx.paths.nssDatabase}) was not updated: certutil and pk12util (libnss3-tools) are not installed, so Chromium and Firefox do not have this certificate. To add it, ${NSS_TOOLS_HINT}, then run \`enroll get\` (or by hand: \`${manual}\`), or skip this step with --no-browser-store.`;
+    ctx.out.warn(message);
+    await ctx.log('browser-store-skipped', message, requestId);
+  } else if (!result.updated) {
+    const message = `the browsers' certificate database was not fully updated (${result.problem ?? 'unknown problem'}): the certificate is installed in the store all the same. To add it by hand: \`${manual}\`.`;
+    ctx.out.warn(message);
+    await ctx.log('browser-store-failed', message, requestId);
+  } else {
+    await ctx.log(
+      'browser-store',
+      `Added "${nickname}" to ${result.databases.join(', ')}${result.replaced > 0 ? ` (replacing ${result.replaced} older)` : ''}.`,
+      requestId,
+    );
+  }
+  return result;
 }
 
 async function markSuperseded(pickup: Pickup, oldId: number, newId: number): Promise<void> {
@@ -172,6 +225,40 @@ async function runInstallHook(
     ctx.out.warn(result.message);
   }
   return result;
+}
+
+/**
+ * `enroll get` with nothing new to install: a `user` package's current certificate that the
+ * browsers' database lacks (the NSS tools were missing at install, the database was removed) is
+ * added now. Silent when the tools are still missing (the install said so) or it is there.
+ */
+export async function addCurrentToBrowsers(
+  pickup: Pickup,
+): Promise<{ readonly id: number; readonly result: BrowserStoreResult } | undefined> {
+  const { ctx, config } = pickup;
+  if (config.store !== 'user' || pickup.browserStore === false || !usesNss(ctx.platform)) {
+    return undefined;
+  }
+  const storeDir = storeFolder(ctx.paths, config.store);
+  const id = await currentRequestId(storeDir);
+  const record = id === undefined ? undefined : await readRecord(ctx.paths, config.packageId, id);
+  if (id === undefined || record?.installed === undefined || record.revoked !== undefined) {
+    return undefined;
+  }
+  const files = installedFiles(storeDir, id);
+  const certificatePem = await readTextIfExists(files.certificate);
+  const chainPem = await readTextIfExists(files.chain);
+  const canOpen = pickup.pkcs12Password !== undefined || (await exists(files.pkcs12Password));
+  if (certificatePem === undefined || chainPem === undefined || !canOpen || !(await exists(files.pkcs12))) {
+    return undefined;
+  }
+  const nickname = browserNickname(config.organization.code, record.commonName);
+  const held = await heldInBrowsers(ctx, nickname, new X509Certificate(certificatePem).serialNumber);
+  if (held !== false) {
+    return undefined;
+  }
+  const chain = splitPemCertificates(chainPem).map((pem) => new X509Certificate(pem).raw);
+  return { id, result: await installInBrowsers(pickup, id, record.commonName, files, chain) };
 }
 
 /**

@@ -52,6 +52,11 @@ Examples:
     --phone "+33 1 23 45 67 89" --description "Front desk PC, Paris 15"
   enroll submit --kind server --cn api.laposte.example ... --dry-run   check only, send nothing`;
 
+const BROWSER_STORE_HELP =
+  'a user package: do not add the certificate to this account\'s browser database ($HOME/.pki/nssdb and Firefox profiles, with certutil and pk12util; or "browserStore": false in settings.json)';
+const TRUST_SYSTEM_HELP =
+  'a machine package, as root: add the root CA to the system trust store (Debian, Ubuntu: /usr/local/share/ca-certificates/enroll-<organization>.crt, update-ca-certificates)';
+
 const requestId = (value: string): number => {
   if (!/^\d{1,15}$/.test(value) || Number(value) <= 0) {
     throw new InvalidArgumentError('a request id is a positive whole number.');
@@ -143,6 +148,8 @@ function buildProgram(options: RunOptions, execute: Execute): Command {
       '--exec <command>',
       'shell command run after each install, e.g. "systemctl reload nginx" (default: the exec setting)',
     )
+    .option('--no-browser-store', BROWSER_STORE_HELP)
+    .option('--trust-system', TRUST_SYSTEM_HELP)
     .addHelpText(
       'after',
       'Exit code 4: done, and a request was rejected or cancelled, or a certificate installed here revoked, since the last run.',
@@ -184,6 +191,8 @@ Settings (<client folder>/settings.json), for timers:
     )
     .option('--request <id>', 'the request whose certificate to renew (default the current one)', requestId)
     .option('--p12-password <password>', 'password of the PKCS #12 bundle (prefer ENROLL_P12_PASSWORD)')
+    .option('--no-browser-store', BROWSER_STORE_HELP)
+    .option('--trust-system', TRUST_SYSTEM_HELP)
     .addHelpText('after', RENEW_HELP)
     .action((opts: RenewOptions, cmd: Command) => execute(cmd, (ctx) => renewCommand(ctx, opts)));
 

@@ -23,6 +23,10 @@ export interface ClientPaths {
   readonly machineStoreIsSystem: boolean;
   /** `$ENROLL_USER_STORE`, else `<home>/user-store`. */
   readonly userStore: string;
+  /** The account's home folder (`$HOME`, else the system's idea of it): where the browsers keep their databases. */
+  readonly userHome: string;
+  /** The account's shared NSS database, which Chromium (and NSS tools) use on Linux: `$HOME/.pki/nssdb`. */
+  readonly nssDatabase: string;
 }
 
 const fromEnv = (value: string | undefined, fallback: string): string =>
@@ -37,6 +41,7 @@ export const systemMachineStore = (env: Env, platform: NodeJS.Platform): string 
 /** Resolves the client's folders from the environment; `homedir` is the user's home folder. */
 export function clientPaths(env: Env, homedir: string, platform: NodeJS.Platform = process.platform): ClientPaths {
   const home = fromEnv(env.ENROLL_HOME, join(homedir, '.enroll'));
+  const userHome = env.HOME && env.HOME.trim() !== '' ? resolve(env.HOME) : homedir;
   const machineStoreSet = env.ENROLL_MACHINE_STORE !== undefined && env.ENROLL_MACHINE_STORE.trim() !== '';
   return {
     home,
@@ -46,6 +51,8 @@ export function clientPaths(env: Env, homedir: string, platform: NodeJS.Platform
     machineStore: fromEnv(env.ENROLL_MACHINE_STORE, systemMachineStore(env, platform)),
     machineStoreIsSystem: !machineStoreSet,
     userStore: fromEnv(env.ENROLL_USER_STORE, join(home, 'user-store')),
+    userHome,
+    nssDatabase: join(userHome, '.pki', 'nssdb'),
   };
 }
 

@@ -32,6 +32,10 @@ describe('settings.json of the client folder', () => {
     writeFileSync(settingsFile(paths), JSON.stringify({ keyGraceDays: 'two weeks' }));
     await expect(loadSettings(paths, {})).rejects.toThrow(UsageError);
     await expect(loadSettings(paths, {})).rejects.toThrow(/keyGraceDays/);
+    writeFileSync(settingsFile(paths), JSON.stringify({ browserStore: 'no' }));
+    await expect(loadSettings(paths, {})).rejects.toThrow(/"browserStore" must be true or false/);
+    writeFileSync(settingsFile(paths), JSON.stringify({ browserStore: false }));
+    expect(await loadSettings(paths, {})).toEqual({ browserStore: false });
     writeFileSync(settingsFile(paths), '{ not json');
     await expect(loadSettings(paths, {})).rejects.toThrow(/not a JSON file/);
   });

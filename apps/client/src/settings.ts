@@ -8,7 +8,7 @@ import type { ClientPaths, Env } from './paths';
  * flags. A flag wins over the environment, which wins over the file.
  *
  * ```json
- * { "exec": "systemctl reload nginx", "renewWhenRemaining": "33%", "keyGraceDays": 14 }
+ * { "exec": "systemctl reload nginx", "renewWhenRemaining": "33%", "keyGraceDays": 14, "browserStore": true }
  * ```
  */
 export interface Settings {
@@ -18,6 +18,8 @@ export interface Settings {
   readonly renewWhenRemaining?: string;
   /** Days before the keys of cancelled, rejected and superseded requests are removed. Default 14. */
   readonly keyGraceDays?: number;
+  /** false: a `user` package's certificate is not added to the browsers' databases (`--no-browser-store`). Default true. */
+  readonly browserStore?: boolean;
 }
 
 export const DEFAULT_KEY_GRACE_DAYS = 14;
@@ -42,7 +44,10 @@ export async function loadSettings(paths: ClientPaths, env: Env): Promise<Settin
   if (!isRecord(value)) {
     throw new UsageError('SETTINGS_INVALID', `${file} must hold a JSON object.`);
   }
-  const { exec, renewWhenRemaining, keyGraceDays } = value;
+  const { exec, renewWhenRemaining, keyGraceDays, browserStore } = value;
+  if (browserStore !== undefined && typeof browserStore !== 'boolean') {
+    throw new UsageError('SETTINGS_INVALID', `${file}: "browserStore" must be true or false.`);
+  }
   if (exec !== undefined && typeof exec !== 'string') {
     throw new UsageError('SETTINGS_INVALID', `${file}: "exec" must be a command line (text).`);
   }
@@ -63,5 +68,6 @@ export async function loadSettings(paths: ClientPaths, env: Env): Promise<Settin
     ...(resolvedExec ? { exec: resolvedExec } : {}),
     ...(resolvedRemaining ? { renewWhenRemaining: resolvedRemaining } : {}),
     ...(keyGraceDays === undefined ? {} : { keyGraceDays }),
+    ...(browserStore === undefined ? {} : { browserStore }),
   };
 }

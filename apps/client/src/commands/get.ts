@@ -1,6 +1,6 @@
 import { isExternal, type RequestSummary } from '../api-model';
 import { installedFiles } from '../cert-store';
-import { installOwn, saveExternal, type Pickup } from '../certificate-pickup';
+import { addCurrentToBrowsers, installOwn, saveExternal, type Pickup } from '../certificate-pickup';
 import { ensureCaChain } from '../config-store';
 import type { Context } from '../context';
 import { ApiError, CliError, EXIT, type ExitCode } from '../errors';
@@ -12,11 +12,31 @@ import { finishInterruptedRenewals } from '../renewal-recovery';
 import { readRecords, type LocalRequest } from '../request-records';
 import { readReported, saveReported } from '../reported-states';
 import { loadSettings } from '../settings';
+import { addToSystemTrust, checkTrustSystem } from '../system-trust';
+import type { BrowserStoreResult } from '../browser-store';
+
+type BrowserStoreOutcome = Omit<BrowserStoreResult, 'problem'> & { readonly problem: string | null };
+
+export const browserStoreOutcome = (result: BrowserStoreResult | undefined): BrowserStoreOutcome | null =>
+  result === undefined ? null : { ...result, problem: result.problem ?? null };
+
+/** What the browsers got, said under the install's lines (a warning already said what went wrong). */
+export const browserStoreLine = (result: BrowserStoreOutcome | null | undefined): string =>
+  result && result.databases.length > 0
+    ? `\n  for Chromium and Firefox: "${result.nickname}" in ${result.databases.join(', ')}${result.replaced > 0 ? ` (replaces the previous one)` : ''}`
+    : '';
+
+/** A browser database that the NSS tools failed to update (missing tools are only a warning). */
+export const browserStoreFailed = (result: BrowserStoreOutcome | BrowserStoreResult | null | undefined): boolean =>
+  result !== null && result !== undefined && !result.updated && !result.toolsMissing;
 
 export interface GetOptions {
   readonly requestedBy?: string;
   readonly p12Password?: string;
   readonly exec?: string;
+  /** false with --no-browser-store. */
+  readonly browserStore?: boolean;
+  readonly trustSystem?: boolean;
 }
 
 /** What `enroll get` did with one request (the --json output lists them all). */
@@ -29,6 +49,8 @@ export type Outcome =
       readonly serialNumber: string;
       readonly notAfter: string;
       readonly hook: { readonly ok: boolean; readonly message: string } | null;
+      /** A `user` package's browser databases; null when not applicable or skipped. */
+      readonly browserStore: BrowserStoreOutcome | null;
     }
   | { readonly id: number; readonly action: 'saved'; readonly file: string }
   | {
@@ -90,6 +112,7 @@ async function pickUp(
         serialNumber: result.serialNumber,
         notAfter: result.notAfter,
         hook: result.hook ? { ok: result.hook.ok, message: result.hook.message } : null,
+        browserStore: browserStoreOutcome(result.browserStore),
       };
     }
     // An Installed request whose key is elsewhere was installed on its own device: nothing to say.
@@ -135,7 +158,8 @@ function describe(outcome: Outcome): string | undefined {
     case 'installed':
       return (
         `Certificate installed successfully for request Id ${outcome.id}.\n  ${outcome.current ?? outcome.folder} (cert.pem, key.pem, chain.pem, fullchain.pem, bundle.p12), valid until ${outcome.notAfter}` +
-        (outcome.current ? `\n  the files of request Id ${outcome.id} are in ${outcome.folder}` : '')
+        (outcome.current ? `\n  the files of request Id ${outcome.id} are in ${outcome.folder}` : '') +
+        browserStoreLine(outcome.browserStore)
       );
     case 'saved':
       return `Certificate saved for request Id ${outcome.id}: ${outcome.file}`;
@@ -166,6 +190,9 @@ function describe(outcome: Outcome): string | undefined {
 export async function getCommand(ctx: Context, options: GetOptions): Promise<ExitCode> {
   const config = await ctx.config();
   requireAdministrator(ctx, config);
+  if (options.trustSystem) {
+    checkTrustSystem(ctx, config);
+  }
   const api = ctx.api(config);
   const requester = ctx.requester(options.requestedBy);
   ctx.out.progress(`Refreshing the requests of ${requester} from ${config.urls.request}`);
@@ -180,7 +207,9 @@ export async function getCommand(ctx: Context, options: GetOptions): Promise<Exi
     requester,
     pkcs12Password: options.p12Password ?? ctx.env.ENROLL_P12_PASSWORD,
     hook: options.exec ?? settings.exec,
+    browserStore: options.browserStore !== false && settings.browserStore !== false,
   };
+  const systemTrust = options.trustSystem ? await trustSystem(ctx, config, caChain) : undefined;
   // A renewal whose answer an interruption lost gets its request id back (renewal-recovery.ts).
   await finishInterruptedRenewals(pickup, { install: false });
   const records = await readRecords(ctx.paths, config.packageId);
@@ -222,7 +251,16 @@ export async function getCommand(ctx: Context, options: GetOptions): Promise<Exi
       }
     }
   }
-  const acted = outcomes.filter((o) => describe(o) !== undefined).length;
+  // Nothing made current this run: the browsers may still lack the current certificate.
+  const browsers = outcomes.some((o) => o.action === 'installed' && o.current !== null)
+    ? undefined
+    : await addCurrentToBrowsers(pickup);
+  if (browsers?.result.updated) {
+    ctx.out.text(
+      `The certificate of request Id ${browsers.id} was added to the browsers' certificate database.${browserStoreLine(browserStoreOutcome(browsers.result))}`,
+    );
+  }
+  const acted = outcomes.filter((o) => describe(o) !== undefined).length + (browsers ? 1 : 0);
   if (acted === 0) {
     ctx.out.text(
       outcomes.length === 0
@@ -239,12 +277,42 @@ export async function getCommand(ctx: Context, options: GetOptions): Promise<Exi
     );
   }
   await removeRetiredKeys(ctx, config, settings.keyGraceDays);
-  ctx.out.result({ requestedBy: requester, outcomes, needsAttention: attention.map((o) => o.id) });
-  const hookFailed = outcomes.some((o) => o.action === 'installed' && o.hook !== null && !o.hook.ok);
-  if (outcomes.some((o) => o.action === 'failed') || hookFailed) {
+  ctx.out.result({
+    requestedBy: requester,
+    outcomes,
+    needsAttention: attention.map((o) => o.id),
+    ...(systemTrust ? { systemTrust } : {}),
+    ...(browsers ? { browserStore: { id: browsers.id, ...browserStoreOutcome(browsers.result) } } : {}),
+  });
+  const hookFailed = outcomes.some(
+    (o) => o.action === 'installed' && ((o.hook !== null && !o.hook.ok) || browserStoreFailed(o.browserStore)),
+  );
+  if (
+    outcomes.some((o) => o.action === 'failed') ||
+    hookFailed ||
+    systemTrust?.ok === false ||
+    browserStoreFailed(browsers?.result)
+  ) {
     return EXIT.failed;
   }
   return attention.length > 0 ? EXIT.attention : EXIT.ok;
+}
+
+/** --trust-system: said at once; a failure makes the command exit 1 once its other work is done. */
+export async function trustSystem(
+  ctx: Context,
+  config: Awaited<ReturnType<Context['config']>>,
+  caChain: string,
+): ReturnType<typeof addToSystemTrust> {
+  ctx.out.progress('Adding the root CA to the system trust store');
+  const result = await addToSystemTrust(ctx, config, caChain);
+  await ctx.log(result.ok ? 'system-trust' : 'system-trust-failed', result.message);
+  if (result.ok) {
+    ctx.out.text(result.message);
+  } else {
+    ctx.out.warn(result.message);
+  }
+  return result;
 }
 
 const statusOf = (outcome: Outcome): string =>

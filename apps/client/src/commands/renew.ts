@@ -22,6 +22,8 @@ import {
   writePendingKey,
 } from '../request-records';
 import { loadSettings } from '../settings';
+import { checkTrustSystem } from '../system-trust';
+import { browserStoreFailed, browserStoreLine, browserStoreOutcome, trustSystem } from './get';
 
 export interface RenewOptions {
   readonly ifDue?: boolean;
@@ -29,6 +31,9 @@ export interface RenewOptions {
   readonly exec?: string;
   readonly request?: number;
   readonly p12Password?: string;
+  /** false with --no-browser-store. */
+  readonly browserStore?: boolean;
+  readonly trustSystem?: boolean;
 }
 
 /** The renewal service's answer (201 Approved with the certificate, 202 Pending). */
@@ -75,7 +80,8 @@ export function algorithmOfKey(keyPem: string): KeyAlgorithm {
 
 const installedLine = (id: number, result: Extract<InstallResult, { action: 'installed' }>): string =>
   `  ${result.current ?? result.folder} (cert.pem, key.pem, chain.pem, fullchain.pem, bundle.p12), valid until ${result.notAfter}` +
-  (result.current ? `\n  the files of request Id ${id} are in ${result.folder}` : '');
+  (result.current ? `\n  the files of request Id ${id} are in ${result.folder}` : '') +
+  browserStoreLine(browserStoreOutcome(result.browserStore));
 
 /**
  * `enroll renew`: renews the installed certificate over mutual TLS with a new key made here,
@@ -85,6 +91,9 @@ const installedLine = (id: number, result: Extract<InstallResult, { action: 'ins
 export async function renewCommand(ctx: Context, options: RenewOptions): Promise<ExitCode> {
   const config = await ctx.config();
   requireAdministrator(ctx, config);
+  if (options.trustSystem) {
+    checkTrustSystem(ctx, config);
+  }
   const settings = await loadSettings(ctx.paths, ctx.env);
   const threshold = parseThreshold(options.renewWhenRemaining ?? settings.renewWhenRemaining ?? DEFAULT_THRESHOLD);
   const api = ctx.api(config);
@@ -97,9 +106,14 @@ export async function renewCommand(ctx: Context, options: RenewOptions): Promise
     requester: ctx.requester(undefined),
     pkcs12Password: options.p12Password ?? ctx.env.ENROLL_P12_PASSWORD,
     hook: options.exec ?? settings.exec,
+    browserStore: options.browserStore !== false && settings.browserStore !== false,
   };
   const hookFailed = (result: InstallResult): boolean =>
-    result.action === 'installed' && result.hook !== undefined && !result.hook.ok;
+    result.action === 'installed' &&
+    ((result.hook !== undefined && !result.hook.ok) || browserStoreFailed(result.browserStore));
+  const systemTrust = options.trustSystem ? await trustSystem(ctx, config, caChain) : undefined;
+  // A system trust store left unchanged is a failure (exit 1), said after the renewal's own outcome.
+  const done = (code: ExitCode): ExitCode => (code === EXIT.ok && systemTrust?.ok === false ? EXIT.failed : code);
 
   // An interrupted renewal is finished first: that is the renewal this run was for.
   const finished = (await finishInterruptedRenewals(pickup)).filter((f) => f.result.action === 'installed');
@@ -113,7 +127,7 @@ export async function renewCommand(ctx: Context, options: RenewOptions): Promise
     }
     await removeRetiredKeys(ctx, config, settings.keyGraceDays);
     ctx.out.result({ renewed: true, finished: finished.map((f) => ({ id: f.id, ...f.result })) });
-    return finished.some((f) => hookFailed(f.result)) ? EXIT.failed : EXIT.ok;
+    return done(finished.some((f) => hookFailed(f.result)) ? EXIT.failed : EXIT.ok);
   }
 
   const installed = await findInstalled(ctx, config, options.request);
@@ -150,7 +164,7 @@ export async function renewCommand(ctx: Context, options: RenewOptions): Promise
     ctx.out.text(
       `Not due: the certificate of request Id ${current.id} is valid until ${validity.notAfter} (${due.daysLeft} days left); it will be renewed from ${validity.dueFrom}.`,
     );
-    return EXIT.ok;
+    return done(EXIT.ok);
   }
 
   // A renewal already waiting for a person is not sent twice.
@@ -164,7 +178,7 @@ export async function renewCommand(ctx: Context, options: RenewOptions): Promise
       ctx.out.text(
         `Renewal request Id ${waiting.id} of request Id ${current.id} is waiting for approval (${request.status}): it is installed by the next \`enroll renew --if-due\` or \`enroll get\` once approved.`,
       );
-      return EXIT.ok;
+      return done(EXIT.ok);
     }
     if (request.status === 'Rejected' || request.status === 'Cancelled') {
       await markRetired(ctx, waiting, request.status);
@@ -237,7 +251,7 @@ export async function renewCommand(ctx: Context, options: RenewOptions): Promise
       `The renewal request has been submitted for request Id ${answer.id} (renews request Id ${current.id}); it waits for approval (${answer.status}). ` +
         'It is installed by the next `enroll renew --if-due` or `enroll get` once approved.',
     );
-    return EXIT.ok;
+    return done(EXIT.ok);
   }
   const summary: RequestSummary = {
     id: answer.id,
@@ -265,5 +279,5 @@ export async function renewCommand(ctx: Context, options: RenewOptions): Promise
   ctx.out.text(
     `Certificate renewed: request Id ${answer.id} replaces request Id ${current.id}.\nCertificate installed successfully for request Id ${answer.id}.\n${installedLine(answer.id, result)}`,
   );
-  return hookFailed(result) ? EXIT.failed : EXIT.ok;
+  return done(hookFailed(result) ? EXIT.failed : EXIT.ok);
 }

@@ -22,6 +22,8 @@ export interface ContractApi {
   readonly url: string;
   readonly requests: WireRequest[];
   readonly calls: Call[];
+  /** The PEM (leaf then chain) served for `GET .../requests/:id/certificate`; installs are confirmed by `POST .../installed`. */
+  readonly certificates: Map<number, string>;
   /** The answer to `POST ...?dryRun=true`, or a problem to refuse it with. */
   dryRun: { status: number; body: unknown };
   close(): Promise<void>;
@@ -38,6 +40,7 @@ const readBody = async (request: IncomingMessage): Promise<string> => {
 export async function startContractApi(caChainPem: string): Promise<ContractApi> {
   const requests: WireRequest[] = [];
   const calls: Call[] = [];
+  const certificates = new Map<number, string>();
   let nextId = 1000;
   const server: Server = createServer((request, response) => {
     void (async () => {
@@ -57,6 +60,17 @@ export async function startContractApi(caChainPem: string): Promise<ContractApi>
         return;
       }
       const one = /^\/api\/v1\/enrollment\/requests\/(\d+)$/.exec(url.pathname);
+      const sub = /^\/api\/v1\/enrollment\/requests\/(\d+)\/(certificate|installed)$/.exec(url.pathname);
+      const subject = sub ? requests.find((r) => r.id === Number(sub[1])) : undefined;
+      if (sub && sub[2] === 'certificate' && request.method === 'GET' && certificates.has(Number(sub[1]))) {
+        send(200, certificates.get(Number(sub[1])), 'application/x-pem-file');
+        return;
+      }
+      if (sub && sub[2] === 'installed' && request.method === 'POST' && subject?.status === 'Approved') {
+        requests[requests.indexOf(subject)] = { ...subject, status: 'Installed' };
+        send(204, '');
+        return;
+      }
       if (url.pathname === '/api/v1/enrollment/requests' && request.method === 'GET') {
         const by = url.searchParams.get('requestedBy');
         const items = requests.filter((r) => by === null || r.requestedBy === by).sort((a, b) => b.id - a.id);
@@ -103,6 +117,7 @@ export async function startContractApi(caChainPem: string): Promise<ContractApi>
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     calls,
+    certificates,
     dryRun: { status: 500, body: { status: 500, title: 'no dry run answer set by the test' } },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -64,6 +64,8 @@ export async function cli(
     // The machine store inside the test's folder: the system-wide default takes root.
     env: {
       PATH: process.env.PATH,
+      // The browsers' NSS database ($HOME/.pki/nssdb) inside the test's folder too, never the real account's.
+      HOME: home,
       ENROLL_HOME: home,
       ENROLL_MACHINE_STORE: join(home, 'machine-store'),
       ENROLL_TIMEOUT_MS: '5000',
