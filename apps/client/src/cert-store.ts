@@ -12,6 +12,7 @@ import {
   readTextIfExists,
   writeFileAtomic,
 } from './fs-util';
+import { shareWithGroup, type KeyGroup } from './key-group';
 import { installFolder } from './paths';
 
 /** The files of one installed certificate, in `<store>/request-<id>/`. */
@@ -57,13 +58,16 @@ export interface InstallInput {
   /** Given with --p12-password or ENROLL_P12_PASSWORD; otherwise one is generated and saved beside the bundle. */
   readonly pkcs12Password?: string | undefined;
   readonly friendlyName: string;
+  /** A machine store only: the group (a service's) that may read the key material too (0640). */
+  readonly keyGroup?: KeyGroup | undefined;
 }
 
 /**
  * Installs a certificate with its key into a store. The machine store is readable by the device's
  * services (folders 0755, certificates 0644); the user store is the user's alone (folders 0700).
- * Key material is 0600 in both. The certificate is written last, so that a reader that finds
- * cert.pem also finds its key.
+ * Key material is 0600 in both, or, in the machine store with the `keyGroup` setting, 0640 and
+ * owned by that group so that a service running under it can read its key. The certificate is
+ * written last, so that a reader that finds cert.pem also finds its key.
  */
 export async function installCertificate(input: InstallInput): Promise<InstalledFiles> {
   const files = installedFiles(input.storeDir, input.requestId);
@@ -87,6 +91,10 @@ export async function installCertificate(input: InstallInput): Promise<Installed
   } else {
     // A password file from an earlier install would no longer open this bundle.
     await rm(files.pkcs12Password, { force: true });
+  }
+  if (input.store === 'machine' && input.keyGroup !== undefined) {
+    const shared = [files.key, files.pkcs12, ...(input.pkcs12Password === undefined ? [files.pkcs12Password] : [])];
+    await shareWithGroup(shared, input.keyGroup);
   }
   await writeFileAtomic(files.chain, certificatesToPem(input.chain), PUBLIC_FILE);
   await writeFileAtomic(files.fullchain, certificatesToPem([input.leaf, ...input.chain]), PUBLIC_FILE);

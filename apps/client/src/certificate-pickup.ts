@@ -13,6 +13,7 @@ import {
   type BrowserStoreResult,
 } from './browser-store';
 import { installCertificate, installedFiles, type InstalledFiles } from './cert-store';
+import type { KeyGroup } from './key-group';
 import { splitPemCertificates } from './config-store';
 import { currentFiles, currentRequestId, switchCurrent } from './current-link';
 import { runHook, type HookResult } from './install-hook';
@@ -37,6 +38,8 @@ export interface Pickup {
   readonly hook?: string | undefined;
   /** A `user` package's certificate also goes into the account's browser databases (NSS); default true. */
   readonly browserStore?: boolean;
+  /** A machine package: the group whose services may read the keys (the `keyGroup` setting). */
+  readonly keyGroup?: KeyGroup | undefined;
 }
 
 export type InstallResult =
@@ -110,6 +113,7 @@ export async function installOwn(
     pkcs12Password: pickup.pkcs12Password,
     // The name browsers and key stores show: the browser databases' nickname (browser-store.ts).
     friendlyName: browserNickname(config.organization.code, request.commonName),
+    keyGroup: pickup.keyGroup,
   });
   await saveRequestFile(
     ctx.paths,

@@ -36,6 +36,10 @@ describe('settings.json of the client folder', () => {
     await expect(loadSettings(paths, {})).rejects.toThrow(/"browserStore" must be true or false/);
     writeFileSync(settingsFile(paths), JSON.stringify({ browserStore: false }));
     expect(await loadSettings(paths, {})).toEqual({ browserStore: false });
+    writeFileSync(settingsFile(paths), JSON.stringify({ keyGroup: 42 }));
+    await expect(loadSettings(paths, {})).rejects.toThrow(/"keyGroup" must be a group name/);
+    writeFileSync(settingsFile(paths), JSON.stringify({ keyGroup: ' www-data ' }));
+    expect(await loadSettings(paths, {})).toEqual({ keyGroup: 'www-data' });
     writeFileSync(settingsFile(paths), '{ not json');
     await expect(loadSettings(paths, {})).rejects.toThrow(/not a JSON file/);
   });

@@ -8,7 +8,8 @@ import type { ClientPaths, Env } from './paths';
  * flags. A flag wins over the environment, which wins over the file.
  *
  * ```json
- * { "exec": "systemctl reload nginx", "renewWhenRemaining": "33%", "keyGraceDays": 14, "browserStore": true }
+ * { "exec": "systemctl reload nginx", "renewWhenRemaining": "33%", "keyGraceDays": 14, "browserStore": true,
+ *   "keyGroup": "www-data" }
  * ```
  */
 export interface Settings {
@@ -20,6 +21,8 @@ export interface Settings {
   readonly keyGraceDays?: number;
   /** false: a `user` package's certificate is not added to the browsers' databases (`--no-browser-store`). Default true. */
   readonly browserStore?: boolean;
+  /** A machine store only: the group whose services may read the keys (0640, group-owned). Default none (0600). */
+  readonly keyGroup?: string;
 }
 
 export const DEFAULT_KEY_GRACE_DAYS = 14;
@@ -44,7 +47,10 @@ export async function loadSettings(paths: ClientPaths, env: Env): Promise<Settin
   if (!isRecord(value)) {
     throw new UsageError('SETTINGS_INVALID', `${file} must hold a JSON object.`);
   }
-  const { exec, renewWhenRemaining, keyGraceDays, browserStore } = value;
+  const { exec, renewWhenRemaining, keyGraceDays, browserStore, keyGroup } = value;
+  if (keyGroup !== undefined && (typeof keyGroup !== 'string' || keyGroup.trim() === '')) {
+    throw new UsageError('SETTINGS_INVALID', `${file}: "keyGroup" must be a group name (text).`);
+  }
   if (browserStore !== undefined && typeof browserStore !== 'boolean') {
     throw new UsageError('SETTINGS_INVALID', `${file}: "browserStore" must be true or false.`);
   }
@@ -69,5 +75,6 @@ export async function loadSettings(paths: ClientPaths, env: Env): Promise<Settin
     ...(resolvedRemaining ? { renewWhenRemaining: resolvedRemaining } : {}),
     ...(keyGraceDays === undefined ? {} : { keyGraceDays }),
     ...(browserStore === undefined ? {} : { browserStore }),
+    ...(typeof keyGroup === 'string' ? { keyGroup: keyGroup.trim() } : {}),
   };
 }

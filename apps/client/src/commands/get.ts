@@ -1,3 +1,4 @@
+import { resolveKeyGroup } from '../key-group';
 import { isExternal, type RequestSummary } from '../api-model';
 import { installedFiles } from '../cert-store';
 import { addCurrentToBrowsers, installOwn, saveExternal, type Pickup } from '../certificate-pickup';
@@ -208,6 +209,8 @@ export async function getCommand(ctx: Context, options: GetOptions): Promise<Exi
     pkcs12Password: options.p12Password ?? ctx.env.ENROLL_P12_PASSWORD,
     hook: options.exec ?? settings.exec,
     browserStore: options.browserStore !== false && settings.browserStore !== false,
+    // Resolved before anything is fetched: a group that does not exist stops the run (exit 2).
+    keyGroup: config.store === 'machine' && settings.keyGroup ? resolveKeyGroup(settings.keyGroup) : undefined,
   };
   const systemTrust = options.trustSystem ? await trustSystem(ctx, config, caChain) : undefined;
   // A renewal whose answer an interruption lost gets its request id back (renewal-recovery.ts).

@@ -1,3 +1,4 @@
+import { resolveKeyGroup } from '../key-group';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { generatePrivateKey, readCertificate, type KeyAlgorithm } from '@enroll/pki';
 import { requireAdministrator } from '../administrator';
@@ -107,6 +108,8 @@ export async function renewCommand(ctx: Context, options: RenewOptions): Promise
     pkcs12Password: options.p12Password ?? ctx.env.ENROLL_P12_PASSWORD,
     hook: options.exec ?? settings.exec,
     browserStore: options.browserStore !== false && settings.browserStore !== false,
+    // Resolved before anything is fetched: a group that does not exist stops the run (exit 2).
+    keyGroup: config.store === 'machine' && settings.keyGroup ? resolveKeyGroup(settings.keyGroup) : undefined,
   };
   const hookFailed = (result: InstallResult): boolean =>
     result.action === 'installed' &&
