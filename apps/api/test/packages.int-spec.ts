@@ -82,4 +82,69 @@ describe('the packages list', () => {
     }
     expect(await tableCounts(t.db)).toEqual(before);
   });
+  it("lets a replacement package (same organization, environment, store) pick up its predecessor's certificate; no other package", async () => {
+    const make = async (code: string, environment: string): Promise<{ id: string; pkg: [string, string] }> => {
+      const created = await t
+        .http()
+        .post('/api/v1/packages')
+        .set(...admin.auth)
+        .send({ organizationCode: code, environment, store: 'machine', kinds: ['workstation'] })
+        .expect(201);
+      const body = created.body as { id: string; token: string };
+      return { id: body.id, pkg: ['Authorization', `Bearer ${body.token}`] };
+    };
+    const old = await make(a.code, 'Lineage');
+    const { id } = await submit(t, { pkg: old.pkg }, 'workstation', { freshKey: true });
+    await t
+      .http()
+      .post(`/api/v1/packages/${old.id}/disable`)
+      .set(...admin.auth)
+      .expect(200);
+    await t
+      .http()
+      .post(`/api/v1/requests/${id}/approve`)
+      .set(...a.manager.auth)
+      .send({})
+      .expect(200);
+    const refused = await t
+      .http()
+      .get(`/api/v1/enrollment/requests/${id}`)
+      .set(...old.pkg);
+    expect(refused.body).toMatchObject({ code: 'PACKAGE_DISABLED' });
+
+    const replacement = await make(a.code, 'Lineage');
+    const listed = await t
+      .http()
+      .get('/api/v1/enrollment/requests?requestedBy=DOMAIN%5Ctester')
+      .set(...replacement.pkg)
+      .expect(200);
+    expect((listed.body as { items: { id: number }[] }).items.map((r) => r.id)).toContain(id);
+    await t
+      .http()
+      .get(`/api/v1/enrollment/requests/${id}/certificate?format=pem`)
+      .set(...replacement.pkg)
+      .expect(200);
+    const installed = await t
+      .http()
+      .post(`/api/v1/enrollment/requests/${id}/installed`)
+      .set(...replacement.pkg)
+      .expect(200);
+    expect(installed.body).toMatchObject({ id, status: 'Installed' });
+
+    // Another environment of the organization, or another organization: not found.
+    const test = await make(a.code, 'Test');
+    const other = await createTenant(t, admin);
+    for (const pkg of [test.pkg, other.pkg]) {
+      await t
+        .http()
+        .get(`/api/v1/enrollment/requests/${id}`)
+        .set(...pkg)
+        .expect(404);
+      await t
+        .http()
+        .get(`/api/v1/enrollment/requests/${id}/certificate`)
+        .set(...pkg)
+        .expect(404);
+    }
+  });
 });

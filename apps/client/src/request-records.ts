@@ -79,6 +79,28 @@ export async function commitPending(
 export const discardPending = (pendingFolder: string): Promise<void> =>
   rm(pendingFolder, { recursive: true, force: true });
 
+/**
+ * A request's folder: under this package, else under another package this client folder loaded
+ * (a replaced one: the API lists its requests to the replacement, so that a certificate approved
+ * after the old package was disabled is still picked up). Ids are only unique within one API, so
+ * whatever is found there is checked like anything else: a key that does not match the
+ * certificate is refused at install (KEY_MISMATCH).
+ */
+async function folderOf(paths: ClientPaths, packageId: string, requestId: number): Promise<string> {
+  const own = requestFolder(paths, packageId, requestId);
+  if (await exists(own)) {
+    return own;
+  }
+  const packages = await readdir(join(paths.home, 'requests')).catch(() => [] as string[]);
+  for (const other of packages.filter((p) => p !== packageId && !p.startsWith('.'))) {
+    const folder = requestFolder(paths, other, requestId);
+    if (await exists(join(folder, KEY_FILE))) {
+      return folder;
+    }
+  }
+  return own;
+}
+
 /** Saves a request's record, creating its folder when needed. */
 export async function saveRecord(paths: ClientPaths, record: LocalRequest): Promise<void> {
   const folder = requestFolder(paths, record.packageId, record.id);
@@ -94,7 +116,7 @@ export async function saveRequestFile(
   name: string,
   content: string,
 ): Promise<void> {
-  const folder = requestFolder(paths, packageId, requestId);
+  const folder = await folderOf(paths, packageId, requestId);
   await ensureDir(folder, PRIVATE_DIR);
   await writeFileAtomic(join(folder, name), content, PUBLIC_FILE);
 }
@@ -110,7 +132,7 @@ export async function readRecord(
   packageId: string,
   requestId: number,
 ): Promise<LocalRequest | undefined> {
-  const text = await readTextIfExists(join(requestFolder(paths, packageId, requestId), RECORD_FILE));
+  const text = await readTextIfExists(join(await folderOf(paths, packageId, requestId), RECORD_FILE));
   if (text === undefined) {
     return undefined;
   }
@@ -146,8 +168,11 @@ export async function recordsOfEveryPackage(paths: ClientPaths): Promise<LocalRe
 }
 
 /** The private key of a request made on this device, if it is here. */
-export const readRequestKey = (paths: ClientPaths, packageId: string, requestId: number): Promise<string | undefined> =>
-  readTextIfExists(join(requestFolder(paths, packageId, requestId), KEY_FILE));
+export const readRequestKey = async (
+  paths: ClientPaths,
+  packageId: string,
+  requestId: number,
+): Promise<string | undefined> => readTextIfExists(join(await folderOf(paths, packageId, requestId), KEY_FILE));
 
 /**
  * The certificate in use: the one chosen by id, else the most recently installed one that has not

@@ -64,12 +64,12 @@ export class EnrollmentController {
 
   @Get()
   list(@Req() request: AuthenticatedRequest, @Query() query: ClientListQuery) {
-    return this.requests.list({ packageId: pkgOf(request).packageId }, query);
+    return this.requests.list({ packageLineage: pkgOf(request).packageId }, query);
   }
 
   @Get(':id')
   async one(@Req() request: AuthenticatedRequest, @Param('id', RequestIdPipe) id: number) {
-    const row = await this.requests.find(this.requests.db, { packageId: pkgOf(request).packageId }, id);
+    const row = await this.requests.find(this.requests.db, { packageLineage: pkgOf(request).packageId }, id);
     if (!row) {
       throw notFound(`Request ${id}`);
     }

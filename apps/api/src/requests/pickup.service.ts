@@ -27,7 +27,7 @@ export class PickupService {
     format: string | undefined,
     downloadedBy: string | undefined,
   ): Promise<RenderedCertificate & { requestId: number }> {
-    const scope = { packageId: pkg.packageId };
+    const scope = { packageLineage: pkg.packageId };
     const row = await this.requests.find(this.requests.db, scope, id);
     if (!row) {
       throw notFound(`Request ${id}`);
@@ -64,7 +64,7 @@ export class PickupService {
 
   /** The client confirms that it installed the certificate: Approved -> Installed (not for external). */
   async installed(pkg: PackagePrincipal, id: number, by: string | undefined): Promise<RequestRow> {
-    const scope = { packageId: pkg.packageId };
+    const scope = { packageLineage: pkg.packageId };
     const row = await this.requests.find(this.requests.db, scope, id);
     if (!row) {
       throw notFound(`Request ${id}`);

@@ -80,7 +80,16 @@ const queueView = (r: QueueRow): QueueView => ({
 });
 
 /** Who may see what: an organization (managers), a package (clients), or everything (administrators). */
-export type Scope = { readonly organizationCode?: string; readonly packageId?: string };
+export type Scope = {
+  readonly organizationCode?: string;
+  readonly packageId?: string;
+  /**
+   * A client's reads and pickup: the requests of this package and of every package it replaced or
+   * that replaced it, i.e. of the same organization, environment and store. A certificate
+   * approved after its package was disabled is picked up with the replacement package's token.
+   */
+  readonly packageLineage?: string;
+};
 
 const requestOrganizationIs = organizationIs('r.organization_id');
 const countsOrganizationIs = organizationIs('c.organization_id');
@@ -92,6 +101,14 @@ function scoped(scope: Scope, filter: SqlFilter): SqlFilter {
   }
   if (scope.packageId !== undefined) {
     filter.add((p) => `r.package_id = ${p}`, scope.packageId);
+  }
+  if (scope.packageLineage !== undefined) {
+    filter.add(
+      (p) =>
+        `r.package_id IN (SELECT s.id FROM enrollment_packages s JOIN enrollment_packages g ON g.id = ${p}
+                           WHERE s.organization_id = g.organization_id AND s.environment = g.environment AND s.store = g.store)`,
+      scope.packageLineage,
+    );
   }
   return filter;
 }
@@ -224,7 +241,7 @@ export class RequestsRepository {
     if (!Number.isSafeInteger(id) || id < 1) {
       return Promise.resolve(undefined);
     }
-    const key = JSON.stringify([scope.organizationCode ?? null, scope.packageId ?? null]);
+    const key = JSON.stringify([scope.organizationCode ?? null, scope.packageId ?? null, scope.packageLineage ?? null]);
     let batcher = this.decisionReads.get(key);
     if (!batcher) {
       batcher = new Batcher<number, DecisionRow>(async (ids) => {
