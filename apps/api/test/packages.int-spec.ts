@@ -82,7 +82,7 @@ describe('the packages list', () => {
     }
     expect(await tableCounts(t.db)).toEqual(before);
   });
-  it("lets a replacement package (same organization, environment, store) pick up its predecessor's certificate; no other package", async () => {
+  it("lets a replacement package (same organization, environment, store) pick up its disabled predecessor's certificate; no other package", async () => {
     const make = async (code: string, environment: string): Promise<{ id: string; pkg: [string, string] }> => {
       const created = await t
         .http()
@@ -131,7 +131,19 @@ describe('the packages list', () => {
       .expect(200);
     expect(installed.body).toMatchObject({ id, status: 'Installed' });
 
-    // Another environment of the organization, or another organization: not found.
+    // An enabled sibling's requests stay its own; another environment or organization: not found.
+    const sibling = await make(a.code, 'Lineage');
+    const own = await submit(t, { pkg: sibling.pkg }, 'workstation', { freshKey: true });
+    await t
+      .http()
+      .get(`/api/v1/enrollment/requests/${own.id}`)
+      .set(...replacement.pkg)
+      .expect(404);
+    await t
+      .http()
+      .get(`/api/v1/enrollment/requests/${id}`)
+      .set(...sibling.pkg)
+      .expect(200);
     const test = await make(a.code, 'Test');
     const other = await createTenant(t, admin);
     for (const pkg of [test.pkg, other.pkg]) {

@@ -84,9 +84,10 @@ export type Scope = {
   readonly organizationCode?: string;
   readonly packageId?: string;
   /**
-   * A client's reads and pickup: the requests of this package and of every package it replaced or
-   * that replaced it, i.e. of the same organization, environment and store. A certificate
-   * approved after its package was disabled is picked up with the replacement package's token.
+   * A client's reads and pickup: the requests of this package and of the disabled packages it
+   * replaces (the same organization, environment and store). A certificate approved after its
+   * package was disabled is picked up with the replacement's token; an enabled sibling package
+   * (another group of devices) keeps its requests to itself.
    */
   readonly packageLineage?: string;
 };
@@ -105,8 +106,10 @@ function scoped(scope: Scope, filter: SqlFilter): SqlFilter {
   if (scope.packageLineage !== undefined) {
     filter.add(
       (p) =>
-        `r.package_id IN (SELECT s.id FROM enrollment_packages s JOIN enrollment_packages g ON g.id = ${p}
-                           WHERE s.organization_id = g.organization_id AND s.environment = g.environment AND s.store = g.store)`,
+        `(r.package_id = ${p} OR r.package_id IN (
+           SELECT s.id FROM enrollment_packages s JOIN enrollment_packages g ON g.id = ${p}
+            WHERE s.disabled_at IS NOT NULL AND s.organization_id = g.organization_id
+              AND s.environment = g.environment AND s.store = g.store))`,
       scope.packageLineage,
     );
   }
