@@ -9,7 +9,9 @@ export class AddQueueIndexes1764000000007 implements MigrationInterface {
   name = 'AddQueueIndexes1764000000007';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE INDEX ix_requests_organization_kind_status_id ON requests (organization_id, kind, status, id DESC)`);
+    await q.query(
+      `CREATE INDEX ix_requests_organization_kind_status_id ON requests (organization_id, kind, status, id DESC)`,
+    );
     await q.query(`CREATE INDEX ix_requests_organization_kind_id ON requests (organization_id, kind, id DESC)`);
     await q.query(`CREATE INDEX ix_requests_kind_id ON requests (kind, id DESC)`);
   }

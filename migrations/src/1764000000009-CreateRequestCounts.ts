@@ -57,7 +57,9 @@ export class CreateRequestCounts1764000000009 implements MigrationInterface {
                    FOR EACH STATEMENT EXECUTE FUNCTION enroll_requests_counted()`);
     await q.query(`CREATE TRIGGER tg_requests_counted_delete AFTER DELETE ON requests REFERENCING OLD TABLE AS old_rows
                    FOR EACH STATEMENT EXECUTE FUNCTION enroll_requests_counted()`);
-    await q.query(`INSERT INTO request_counts (organization_id, status, shard, count) SELECT organization_id, status, 0, count(*) FROM requests GROUP BY 1, 2`);
+    await q.query(
+      `INSERT INTO request_counts (organization_id, status, shard, count) SELECT organization_id, status, 0, count(*) FROM requests GROUP BY 1, 2`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

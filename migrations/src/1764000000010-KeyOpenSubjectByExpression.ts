@@ -23,6 +23,8 @@ export class KeyOpenSubjectByExpression1764000000010 implements MigrationInterfa
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX ux_requests_open_subject`);
-    await q.query(`CREATE UNIQUE INDEX ux_requests_open_subject ON requests (organization_id, kind, common_name) WHERE status IN ('Requested', 'Pending')`);
+    await q.query(
+      `CREATE UNIQUE INDEX ux_requests_open_subject ON requests (organization_id, kind, common_name) WHERE status IN ('Requested', 'Pending')`,
+    );
   }
 }
