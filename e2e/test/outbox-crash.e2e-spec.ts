@@ -3,11 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import { Client } from 'pg';
-import { SMTPServer } from 'smtp-server';
 import type { CreatedPackage, Wire } from '@enroll/contract';
-import { ADMIN_PASSWORD, api, openssl, startApi, type RunningApi } from './support';
+import { ADMIN_PASSWORD, api, deviceCsr, startApi, startMailSink, type RunningApi } from './support';
 
 /**
  * The outbox across a power cut (issue 17): an API process is killed (SIGKILL) with one mail
@@ -22,22 +21,8 @@ const MANAGER_EMAIL = 'manager@crash.test';
 // An SMTP server that accepts connections and never greets: a delivery to it hangs.
 const held: Socket[] = [];
 const silent: Server = createServer((socket) => held.push(socket));
-// A real one, read back with mailparser.
-const mails: ParsedMail[] = [];
-const sink = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS', 'AUTH'],
-  logger: false,
-  onData(stream, _session, callback) {
-    simpleParser(stream)
-      .then((mail) => {
-        mails.push(mail);
-        callback();
-      })
-      .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
-  },
-});
 
+let sink: Awaited<ReturnType<typeof startMailSink>> | undefined;
 let first: RunningApi | undefined;
 let second: RunningApi | undefined;
 let db: Client | undefined;
@@ -56,11 +41,11 @@ const until = async (what: () => Promise<boolean> | boolean, ms = 20_000): Promi
   }
 };
 const mailsFor = (id: number): ParsedMail[] =>
-  mails.filter((m) => m.subject === `Enroll: request ${id} awaits your decision`);
+  (sink?.mails ?? []).filter((m) => m.subject === `Enroll: request ${id} awaits your decision`);
 
 beforeAll(async () => {
   await listen(silent);
-  await listen(sink.server);
+  sink = await startMailSink();
 });
 afterAll(async () => {
   await db?.end();
@@ -75,7 +60,7 @@ afterAll(async () => {
   }
   held.forEach((s) => s.destroy());
   silent.close();
-  await new Promise<void>((r) => sink.close(() => r()));
+  await sink?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -107,19 +92,7 @@ it('delivers what was committed before a SIGKILL, after the restart, once', asyn
     kinds: ['workstation'],
   });
   const submit = async (server: RunningApi, cn: string): Promise<number> => {
-    const csr = openssl([
-      'req',
-      '-new',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      '/dev/null',
-      '-subj',
-      `/CN=${cn}`,
-    ]).stdout;
+    const csr = deviceCsr(cn);
     return (
       await api<{ id: number }>(server.url, 'POST', '/api/v1/enrollment/requests', created.token, {
         kind: 'workstation',
@@ -152,7 +125,7 @@ it('delivers what was committed before a SIGKILL, after the restart, once', asyn
   await first.kill();
 
   second = await startApi(join(work, 'api'), first.database, {
-    ENROLL_SMTP_URL: `smtp://127.0.0.1:${(sink.server.address() as AddressInfo).port}`,
+    ENROLL_SMTP_URL: sink?.url ?? '',
   });
   // Delivered by the new process, without anyone asking again.
   await until(() => mailsFor(committed).length === 1);

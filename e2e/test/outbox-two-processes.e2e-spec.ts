@@ -1,44 +1,28 @@
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import type { CreatedPackage, Wire } from '@enroll/contract';
-import { ADMIN_PASSWORD, api, openssl, startApi, type RunningApi } from './support';
+import { ADMIN_PASSWORD, api, deviceCsr, startApi, startMailSink, type RunningApi } from './support';
 
 /**
  * Two API processes on one PostgreSQL, each with its notification worker (issue 17): every
  * submission, whichever process took it, is mailed exactly once, by whichever worker was free.
  */
 const work = mkdtempSync(join(tmpdir(), 'enroll-outbox-two-'));
-const mails: ParsedMail[] = [];
-const sink = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS', 'AUTH'],
-  logger: false,
-  onData(stream, _session, callback) {
-    simpleParser(stream)
-      .then((mail) => {
-        mails.push(mail);
-        callback();
-      })
-      .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
-  },
-});
+let sink: Awaited<ReturnType<typeof startMailSink>> | undefined;
 let first: RunningApi | undefined;
 let second: RunningApi | undefined;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-  const env = { ENROLL_SMTP_URL: `smtp://127.0.0.1:${(sink.server.address() as AddressInfo).port}` };
+  sink = await startMailSink();
+  const env = { ENROLL_SMTP_URL: sink.url };
   first = await startApi(join(work, 'one'), undefined, env);
   second = await startApi(join(work, 'two'), first.database, env);
 });
 afterAll(async () => {
   await second?.stop();
   await first?.stop();
-  await new Promise<void>((r) => sink.close(() => r()));
+  await sink?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -69,19 +53,7 @@ it('mails each submission once, whichever process took it and whichever worker d
   });
   const ids = await Promise.all(
     Array.from({ length: 20 }, async (_, i) => {
-      const csr = openssl([
-        'req',
-        '-new',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        '/dev/null',
-        '-subj',
-        `/CN=${(0xc0ffee000000 + i).toString(16).toUpperCase()}`,
-      ]).stdout;
+      const csr = deviceCsr((0xc0ffee000000 + i).toString(16).toUpperCase());
       // Half through each process.
       const server = i % 2 === 0 ? one : two;
       return (
@@ -93,7 +65,7 @@ it('mails each submission once, whichever process took it and whichever worker d
       ).id;
     }),
   );
-  const subjects = (): string[] => mails.map((m) => m.subject ?? '');
+  const subjects = (): string[] => (sink?.mails ?? []).map((m) => m.subject ?? '');
   const end = Date.now() + 30_000;
   while (ids.some((id) => !subjects().includes(`Enroll: request ${id} awaits your decision`)) && Date.now() < end) {
     await new Promise((r) => setTimeout(r, 100));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, screenshot, seriousViolations, signIn, signOut } from './browser';
-import { ADMIN_PASSWORD, api, startApi, type RunningApi } from './support';
+import { ADMIN_PASSWORD, api, deviceCsr, startApi, type RunningApi } from './support';
 
 /**
  * The portal in Debian's Chromium against the built API on PostgreSQL: administrators set up two
@@ -23,39 +23,13 @@ let adminToken: string;
 const PASSWORD = 'manager password 1';
 const tokens: Record<string, string> = {};
 
-/** A CSR made by openssl, as a device would: P-256 key, the CN the kind's profile expects. */
-function csr(cn: string, email?: string): string {
-  const subject = `/CN=${cn}${email ? `/emailAddress=${email}` : ''}`;
-  const made = spawnSync(
-    'openssl',
-    [
-      'req',
-      '-new',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      '/dev/null',
-      '-subj',
-      subject,
-    ],
-    { encoding: 'utf8' },
-  );
-  if (made.status !== 0) {
-    throw new Error(made.stderr);
-  }
-  return made.stdout;
-}
-
 let serial = 0;
 const workstationCn = (): string => `E2E${String(++serial).padStart(3, '0')}AABBCCDDEEFF00112233`;
 
 async function submit(org: string, kind: 'workstation' | 'server', cn: string): Promise<number> {
   const created = await api<{ id: number }>(server.url, 'POST', '/api/v1/enrollment/requests', tokens[org], {
     kind,
-    csr: csr(cn),
+    csr: deviceCsr(cn),
     requestedBy: `${org}\\operator`,
     phone: '+33 1 00 00 00 00',
     description: `${kind} for the portal test`,
@@ -74,7 +48,7 @@ async function submitAs(
 ): Promise<number> {
   const created = await api<{ id: number }>(server.url, 'POST', '/api/v1/enrollment/requests', tokens[org], {
     kind: 'workstation',
-    csr: csr(options.cn ?? workstationCn(), options.email),
+    csr: deviceCsr(options.cn ?? workstationCn(), options.email),
     requestedBy: options.requestedBy,
     description: options.description,
     device: { machineName: options.machineName, osVersion: 'Windows 11', osType: '64' },

@@ -35,6 +35,29 @@ const run = (args: string[]): ReturnType<typeof enrollAsync> =>
   enrollAsync(home, args, { ENROLL_MACHINE_STORE: store });
 const detail = (id: number): Promise<Wire<RequestDetail>> =>
   api<Wire<RequestDetail>>(server.url, 'GET', `/api/v1/requests/${id}`, admin);
+/** `enroll submit` of a server request with an EC key and every field given, answered in JSON. */
+const serverSubmission = (cn: string, description: string): string[] => [
+  'submit',
+  '--kind',
+  'server',
+  '--cn',
+  cn,
+  '--key-type',
+  'ec',
+  '--locality',
+  'Paris',
+  '--state',
+  'IDF',
+  '--email',
+  'ops@laposte.example',
+  '--phone',
+  '+33 1',
+  '--description',
+  description,
+  '--requested-by',
+  REQUESTER,
+  '--json',
+];
 const serialOf = (file: string): string => new X509Certificate(readFileSync(file)).serialNumber;
 
 /** curl against the mTLS test service, with the files a service would be configured with. */
@@ -96,28 +119,7 @@ describe('enroll renew', () => {
 
   it('installs the first certificate at <store>/current, which curl presents to the test service', async () => {
     expect((await run(['init', join(work, 'package.json')])).status).toBe(0);
-    const submitted = await run([
-      'submit',
-      '--kind',
-      'server',
-      '--cn',
-      CN,
-      '--key-type',
-      'ec',
-      '--locality',
-      'Paris',
-      '--state',
-      'IDF',
-      '--email',
-      'ops@laposte.example',
-      '--phone',
-      '+33 1',
-      '--description',
-      'Web front',
-      '--requested-by',
-      REQUESTER,
-      '--json',
-    ]);
+    const submitted = await run(serverSubmission(CN, 'Web front'));
     expect(submitted.status).toBe(0);
     ids.first = (JSON.parse(submitted.stdout) as { request: { id: number } }).request.id;
     await api(server.url, 'POST', `/api/v1/requests/${ids.first}/approve`, admin, {});
@@ -285,28 +287,7 @@ describe('enroll renew, when the package asks for a person', () => {
     });
     writeFileSync(join(work, 'package-approval.json'), JSON.stringify(created.clientConfig));
     expect((await runHere(['init', join(work, 'package-approval.json')])).status).toBe(0);
-    const submitted = await runHere([
-      'submit',
-      '--kind',
-      'server',
-      '--cn',
-      SERVER_CN,
-      '--key-type',
-      'ec',
-      '--locality',
-      'Paris',
-      '--state',
-      'IDF',
-      '--email',
-      'ops@laposte.example',
-      '--phone',
-      '+33 1',
-      '--description',
-      'Approved renewals',
-      '--requested-by',
-      REQUESTER,
-      '--json',
-    ]);
+    const submitted = await runHere(serverSubmission(SERVER_CN, 'Approved renewals'));
     expect(submitted.status).toBe(0);
     first = (JSON.parse(submitted.stdout) as { request: { id: number } }).request.id;
     await api(server.url, 'POST', `/api/v1/requests/${first}/approve`, admin, {});

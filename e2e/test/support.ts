@@ -2,7 +2,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
 import { Client } from 'pg';
+import { SMTPServer } from 'smtp-server';
 
 export const ROOT = join(__dirname, '../..');
 const PG_ADMIN = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -194,4 +197,49 @@ export async function startApiWithOrganization(
     organizationCode: 'J1CFRA',
   });
   return { server, admin, manager: await signIn('mgr-fr', 'manager password 1') };
+}
+
+/** A CSR made by openssl, as a device would: a P-256 key (thrown away), the given CN and e-mail. */
+export function deviceCsr(cn: string, email?: string): string {
+  const made = openssl([
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    '/dev/null',
+    '-subj',
+    `/CN=${cn}${email ? `/emailAddress=${email}` : ''}`,
+  ]);
+  if (made.status !== 0) {
+    throw new Error(made.stderr);
+  }
+  return made.stdout;
+}
+
+/** A real SMTP server on a free port (no STARTTLS, no AUTH), each message read back with mailparser. */
+export async function startMailSink(): Promise<{ url: string; mails: ParsedMail[]; close(): Promise<void> }> {
+  const mails: ParsedMail[] = [];
+  const sink = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          mails.push(mail);
+          callback();
+        })
+        .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
+    },
+  });
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `smtp://127.0.0.1:${(sink.server.address() as AddressInfo).port}`,
+    mails,
+    close: () => new Promise<void>((resolve) => sink.close(() => resolve())),
+  };
 }
