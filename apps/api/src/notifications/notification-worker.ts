@@ -6,7 +6,15 @@ import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DATABASE_TARGET, type DatabaseTarget } from '../database/database-options';
-import { digestMessage, message, subjectEmail, type Language, type NotificationEvent } from './messages';
+import {
+  digestMessage,
+  message,
+  subjectEmail,
+  type Language,
+  type Message,
+  type MessageFacts,
+  type NotificationEvent,
+} from './messages';
 
 interface OutboxRow {
   id: string;
@@ -288,46 +296,28 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
     if (!first || !last) {
       return 0;
     }
-    const ids = rows.map((d) => d.id);
-    try {
-      if (this.transport) {
-        const content = digestMessage(
-          last.language,
-          rows.map((d) => ({
-            event: d.event,
-            requestId: d.request_id === null ? null : Number(d.request_id),
-            data: d.data,
-            link: this.link(d),
-          })),
-        );
-        const host = this.config.mailFrom.split('@')[1] ?? 'enroll';
-        // Sent again after a crash, it carries the same Message-ID: the first delivery's id.
-        await this.transport.sendMail({
-          from: this.config.mailFrom,
-          to: first.recipient,
-          subject: content.subject,
-          text: content.text,
-          html: content.html,
-          messageId: `<enroll-digest-${first.id}@${host}>`,
-          headers: { 'Enroll-Delivery': ids.join(','), 'Enroll-Event': 'digest' },
-        });
-      }
-      await this.db.query(
-        `UPDATE notification_deliveries SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = ANY ($1)`,
-        [ids],
-      );
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const attempts = Math.max(...rows.map((d) => d.attempts));
-      const delay = Math.min(this.retryBaseMs * 2 ** (attempts - 1), this.retryMaxMs);
-      // A digest waits up to a day before its first attempt: it gets a day of retries after that.
-      const oldest = Math.min(...rows.map((d) => new Date(d.at).getTime()));
-      const giveUp = Date.now() + delay > oldest + DAY_MS + this.giveUpMs;
-      await this.db.query(
-        `UPDATE notification_deliveries SET status = $2, last_error = $3, due_at = now() + make_interval(secs => $4::double precision / 1000) WHERE id = ANY ($1)`,
-        [ids, giveUp ? 'failed' : 'pending', reason.slice(0, 1000), delay],
-      );
-    }
+    const attempts = Math.max(...rows.map((d) => d.attempts));
+    // A digest waits up to a day before its first attempt: it gets a day of retries after that.
+    const oldest = Math.min(...rows.map((d) => new Date(d.at).getTime()));
+    await this.settle(
+      rows.map((d) => d.id),
+      attempts,
+      oldest + DAY_MS + this.giveUpMs,
+      // Sent again after a crash, it carries the same Message-ID: the first delivery's id.
+      () =>
+        this.send(
+          first.recipient,
+          digestMessage(
+            last.language,
+            rows.map((d) => this.facts(d)),
+          ),
+          `digest-${first.id}`,
+          {
+            'Enroll-Delivery': rows.map((d) => d.id).join(','),
+            'Enroll-Event': 'digest',
+          },
+        ),
+    );
     return claimed.length;
   }
 
@@ -432,24 +422,29 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
     return claimed.length;
   }
 
-  private async deliver(d: DeliveryRow): Promise<void> {
+  private deliver(d: DeliveryRow): Promise<void> {
+    return this.settle([d.id], d.attempts, new Date(d.at).getTime() + this.giveUpMs, () =>
+      d.channel === 'email' ? this.mail(d) : this.post(d),
+    );
+  }
+
+  /**
+   * Runs one delivery attempt for these deliveries, then marks them sent, or due again after an
+   * exponential back-off from their `attempts`, or failed once that would pass `giveUpAt` (ms).
+   */
+  private async settle(ids: string[], attempts: number, giveUpAt: number, attempt: () => Promise<void>): Promise<void> {
     try {
-      if (d.channel === 'email') {
-        await this.mail(d);
-      } else {
-        await this.post(d);
-      }
+      await attempt();
       await this.db.query(
-        `UPDATE notification_deliveries SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = $1`,
-        [d.id],
+        `UPDATE notification_deliveries SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = ANY ($1)`,
+        [ids],
       );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      const delay = Math.min(this.retryBaseMs * 2 ** (d.attempts - 1), this.retryMaxMs);
-      const giveUp = Date.now() + delay > new Date(d.at).getTime() + this.giveUpMs;
+      const delay = Math.min(this.retryBaseMs * 2 ** (attempts - 1), this.retryMaxMs);
       await this.db.query(
-        `UPDATE notification_deliveries SET status = $2, last_error = $3, due_at = now() + make_interval(secs => $4::double precision / 1000) WHERE id = $1`,
-        [d.id, giveUp ? 'failed' : 'pending', reason.slice(0, 1000), delay],
+        `UPDATE notification_deliveries SET status = $2, last_error = $3, due_at = now() + make_interval(secs => $4::double precision / 1000) WHERE id = ANY ($1)`,
+        [ids, Date.now() + delay > giveUpAt ? 'failed' : 'pending', reason.slice(0, 1000), delay],
       );
     }
   }
@@ -458,21 +453,38 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
     return d.request_id === null ? null : `${this.config.publicUrl}/requests/${d.request_id}`;
   }
 
-  private async mail(d: DeliveryRow): Promise<void> {
+  /** What a message says about one delivery's event. */
+  private facts(d: DeliveryRow): MessageFacts {
+    return {
+      event: d.event,
+      requestId: d.request_id === null ? null : Number(d.request_id),
+      data: d.data,
+      link: this.link(d),
+    };
+  }
+
+  private mail(d: DeliveryRow): Promise<void> {
+    return this.send(d.recipient, message(d.language, this.facts(d)), `delivery-${d.id}`, {
+      'Enroll-Delivery': d.id,
+      'Enroll-Event': d.event,
+      'Enroll-Event-Id': d.outbox_id,
+    });
+  }
+
+  /** One mail, its Message-ID `<enroll-<id>@<sender's domain>>` (the same when sent again); nothing without SMTP. */
+  private async send(to: string, content: Message, id: string, headers: Record<string, string>): Promise<void> {
     if (!this.transport) {
       return;
     }
-    const requestId = d.request_id === null ? null : Number(d.request_id);
-    const content = message(d.language, { event: d.event, requestId, data: d.data, link: this.link(d) });
     const host = this.config.mailFrom.split('@')[1] ?? 'enroll';
     await this.transport.sendMail({
       from: this.config.mailFrom,
-      to: d.recipient,
+      to,
       subject: content.subject,
       text: content.text,
       html: content.html,
-      messageId: `<enroll-delivery-${d.id}@${host}>`,
-      headers: { 'Enroll-Delivery': d.id, 'Enroll-Event': d.event, 'Enroll-Event-Id': d.outbox_id },
+      messageId: `<enroll-${id}@${host}>`,
+      headers,
     });
   }
 
