@@ -65,13 +65,14 @@ const submittedId = (stdout: string): number =>
 describe('enroll against the real API', () => {
   let workstationId = 0;
 
-  it('init loads the package file; info shows the environment and URLs', () => {
+  it('init loads the package file; info shows the environment and URLs (https: the TLS port)', () => {
     const init = enroll(home, ['init', join(work, 'package.json')]);
     expect(init.status).toBe(0);
     const info = enroll(home, ['info']);
     expect(info.status).toBe(0);
     expect(info.stdout).toContain('Production');
-    expect(info.stdout).toContain(`${server.url}/api/v1/enrollment/requests`);
+    expect(info.stdout).toContain(`https://127.0.0.1:${server.mtlsPort}/api/v1/enrollment/requests`);
+    expect(info.stdout).toContain(`https://127.0.0.1:${server.mtlsPort}/pki/ca.pem`);
   });
 
   it('submit makes the key on the device and answers with the request id', () => {

@@ -3,7 +3,8 @@ import type { ClientConfig } from './client-config';
 import { ApiError, describeNetworkFailure, NetworkError, OperationError } from './errors';
 import { readPage, readPreview, readProblem, readRequest, type RequestSummary } from './api-model';
 import type { DeviceInfo } from './fingerprint';
-import type { FetchFunction } from './http-fetch';
+import { checkChainAnchor } from './config-store';
+import type { FetchFunction, FetchInit } from './http-fetch';
 
 export type { FetchFunction } from './http-fetch';
 
@@ -17,6 +18,8 @@ export interface SubmitBody {
   readonly device: DeviceInfo;
 }
 
+const isHttps = (url: string): boolean => url.startsWith('https:');
+
 /** Lists are followed page by page; this bounds a runaway cursor loop. */
 const MAX_PAGES = 1000;
 const PAGE_SIZE = 100;
@@ -27,10 +30,18 @@ const PAGE_SIZE = 100;
  * the problem's code.
  */
 export class ApiClient {
+  private anchorsPromise: Promise<string> | undefined;
+
+  /**
+   * `anchors`: the package's CA chain (fetched, checked and saved first when missing), the only
+   * trust of https calls to the service's TLS port, as for the mutual-TLS calls. Any other https
+   * address (a proxy's) is checked against the system's trust store.
+   */
   constructor(
     private readonly config: ClientConfig,
     private readonly fetchFunction: FetchFunction,
     private readonly timeoutMs: number,
+    private readonly anchors?: () => Promise<string>,
   ) {}
 
   async submit(body: SubmitBody): Promise<RequestSummary> {
@@ -85,13 +96,35 @@ export class ApiClient {
     await this.text('POST', `${this.requestUrl(id)}/installed`);
   }
 
-  /** The CA chain (issuing CA then root), PEM. Public: sent without the token. */
+  /**
+   * The CA chain (issuing CA then root), PEM. Public: sent without the token. Over https with a
+   * root fingerprint in the package, the server's certificate cannot be checked yet (the chain is
+   * what would check it): the answer is checked against the fingerprint instead, as
+   * `step ca bootstrap --fingerprint` does, and refused unless it is the package's chain.
+   */
   async fetchCaChain(): Promise<string> {
-    return this.text('GET', this.config.urls.caChain, undefined, false);
+    const url = this.config.urls.caChain;
+    const fingerprint = this.config.caFingerprint;
+    if (isHttps(url) && fingerprint !== undefined) {
+      const pem = await this.text('GET', url, undefined, false, { insecure: true });
+      checkChainAnchor(pem, url, fingerprint);
+      return pem;
+    }
+    // Without a fingerprint (older package files) only the system's trust store can vouch for it.
+    return this.text('GET', url, undefined, false, {});
   }
 
   private requestUrl(id: number): string {
     return `${this.config.urls.request.replace(/\/+$/, '')}/${id}`;
+  }
+
+  /** How an https URL is checked: the TLS port's by the package's CA chain, any other by the system. */
+  private async tlsFor(url: string): Promise<FetchInit['tls']> {
+    if (!isHttps(url) || this.anchors === undefined || new URL(url).origin !== new URL(this.config.urls.test).origin) {
+      return undefined;
+    }
+    this.anchorsPromise ??= this.anchors();
+    return { ca: await this.anchorsPromise };
   }
 
   private async json(method: 'GET' | 'POST', url: string, body?: unknown): Promise<unknown> {
@@ -106,7 +139,13 @@ export class ApiClient {
     }
   }
 
-  private async text(method: 'GET' | 'POST', url: string, body?: unknown, authenticated = true): Promise<string> {
+  private async text(
+    method: 'GET' | 'POST',
+    url: string,
+    body?: unknown,
+    authenticated = true,
+    tls?: FetchInit['tls'],
+  ): Promise<string> {
     const headers: Record<string, string> = {
       accept: 'application/json, application/problem+json, application/x-pem-file, */*',
     };
@@ -116,6 +155,7 @@ export class ApiClient {
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
     }
+    tls ??= await this.tlsFor(url);
     try {
       const response = await this.fetchFunction(url, {
         method,
@@ -123,6 +163,7 @@ export class ApiClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(this.timeoutMs),
         redirect: 'error',
+        ...(tls === undefined ? {} : { tls }),
       });
       const text = await response.text();
       if (!response.ok) {

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { ApiClient, type FetchFunction } from './api-client';
 import type { ClientConfig } from './client-config';
-import { loadConfig } from './config-store';
+import { ensureCaChain, loadConfig } from './config-store';
 import { collectDeviceInfo } from './device-info';
 import { errorMessage, UsageError } from './errors';
 import { appendEvent } from './event-log';
@@ -165,7 +165,12 @@ export function createContext(options: RunOptions, command: string, json: boolea
         userDomain: env.USERDOMAIN,
       }),
     config: () => loadConfig(paths),
-    api: (config) => new ApiClient(config, fetchFunction, timeoutMs),
+    api: (config) => {
+      const client: ApiClient = new ApiClient(config, fetchFunction, timeoutMs, () =>
+        ensureCaChain(paths, () => client.fetchCaChain(), config.caFingerprint, config.urls.caChain),
+      );
+      return client;
+    },
     log: async (event, message, requestId) => {
       try {
         await appendEvent(

@@ -9,6 +9,11 @@ export interface FetchInit {
   readonly signal?: AbortSignal;
   /** Redirects are never followed: a 3xx comes back as a refusal. */
   readonly redirect?: 'error';
+  /**
+   * For https: the CAs to trust instead of Node's bundled ones (PEM), or `insecure` for the one
+   * call whose answer is checked otherwise (the CA chain, against the package's root fingerprint).
+   */
+  readonly tls?: { readonly ca?: string; readonly insecure?: boolean };
 }
 
 export interface FetchResponse {
@@ -34,7 +39,13 @@ export const httpFetch: FetchFunction = (url, init = {}) =>
     };
     const request = send(
       target,
-      { method: init.method ?? 'GET', headers, ...(init.signal ? { signal: init.signal } : {}) },
+      {
+        method: init.method ?? 'GET',
+        headers,
+        ...(init.signal ? { signal: init.signal } : {}),
+        ...(init.tls?.ca === undefined ? {} : { ca: init.tls.ca }),
+        ...(init.tls?.insecure === true ? { rejectUnauthorized: false } : {}),
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -115,6 +115,10 @@ export class PackagesService {
     mtls.protocol = 'https:';
     mtls.port = String(this.config.mtlsPort);
     const mtlsBase = mtls.origin;
+    // The client sends the token and fetches the CA chain over TLS: the public URL when it is
+    // https (a proxy with its own certificate), else the TLS port, whose certificate the CA
+    // issues (the client checks the chain it fetches there against caFingerprint, then trusts it).
+    const tlsBase = base.startsWith('https:') ? base : mtlsBase;
     const root = this.ca.chainDer.at(-1) ?? Buffer.alloc(0);
     const clientConfig: ClientConfig & ClientConfigTrust = {
       format: 'enroll-client-config/1',
@@ -125,11 +129,11 @@ export class PackagesService {
       kinds,
       urls: {
         api: base,
-        request: `${base}/api/v1/enrollment/requests`,
+        request: `${tlsBase}/api/v1/enrollment/requests`,
         revoke: `${mtlsBase}/api/v1/enrollment/revoke`,
         test: `${mtlsBase}/api/v1/enrollment/test`,
         renew: `${mtlsBase}/api/v1/enrollment/renew`,
-        caChain: `${base}/pki/ca.pem`,
+        caChain: `${tlsBase}/pki/ca.pem`,
       },
       token,
       caFingerprint: createHash('sha256').update(root).digest('hex').toUpperCase(),
