@@ -1,4 +1,4 @@
-import { isPkiError, PROFILES } from '@enroll/pki';
+import { isPkiError, parseRfc4514, PROFILES, toWindowsStyle } from '@enroll/pki';
 import type { Preview } from './api-model';
 import type { ClientConfig } from './client-config';
 import type { Context } from './context';
@@ -138,11 +138,26 @@ export function fieldsFromOptions(input: SubmitInput): SubmitFields {
   };
 }
 
+/**
+ * The service's subject (RFC 4514, e-mail as a dotted OID and DER hex) in the Windows style that
+ * the rest of the client and the guide show, so that a person can read it; as sent when unreadable.
+ */
+function readableSubject(rfc4514: string): string {
+  try {
+    return toWindowsStyle(parseRfc4514(rfc4514));
+  } catch (error) {
+    if (isPkiError(error)) {
+      return rfc4514;
+    }
+    throw error;
+  }
+}
+
 /** A dry run's answer as the form's preview: the exact subject and usages, before anything is sent. */
 export function renderPreview(preview: Preview): string {
   const names = preview.subjectAltNames.map((name) => `${name.type.toUpperCase()}:${name.value}`);
   const fields: [string, string][] = [
-    ['Subject', preview.subject],
+    ['Subject', readableSubject(preview.subject)],
     ['Key usage', preview.keyUsage.join(', ')],
     ['Extended key usage', preview.extendedKeyUsage.join(', ')],
     ['Subject alternative names', names.length > 0 ? names.join(', ') : 'none'],

@@ -1,4 +1,14 @@
-import { OID, toRfc4514, toWindowsStyle, nameToDer, readName, checkAttribute, type DistinguishedName } from './index';
+import { execFileSync } from 'node:child_process';
+import {
+  OID,
+  parseRfc4514,
+  toRfc4514,
+  toWindowsStyle,
+  nameToDer,
+  readName,
+  checkAttribute,
+  type DistinguishedName,
+} from './index';
 import { fromDer, toBinary } from './der';
 
 const name = (pairs: [string, string][]): DistinguishedName => pairs.map(([oid, value]) => ({ oid, value }));
@@ -96,5 +106,71 @@ describe('names', () => {
     expect(() => checkAttribute({ oid: OID.emailAddress, value: 'a@b.example,CN=admin' })).toThrow(
       /^Subject emailAddress must be one e-mail address/,
     );
+  });
+});
+
+describe('parseRfc4514', () => {
+  const email: DistinguishedName = [
+    { oid: OID.countryName, value: 'FR' },
+    { oid: OID.stateOrProvinceName, value: 'Île-de-France' },
+    { oid: OID.organizationName, value: '#Acme, Inc. "Q" ' },
+    { oid: OID.commonName, value: 'a+b;c<d>e\\f' },
+    { oid: OID.emailAddress, value: 'alice@laposte.example' },
+  ];
+
+  it('reads back what toRfc4514 writes, e-mail (a dotted OID and DER hex) included', () => {
+    const text = toRfc4514(email);
+    expect(text).toMatch(/^1\.2\.840\.113549\.1\.9\.1=#1615616c696365/);
+    expect(parseRfc4514(text)).toEqual(email);
+    expect(toWindowsStyle(parseRfc4514(text))).toBe(
+      'E=alice@laposte.example, CN="a+b;c<d>e\\f", O="#Acme, Inc. ""Q"" ", S=Île-de-France, C=FR',
+    );
+  });
+
+  it('reads what OpenSSL writes (RFC 2253, UTF-8 as hex escapes, emailAddress by name)', () => {
+    const pem = execFileSync(
+      'openssl',
+      [
+        'req',
+        '-new',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        '/dev/null',
+        '-subj',
+        '/C=FR/ST=Île-de-France/O=Acme\\, Inc./CN=api.example/emailAddress=a@example.org',
+        '-utf8',
+      ],
+      { encoding: 'utf8' },
+    );
+    const printed = execFileSync('openssl', ['x509', '-noout', '-subject', '-nameopt', 'RFC2253'], {
+      input: pem,
+      encoding: 'utf8',
+    })
+      .replace(/^subject=/, '')
+      .trim();
+    expect(parseRfc4514(printed)).toEqual([
+      { oid: OID.countryName, value: 'FR' },
+      { oid: OID.stateOrProvinceName, value: 'Île-de-France' },
+      { oid: OID.organizationName, value: 'Acme, Inc.' },
+      { oid: OID.commonName, value: 'api.example' },
+      { oid: OID.emailAddress, value: 'a@example.org' },
+    ]);
+  });
+
+  it.each([
+    ['CN', /without "="/],
+    ['XX=1', /unknown attribute type "XX"/],
+    ['CN=a,', /nothing after the last separator/],
+    ['1.2.3=#zz', /not hex/],
+    ['1.2.3=#0605', /bad DER length/],
+    ['1.2.3=#020101', /not a string/],
+    ['CN=a\\', /at the end/],
+  ])('refuses %s', (text, why) => {
+    expect(() => parseRfc4514(text)).toThrow(why);
   });
 });

@@ -209,6 +209,114 @@ export function toRfc4514(name: DistinguishedName): string {
     .join(',');
 }
 
+const OID_OF_SHORT_NAME: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(Object.entries(SHORT_NAMES).map(([attrOid, short]) => [short, attrOid])),
+  // Names OpenSSL and others write for types RFC 4514 gives no short name.
+  EMAILADDRESS: OID.emailAddress,
+  E: OID.emailAddress,
+  S: OID.stateOrProvinceName,
+};
+
+/** The text of a DER string value (`#` + hex in RFC 4514): UTF8, Printable, IA5, T61 or BMP string. */
+function derStringValue(hex: string): string {
+  const der = Buffer.from(hex, 'hex');
+  if (der.length < 2 || der.length * 2 !== hex.length) {
+    throw new PkiError('SUBJECT_INVALID', 'A hex value is not DER.');
+  }
+  const tag = der[0] ?? 0;
+  let length = der[1] ?? 0;
+  let offset = 2;
+  if (length & 0x80) {
+    const count = length & 0x7f;
+    if (count === 0 || count > 3 || der.length < 2 + count) {
+      throw new PkiError('SUBJECT_INVALID', 'A hex value has a bad DER length.');
+    }
+    length = [...der.subarray(2, 2 + count)].reduce((total, byte) => total * 256 + byte, 0);
+    offset = 2 + count;
+  }
+  const content = der.subarray(offset);
+  if (content.length !== length) {
+    throw new PkiError('SUBJECT_INVALID', 'A hex value has a bad DER length.');
+  }
+  // UTF8String 12, PrintableString 19, TeletexString 20, IA5String 22, BMPString 30.
+  switch (tag) {
+    case 12:
+      return content.toString('utf8');
+    case 19:
+    case 22:
+      return content.toString('ascii');
+    case 20:
+      return content.toString('latin1');
+    case 30:
+      return Buffer.from(content).swap16().toString('utf16le');
+    default:
+      throw new PkiError('SUBJECT_INVALID', `A hex value is not a string (DER tag ${tag}).`);
+  }
+}
+
+/**
+ * Reads an RFC 4514 string (as toRfc4514 writes it, and as the API's `subject` fields are) back
+ * to a name in DER order: escapes (`\,`, `\c3\a9`), dotted OIDs with `#` and the hex of a DER
+ * string, and a multi-valued RDN (`+`) as its attributes in turn.
+ */
+export function parseRfc4514(text: string): DistinguishedName {
+  const attributes: NameAttribute[] = [];
+  let i = 0;
+  const fail = (why: string): never => {
+    throw new PkiError('SUBJECT_INVALID', `Not an RFC 4514 name (${why} at character ${i + 1}).`);
+  };
+  while (i < text.length) {
+    const equals = text.indexOf('=', i);
+    if (equals < 0) {
+      fail('an attribute without "="');
+    }
+    const type = text.slice(i, equals).trim();
+    const attrOid = /^\d+(\.\d+)+$/.test(type) ? type : OID_OF_SHORT_NAME[type.toUpperCase()];
+    if (attrOid === undefined) {
+      fail(`an unknown attribute type ${JSON.stringify(type)}`);
+    }
+    i = equals + 1;
+    let value: string;
+    if (text[i] === '#') {
+      const end = text.slice(i + 1).search(/[,+]/);
+      const hex = end < 0 ? text.slice(i + 1) : text.slice(i + 1, i + 1 + end);
+      if (!/^([0-9a-fA-F]{2})+$/.test(hex)) {
+        fail('a "#" value that is not hex');
+      }
+      value = derStringValue(hex);
+      i += 1 + hex.length;
+    } else {
+      const bytes: number[] = [];
+      for (; i < text.length && text[i] !== ',' && text[i] !== '+'; i++) {
+        const c = text[i] ?? '';
+        if (c !== '\\') {
+          bytes.push(...Buffer.from(c, 'utf8'));
+          continue;
+        }
+        const next = text.slice(i + 1, i + 3);
+        if (/^[0-9a-fA-F]{2}$/.test(next)) {
+          bytes.push(parseInt(next, 16));
+          i += 2;
+        } else if (i + 1 < text.length) {
+          bytes.push(...Buffer.from(text[i + 1] ?? '', 'utf8'));
+          i += 1;
+        } else {
+          fail('a "\\" at the end');
+        }
+      }
+      value = Buffer.from(bytes).toString('utf8');
+    }
+    attributes.push({ oid: attrOid as string, value });
+    if (i < text.length) {
+      i += 1; // the "," or "+" after the value
+      if (i === text.length) {
+        fail('nothing after the last separator');
+      }
+    }
+  }
+  return attributes.reverse();
+}
+
 /** The Windows style that other APIs expect: `CN=..., OU=..., O=..., L=..., S=..., C=...`. */
 export function toWindowsStyle(name: DistinguishedName): string {
   return [...name]

@@ -18,7 +18,9 @@ const TSX = join(__dirname, '../../../../node_modules/.bin/tsx');
 const MAIN = join(__dirname, '../main.ts');
 const PREVIEW = {
   kind: 'workstation',
-  subject: 'CN=ABCDEF0123456789,OU=Workstation,O=J1CFRA,L=Paris,ST=Ile-de-France,C=FR,E=alice@laposte.example',
+  // As the API writes it: RFC 4514, the e-mail as a dotted OID with its DER value in hex.
+  subject:
+    '1.2.840.113549.1.9.1=#1615616c696365406c61706f7374652e6578616d706c65,CN=ABCDEF0123456789,OU=Workstation,O=J1CFRA,L=Paris,ST=Ile-de-France,C=FR',
   commonName: 'ABCDEF0123456789',
   keyUsage: ['digitalSignature', 'keyEncipherment', 'dataEncipherment'],
   extendedKeyUsage: ['clientAuth'],
@@ -28,6 +30,9 @@ const PREVIEW = {
   verdict: 'Pending',
   cancels: [41],
 };
+/** The preview shows it in the Windows style, as the rest of the client and the user guide do. */
+const READABLE_SUBJECT =
+  'E=alice@laposte.example, CN=ABCDEF0123456789, OU=Workstation, O=J1CFRA, L=Paris, S=Ile-de-France, C=FR';
 const FLAGS = ['--locality', 'Paris', '--state', 'Ile-de-France', '--email', 'alice@laposte.example'];
 const ALL_FLAGS = [...FLAGS, '--phone', '+33 1 23', '--description', 'Front desk PC', '--requested-by', REQUESTER];
 
@@ -99,7 +104,7 @@ describe('enroll submit --dry-run', () => {
     const result = await cli(folder, ['submit', ...ALL_FLAGS, '--dry-run']);
     expect(result.stderr).not.toContain('Error');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`Subject                    ${PREVIEW.subject}`);
+    expect(result.stdout).toContain(`Subject                    ${READABLE_SUBJECT}`);
     expect(result.stdout).toContain('Replaces                   your open request Id 41 (it will be cancelled)');
     expect(result.stdout).toContain('Dry run: nothing was submitted.');
     expect(submits()).toEqual(['/api/v1/enrollment/requests?dryRun=true']);
@@ -172,7 +177,7 @@ describe('enroll submit in a terminal', () => {
     expect(text).toContain('Locality / city (L): ');
     expect(text).toContain('  an e-mail address is expected');
     expect(text).toContain('Key length (2048, 3072, 4096) [2048]: ');
-    expect(text).toContain(`Subject                    ${PREVIEW.subject}`);
+    expect(text).toContain(`Subject                    ${READABLE_SUBJECT}`);
     expect(text).toContain('Submit this request? [Y/n]');
     expect(text).toMatch(/The new certificate request has been submitted successfully for request Id 1000\./);
     expect(code).toBe(0);
