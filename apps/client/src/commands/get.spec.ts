@@ -11,7 +11,8 @@ import { makeTestCa } from '../test-support/test-ca';
 /**
  * What `enroll get` says and how it exits for each state the API can answer (the contract's
  * answers, served over HTTP by test-support/contract-api.ts): news that a person must act on
- * (rejected, cancelled, revoked here) exits 4 the first time it is said, and only then.
+ * (rejected, revoked here) exits 4 the first time it is said, and only then; a cancellation (the
+ * requester's own resubmission) is said once and exits 0.
  */
 describe('enroll get, rejected, cancelled and revoked requests', () => {
   const files = scratch();
@@ -75,6 +76,12 @@ describe('enroll get, rejected, cancelled and revoked requests', () => {
         { id: 4, action: 'pending' },
       ],
     });
+    // A cancellation alone is said once, and exits 0: the requester's own resubmission made it.
+    api.requests.push(wireRequest(9, 'Cancelled', { rejectionReason: 'Superseded by request 4.' }));
+    const cancelled = await get(folder);
+    expect(cancelled).toMatchObject({ code: 0 });
+    expect(cancelled.stdout).toContain('Request Id 9 was cancelled: Superseded by request 4.');
+    expect((await get(folder)).stdout).not.toContain('Request Id 9');
     // A new refusal is news again, the old ones are not.
     api.requests.push(wireRequest(5, 'Rejected', { rejectionReason: 'Duplicate.' }));
     const third = await get(folder);

@@ -149,10 +149,16 @@ async function pickUp(
   return { id, action: 'other', status };
 }
 
-/** News that a person must act on, said for the first time: `get` then exits 4. */
-export const needsAttention = (outcome: Outcome): boolean =>
+/** News said for the first time (and kept, so that it is said once): refusals, cancellations, revocations here. */
+const isNews = (outcome: Outcome): boolean =>
   ((outcome.action === 'rejected' || outcome.action === 'cancelled') && !outcome.known) ||
   (outcome.action === 'revoked' && outcome.installedHere && !outcome.known);
+
+/**
+ * News that a person must act on: `get` then exits 4. Not a cancellation: the only way a request
+ * is cancelled is its requester's next submission, which said so at the time.
+ */
+export const needsAttention = (outcome: Outcome): boolean => isNews(outcome) && outcome.action !== 'cancelled';
 
 function describe(outcome: Outcome): string | undefined {
   switch (outcome.action) {
@@ -271,14 +277,15 @@ export async function getCommand(ctx: Context, options: GetOptions): Promise<Exi
         : 'Nothing new: every certificate is up to date.',
     );
   }
-  const attention = outcomes.filter(needsAttention);
-  if (attention.length > 0) {
+  const news = outcomes.filter(isNews);
+  if (news.length > 0) {
     await saveReported(
       ctx.paths,
       config.packageId,
-      new Map([...reported, ...attention.map((o) => [o.id, statusOf(o)] as const)]),
+      new Map([...reported, ...news.map((o) => [o.id, statusOf(o)] as const)]),
     );
   }
+  const attention = news.filter(needsAttention);
   await removeRetiredKeys(ctx, config, settings.keyGraceDays);
   ctx.out.result({
     requestedBy: requester,
