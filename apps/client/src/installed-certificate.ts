@@ -39,20 +39,31 @@ async function currentOfStore(ctx: Context, config: ClientConfig): Promise<Local
   return found?.revoked === undefined ? found : undefined;
 }
 
+/** The most recent certificate installed here and then revoked from here (and not renewed since). */
+const lastRevoked = (records: ReadonlyMap<number, LocalRequest>): LocalRequest | undefined =>
+  [...records.values()]
+    .filter((r) => r.installed !== undefined && r.revoked !== undefined && r.superseded === undefined)
+    .sort((a, b) => (b.revoked?.at ?? '').localeCompare(a.revoked?.at ?? '') || b.id - a.id)[0];
+
 /**
  * Finds the installed certificate: the one of `requestId`, else the most recent one installed and
  * not revoked from here. Files removed from the store by hand count as not installed.
+ * `revokedToo` (for `enroll test`): when no certificate is in use, the one revoked last, so that the
+ * test shows the service refusing it instead of saying nothing is installed.
  */
 export async function findInstalled(
   ctx: Context,
   config: ClientConfig,
   requestId?: number,
+  options: { readonly revokedToo?: boolean } = {},
 ): Promise<InstalledCertificate | NotInstalled> {
   const records = await readRecords(ctx.paths, config.packageId);
   // After `init --force` with a replacement package, the certificate in use is still the store's
   // `current` one, installed through the package it replaced: it is found there (issue 13).
   const record =
-    currentInstalled(records, requestId) ?? (requestId === undefined ? await currentOfStore(ctx, config) : undefined);
+    currentInstalled(records, requestId) ??
+    (requestId === undefined ? await currentOfStore(ctx, config) : undefined) ??
+    (requestId === undefined && options.revokedToo === true ? lastRevoked(records) : undefined);
   if (!record?.installed) {
     return {
       missing: true,

@@ -85,7 +85,7 @@ export async function testCommand(ctx: Context, options: TestOptions): Promise<E
     return exitCode;
   };
 
-  const installed = await findInstalled(ctx, config, options.request);
+  const installed = await findInstalled(ctx, config, options.request, { revokedToo: true });
   if ('missing' in installed) {
     return report('none-installed', installed.reason, EXIT.failed, options.request);
   }
