@@ -1,4 +1,5 @@
 import type { CertificateStore, RenewalMode, RequestKind, Role } from '@enroll/domain';
+import type { ClientConfigTrust } from './package-trust';
 
 /** The signed-in person (`GET /api/v1/auth/me`, and `user` in the sign-in answer). */
 export interface Me {
@@ -74,7 +75,8 @@ export interface ClientConfig {
 /** `POST /api/v1/packages`: the package, with its token and client file this once. */
 export interface CreatedPackage extends PackageView {
   token: string;
-  clientConfig: ClientConfig;
+  /** The package file, with the root fingerprint that the client checks the CA chain against. */
+  clientConfig: ClientConfig & ClientConfigTrust;
   /** The SCEP challenge password (RFC 8894): a secret like the token, shown this once. */
   scepChallenge: string;
   /** The SCEP URL for the package's mobile devices (`/scep/mobile`). */
