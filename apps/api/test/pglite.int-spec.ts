@@ -99,6 +99,36 @@ describe('on embedded PGlite', () => {
     expect(open?.n).toBe(1);
   });
 
+  it('cancels only the same requester’s open request of the same package, kind and name (DNS names without case)', async () => {
+    const admin = await signInAdmin(t);
+    const tenant = await createTenant(t, admin);
+    const statusOf = async (id: number): Promise<string | undefined> =>
+      (await t.db.query<{ status: string }[]>(`SELECT status FROM requests WHERE id = $1`, [id]))[0]?.status;
+    const as = (requestedBy: string, cn: string, pkg: Pick<typeof tenant, 'pkg'> = tenant) =>
+      submit(t, pkg, 'server', { cn, freshKey: true, requestedBy });
+
+    const alice = await as('PC-1\\alice', 'scope.example.org');
+    const bob = await as('PC-1\\bob', 'scope.example.org');
+    expect([await statusOf(alice.id), bob.status]).toEqual(['Pending', 'Pending']);
+    const other = await t
+      .http()
+      .post('/api/v1/packages')
+      .set(...admin.auth)
+      .send({ organizationCode: tenant.code, environment: 'Test', store: 'machine', kinds: ['server'] })
+      .expect(201);
+    const inTest = await as('PC-1\\alice', 'scope.example.org', {
+      pkg: ['Authorization', `Bearer ${(other.body as { token: string }).token}`],
+    });
+    expect([await statusOf(alice.id), inTest.status]).toEqual(['Pending', 'Pending']);
+    const again = await as('PC-1\\alice', 'SCOPE.Example.org');
+    expect([await statusOf(alice.id), await statusOf(bob.id), await statusOf(inTest.id), again.status]).toEqual([
+      'Cancelled',
+      'Pending',
+      'Pending',
+      'Pending',
+    ]);
+  });
+
   it('answers a dry run in a transaction it rolls back: the request it would cancel named, nothing written', async () => {
     const admin = await signInAdmin(t);
     const tenant = await createTenant(t, admin);

@@ -138,7 +138,7 @@ export async function submit(
   t: TestApp,
   tenant: Pick<Tenant, 'pkg'>,
   kind: RequestKind,
-  options: { cn?: string; freshKey?: boolean; expect?: number } = {},
+  options: { cn?: string; freshKey?: boolean; expect?: number; requestedBy?: string } = {},
 ): Promise<{ id: number; status: string; cn: string }> {
   const cn = options.cn ?? commonNameFor(kind);
   const response = await t
@@ -148,7 +148,7 @@ export async function submit(
     .send({
       kind,
       csr: await makeCsr({ cn, kind, ...(options.freshKey ? { freshKey: true } : {}) }),
-      requestedBy: 'DOMAIN\\tester',
+      requestedBy: options.requestedBy ?? 'DOMAIN\\tester',
       phone: '+33 1 23',
       description: 'test',
       device: { machineName: 'PC-1', macAddress: '00:1A:2B:3C:4D:5E' },
