@@ -254,17 +254,28 @@ describe('the user guide, step by step, with the client downloaded from the serv
       '-addext',
       'extendedKeyUsage=serverAuth',
     ]);
-    const submitted = await device([
-      'external',
-      '--csr',
-      csr,
-      ...['--mac', '00-1a-2b-3c-4d-5e', '--processor-id', 'BFEBFBFF000906EA'],
-      ...['--nic', '{4D36E972-E325-11CE-BFC1-08002BE10318}', '--os-version', 'Debian 12', '--os-type', '64'],
-      ...['--phone', '+33 1 23 45 67 89', '--description', 'Public web front'],
-    ]);
-    expect(submitted.stderr).not.toMatch(/error/i);
+    // In a terminal, as the guide's external form: the CSR shown and checked, the other server's details asked for.
+    const details = ['00-1a-2b-3c-4d-5e', '{4D36E972-E325-11CE-BFC1-08002BE10318}', 'BFEBFBFF000906EA', 'Debian 12'];
+    const submitted = await device(
+      ['external', '--csr', csr],
+      ['', ...details, '', '+33 1 23 45 67 89', 'Public web front', 'y'],
+    );
+    expect(submitted.stdout).toMatch(/Subject +CN=api.laposte.example, O=J1CFRA, C=FR/);
+    expect(submitted.stdout).toContain("The other server's FQDN [api.laposte.example]: ");
     expect(submitted.status).toBe(0);
     ids.external = submittedId(submitted.stdout);
+    expect(await detail(ids.external)).toMatchObject({
+      kind: 'external',
+      status: 'Pending',
+      phone: '+33 1 23 45 67 89',
+      description: 'Public web front',
+      device: {
+        fqdn: 'api.laposte.example',
+        macAddress: '00:1A:2B:3C:4D:5E',
+        osVersion: 'Debian 12',
+        osType: '64-bit',
+      },
+    });
     await api(server.url, 'POST', `/api/v1/requests/${ids.external}/approve`, admin, {});
     const got = await device(['get']);
     const file = join(home, '.enroll', 'config', 'Production', `api.laposte.example-request-${ids.external}.pem`);

@@ -211,14 +211,19 @@ Settings (<client folder>/settings.json), for timers:
   command('external', 'submit a CSR made on another server (kind external)')
     .requiredOption('--csr <file>', 'the PEM CSR file')
     .option('--fqdn <name>', "the other server's FQDN (default the CSR's common name)")
-    .requiredOption('--mac <address>', "the other server's MAC address")
-    .requiredOption('--nic <id>', "the other server's network interface id")
-    .requiredOption('--processor-id <id>', "the other server's processor id")
-    .requiredOption('--os-version <text>', "the other server's operating system and version")
-    .requiredOption('--os-type <bits>', '64 or 32 (-bit)')
-    .requiredOption('--phone <phone>', 'phone number where the approver can reach the requester')
-    .requiredOption('--description <text>', 'what the server is, so that the approver recognizes it')
+    .option('--mac <address>', "(required) the other server's MAC address")
+    .option('--nic <id>', "(required) the other server's network interface id")
+    .option('--processor-id <id>', "(required) the other server's processor id")
+    .option('--os-version <text>', "(required) the other server's operating system and version")
+    .option('--os-type <bits>', '(required) 64 or 32 (-bit)')
+    .option('--phone <phone>', '(required) phone number where the approver can reach the requester')
+    .option('--description <text>', '(required) what the server is, so that the approver recognizes it')
+    .option('--yes', 'in a terminal, submit after the form without asking for a confirmation')
     .addOption(requestedBy())
+    .addHelpText(
+      'after',
+      "\nIn a terminal, the other server's details that the options leave out are asked for, after the CSR is\nshown and checked; without one, every missing option is named in one usage error (exit 2).",
+    )
     .action((opts: ExternalOptions, cmd: Command) => execute(cmd, (ctx) => externalCommand(ctx, opts)));
 
   command('revoke', "revoke this device's certificate over mutual TLS")

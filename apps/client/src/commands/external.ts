@@ -8,9 +8,9 @@ import { userPath } from '../paths';
 import { saveRecord, saveRequestFile } from '../request-records';
 import { renderFields } from '../table';
 
-export interface ExternalOptions {
-  readonly csr: string;
-  readonly fqdn?: string;
+/** The other server's details, as typed by the requester (they cannot be detected from here). */
+export interface ExternalDetails {
+  readonly fqdn?: string | undefined;
   readonly mac: string;
   readonly nic: string;
   readonly processorId: string;
@@ -18,11 +18,95 @@ export interface ExternalOptions {
   readonly osType: string;
   readonly phone: string;
   readonly description: string;
+}
+
+export type ExternalOptions = Partial<ExternalDetails> & {
+  readonly csr: string;
   readonly requestedBy?: string;
+  readonly yes?: boolean;
+};
+
+type Detail = Exclude<keyof ExternalDetails, 'fqdn'>;
+
+/** The details an external request needs, in the order the form asks for them, with their checks. */
+const DETAILS: readonly {
+  readonly field: Detail;
+  readonly flag: string;
+  readonly label: string;
+  readonly default?: string;
+  readonly check?: (answer: string) => string | undefined;
+}[] = [
+  {
+    field: 'mac',
+    flag: '--mac',
+    label: "The other server's MAC address",
+    check: (answer) => (normalizeMac(answer) ? undefined : 'a MAC address such as 00:1A:2B:3C:4D:5E is expected'),
+  },
+  { field: 'nic', flag: '--nic', label: 'Its network interface id (NIC id)' },
+  { field: 'processorId', flag: '--processor-id', label: 'Its processor id' },
+  { field: 'osVersion', flag: '--os-version', label: 'Its operating system and version' },
+  {
+    field: 'osType',
+    flag: '--os-type',
+    label: 'Its OS type (64 or 32 bit)',
+    default: '64',
+    check: (answer) => (parseOsType(answer) ? undefined : '64 or 32 is expected'),
+  },
+  { field: 'phone', flag: '--phone', label: 'Phone (where the approver can reach you)' },
+  { field: 'description', flag: '--description', label: 'Description (what the server is, for the approver)' },
+];
+
+/**
+ * The details from the options, the missing ones asked for in a terminal (the FQDN offered as the
+ * CSR's common name). Without a terminal, one usage error names every missing option.
+ */
+async function detailsOf(
+  ctx: Context,
+  options: ExternalOptions,
+  commonName: string,
+): Promise<ExternalDetails | 'declined'> {
+  const missing = DETAILS.filter(({ field }) => options[field] === undefined);
+  const given = (field: Detail): string => options[field] ?? '';
+  if (missing.length === 0) {
+    return {
+      fqdn: options.fqdn,
+      ...(Object.fromEntries(DETAILS.map(({ field }) => [field, given(field)])) as Record<Detail, string>),
+    };
+  }
+  if (!ctx.interactive) {
+    throw new UsageError(
+      'OPTIONS_MISSING',
+      `Missing required option${missing.length === 1 ? '' : 's'}: ${missing.map(({ flag }) => flag).join(', ')} (in a terminal, enroll external asks for them).`,
+    );
+  }
+  const prompter = ctx.prompter();
+  try {
+    const fqdn =
+      options.fqdn ??
+      (await prompter.ask("The other server's FQDN", {
+        default: commonName.toLowerCase(),
+        check: (answer) => (/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(answer) ? undefined : 'a DNS name is expected'),
+      }));
+    const answers: Partial<Record<Detail, string>> = {};
+    for (const detail of DETAILS) {
+      answers[detail.field] =
+        options[detail.field] ??
+        (await prompter.ask(detail.label, {
+          ...(detail.default === undefined ? {} : { default: detail.default }),
+          ...(detail.check === undefined ? {} : { check: detail.check }),
+        }));
+    }
+    if (options.yes !== true && !(await prompter.confirm('Submit this request?', true))) {
+      return 'declined';
+    }
+    return { fqdn, ...(answers as Record<Detail, string>) };
+  } finally {
+    prompter.close();
+  }
 }
 
 /** The other server's details, as typed by the requester (they cannot be detected from here). */
-export function externalDevice(options: ExternalOptions, commonName: string): DeviceInfo {
+export function externalDevice(options: ExternalDetails, commonName: string): DeviceInfo {
   const macAddress = normalizeMac(options.mac);
   if (!macAddress) {
     throw new UsageError(
@@ -94,16 +178,21 @@ export async function externalCommand(ctx: Context, options: ExternalOptions): P
       ['Subject alt. names', view.subjectAltNames.join(', ') || '(none; the CA adds DNS:<common name>)'],
     ]),
   );
-  const device = externalDevice(options, view.commonName);
   checkExternalCsr(csr);
+  const details = await detailsOf(ctx, options, view.commonName);
+  if (details === 'declined') {
+    ctx.out.text('Nothing was submitted.');
+    return EXIT.failed;
+  }
+  const device = externalDevice(details, view.commonName);
   const requester = ctx.requester(options.requestedBy);
   ctx.out.progress(`Submitting the external request to ${config.urls.request}`);
   const submitted = await ctx.api(config).submit({
     kind: 'external',
     csr: text,
     requestedBy: requester,
-    phone: options.phone.trim(),
-    description: options.description.trim(),
+    phone: details.phone.trim(),
+    description: details.description.trim(),
     device,
   });
   await saveRequestFile(ctx.paths, config.packageId, submitted.id, 'csr.pem', text);

@@ -5,7 +5,7 @@ import type { ClientConfig } from '../client-config';
 import { saveCaChain, saveConfig } from '../config-store';
 import { clientPaths } from '../paths';
 import { startContractApi, wireRequest, type ContractApi } from '../test-support/contract-api';
-import { cli, REQUESTER, scratch } from '../test-support/harness';
+import { cli, openssl, REQUESTER, scratch } from '../test-support/harness';
 import { closedPort, packageFile } from '../test-support/package-file';
 import { makeTestCa } from '../test-support/test-ca';
 
@@ -138,8 +138,9 @@ function inTerminal(
   folder: string,
   args: string[],
   answers: string[],
+  subcommand = 'submit',
 ): Promise<{ code: number | null; output: string }> {
-  const command = [TSX, MAIN, 'submit', ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
+  const command = [TSX, MAIN, subcommand, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
   const child = spawn('script', ['-qefc', command, '/dev/null'], {
     env: {
       PATH: process.env.PATH,
@@ -203,5 +204,106 @@ describe('enroll submit in a terminal', () => {
     expect(code).toBe(1);
     expect(submits()).toEqual(['/api/v1/enrollment/requests?dryRun=true']);
     expect(kept(folder)).toEqual([]);
+  }, 60_000);
+});
+
+describe('enroll external in a terminal', () => {
+  const csr = (): string => {
+    const made = openssl([
+      'req',
+      '-new',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      '/dev/null',
+      '-subj',
+      '/C=FR/O=J1CFRA/CN=api.laposte.example',
+      '-addext',
+      'keyUsage=critical,digitalSignature,keyEncipherment,dataEncipherment',
+      '-addext',
+      'extendedKeyUsage=serverAuth',
+    ]);
+    return files.write(`api-${++n}.csr`, made.stdout);
+  };
+
+  it('without a terminal, names every missing detail of the other server in one usage error (exit 2), sending nothing', async () => {
+    const result = await cli(await home(), [
+      'external',
+      '--csr',
+      csr(),
+      '--mac',
+      '00:1A:2B:3C:4D:5E',
+      '--requested-by',
+      REQUESTER,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'Error: Missing required options: --nic, --processor-id, --os-version, --os-type, --phone, --description (in a terminal, enroll external asks for them).',
+    );
+    expect(api.calls).toEqual([]);
+  });
+
+  it('shows the CSR, asks for the missing details (again for a bad MAC), offers the CN as FQDN and 64-bit, and submits on yes', async () => {
+    const folder = await home();
+    const answers = [
+      '',
+      'not a mac',
+      '00-1a-2b-3c-4d-5e',
+      '{4D36E972-E325-11CE-BFC1-08002BE10318}',
+      'BFEBFBFF000906EA',
+    ];
+    const { code, output } = await inTerminal(
+      folder,
+      ['--csr', csr(), '--requested-by', REQUESTER],
+      [...answers, 'Debian 12', '', '+33 1 23', 'Public web front', 'y'],
+      'external',
+    );
+    const text = output.replace(/\r/g, '');
+    expect(text).toMatch(/Subject +CN=api.laposte.example, O=J1CFRA, C=FR/);
+    expect(text).toContain("The other server's FQDN [api.laposte.example]: ");
+    expect(text).toContain('  a MAC address such as 00:1A:2B:3C:4D:5E is expected');
+    expect(text).toContain('Its OS type (64 or 32 bit) [64]: ');
+    expect(text).toContain('Submit this request? [Y/n]');
+    expect(text).toMatch(/The new certificate request has been submitted successfully for request Id \d+\./);
+    expect(code).toBe(0);
+    expect(submits()).toEqual(['/api/v1/enrollment/requests']);
+    expect(JSON.parse(api.calls.at(-1)?.body ?? '{}')).toMatchObject({
+      kind: 'external',
+      phone: '+33 1 23',
+      description: 'Public web front',
+      device: {
+        fqdn: 'api.laposte.example',
+        machineName: 'api',
+        macAddress: '00:1A:2B:3C:4D:5E',
+        nicId: '{4D36E972-E325-11CE-BFC1-08002BE10318}',
+        processorId: 'BFEBFBFF000906EA',
+        osVersion: 'Debian 12',
+        osType: '64-bit',
+      },
+    });
+  }, 60_000);
+
+  it('sends nothing when the answer is no (exit 1)', async () => {
+    const { code, output } = await inTerminal(
+      await home(),
+      [
+        '--csr',
+        csr(),
+        '--fqdn',
+        'api.laposte.example',
+        '--mac',
+        '00:1A:2B:3C:4D:5E',
+        '--nic',
+        'eth0',
+        '--processor-id',
+        'X',
+      ],
+      ['Debian 12', '32', '+33 1 23', 'Public web front', 'n'],
+      'external',
+    );
+    expect(output.replace(/\r/g, '')).toContain('Nothing was submitted.');
+    expect(code).toBe(1);
+    expect(submits()).toEqual([]);
   }, 60_000);
 });
