@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CertificateView, ClientConfig, CreatedPackage, RequestDetail, Wire } from '@enroll/contract';
-import { api, enroll, openssl, startApiWithOrganization, type RunningApi } from './support';
+import { api, enroll, externalCsr, openssl, startApiWithOrganization, type RunningApi } from './support';
 
 /**
  * The enroll client's commands one by one, the built binary against the built API on PostgreSQL:
@@ -400,24 +400,7 @@ describe('an external request: submit and download', () => {
   });
 
   it('shows the CSR and submits it with kind external and the other server’s details', async () => {
-    const csr = join(work, 'api.csr');
-    openssl([
-      'req',
-      '-new',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      join(work, 'api.key'),
-      '-subj',
-      '/C=FR/O=J1CFRA/CN=api.laposte.example',
-      '-out',
-      csr,
-      '-addext',
-      'keyUsage=critical,digitalSignature,keyEncipherment,dataEncipherment',
-      '-addext',
-      'extendedKeyUsage=serverAuth',
-    ]);
+    const { csr } = externalCsr(join(work, 'api'), '/C=FR/O=J1CFRA/CN=api.laposte.example');
     const result = run(['external', '--csr', csr, ...DETAILS]);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/Subject +CN=api.laposte.example, O=J1CFRA, C=FR/);

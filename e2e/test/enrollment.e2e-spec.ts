@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, enroll, openssl, startApiWithOrganization, type RunningApi } from './support';
+import { api, enroll, externalCsr, openssl, startApiWithOrganization, type RunningApi } from './support';
 
 /**
  * The device side end to end: the built `enroll` binary against the built API on PostgreSQL.
@@ -138,24 +138,7 @@ describe('enroll against the real API', () => {
   });
 
   it('an external CSR from openssl req is submitted, approved, downloaded into the environment folder, and verifies', async () => {
-    const csrFile = join(work, 'other.csr');
-    openssl([
-      'req',
-      '-new',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      join(work, 'other.key'),
-      '-subj',
-      '/CN=other.laposte.example',
-      '-out',
-      csrFile,
-      '-addext',
-      'keyUsage=critical,digitalSignature,keyEncipherment,dataEncipherment',
-      '-addext',
-      'extendedKeyUsage=serverAuth',
-    ]);
+    const csrFile = externalCsr(join(work, 'other'), '/CN=other.laposte.example').csr;
     const submitted = enroll(home, ['external', '--csr', csrFile, ...OTHER_SERVER]);
     expect(submitted.status).toBe(0);
     const id = submittedId(submitted.stdout);

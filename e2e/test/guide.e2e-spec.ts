@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CreatedPackage, RequestDetail, Wire } from '@enroll/contract';
-import { api, openssl, startApiWithOrganization, type RunningApi } from './support';
+import { api, externalCsr, openssl, startApiWithOrganization, type RunningApi } from './support';
 
 /**
  * The original user guide, step by step, as a device administrator follows it (issue 13): the
@@ -236,24 +236,7 @@ describe('the user guide, step by step, with the client downloaded from the serv
   });
 
   it('external: a CSR made for another server is submitted; once approved, get saves it and it is Downloaded', async () => {
-    const csr = join(work, 'api.csr');
-    openssl([
-      'req',
-      '-new',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      join(work, 'api.key'),
-      '-subj',
-      '/C=FR/O=J1CFRA/CN=api.laposte.example',
-      '-out',
-      csr,
-      '-addext',
-      'keyUsage=critical,digitalSignature,keyEncipherment,dataEncipherment',
-      '-addext',
-      'extendedKeyUsage=serverAuth',
-    ]);
+    const { csr, key: keyFile } = externalCsr(join(work, 'api'), '/C=FR/O=J1CFRA/CN=api.laposte.example');
     // In a terminal, as the guide's external form: the CSR shown and checked, the other server's details asked for.
     const details = ['00-1a-2b-3c-4d-5e', '{4D36E972-E325-11CE-BFC1-08002BE10318}', 'BFEBFBFF000906EA', 'Debian 12'];
     const submitted = await device(
@@ -282,7 +265,7 @@ describe('the user guide, step by step, with the client downloaded from the serv
     expect(got.stdout).toContain(`Certificate saved for request Id ${ids.external}: ${file}`);
     expect(got.status).toBe(0);
     expect((await detail(ids.external)).status).toBe('Downloaded');
-    const key = openssl(['pkey', '-in', join(work, 'api.key'), '-pubout']).stdout;
+    const key = openssl(['pkey', '-in', keyFile, '-pubout']).stdout;
     expect(openssl(['x509', '-noout', '-pubkey', '-in', file]).stdout).toBe(key);
   });
 

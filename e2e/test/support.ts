@@ -151,6 +151,23 @@ export const openssl = (args: string[], input?: string): { status: number; stdou
 };
 
 /**
+ * A CSR made by openssl on "another server", as an external request's: RSA-2048, exactly the
+ * external profile's usages. Writes `<base>.key` and `<base>.csr`; returns their paths.
+ */
+export function externalCsr(base: string, subject: string): { key: string; csr: string } {
+  const files = { key: `${base}.key`, csr: `${base}.csr` };
+  const made = openssl([
+    ...['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', files.key, '-subj', subject, '-out', files.csr],
+    ...['-addext', 'keyUsage=critical,digitalSignature,keyEncipherment,dataEncipherment'],
+    ...['-addext', 'extendedKeyUsage=serverAuth'],
+  ]);
+  if (made.status !== 0) {
+    throw new Error(`openssl req failed: ${made.stderr}`);
+  }
+  return files;
+}
+
+/**
  * enroll(), without blocking the test's event loop: while spawnSync waits, keep-alive sockets that
  * the API closes meanwhile go unnoticed, and the test's next fetch fails on one ("other side closed").
  */
