@@ -7,6 +7,7 @@ import { SMTPServer } from 'smtp-server';
 import { CertificatesRepository } from '../src/authority';
 import { DATABASE_TARGET, type DatabaseTarget } from '../src/database/database-options';
 import { NotificationWorker } from '../src/notifications/notification-worker';
+import { WebhooksService } from '../src/notifications/webhooks.service';
 import { startTestApp, type TestApp } from './support/test-app';
 import {
   commonNameFor,
@@ -321,6 +322,52 @@ describe('notifications', () => {
         .delete(`/api/v1/webhooks/${webhookId}`)
         .set(...admin.auth)
         .expect(204);
+    }
+  });
+
+  it('keeps a webhook secret sealed under the CA passphrase; one stored in clear before is sealed, and still signs', async () => {
+    const created = await t
+      .http()
+      .post('/api/v1/webhooks')
+      .set(...admin.auth)
+      .send({ url: hookUrl, events: ['request.pending'], secret: SECRET })
+      .expect(201);
+    const made = (created.body as { id: string }).id;
+    // A webhook as a database from before sealing holds it: the secret as given.
+    const [legacy] = await t.db.query<{ id: string }[]>(
+      `INSERT INTO webhooks (url, events, secret, created_by) VALUES ($1, $2, $3, 'admin') RETURNING id`,
+      [hookUrl, ['request.pending'], 'a secret stored in clear'],
+    );
+    try {
+      const stored = async (id: string | undefined): Promise<string> =>
+        (await t.db.query<{ secret: string }[]>(`SELECT secret FROM webhooks WHERE id = $1`, [id]))[0]?.secret ?? '';
+      const sealed = await stored(made);
+      expect(sealed).toMatch(/^enc1:[\w-]+:[\w-]+:[\w-]+$/);
+      for (const form of ['utf8', 'base64', 'base64url', 'hex'] as const) {
+        expect(sealed).not.toContain(Buffer.from(SECRET).toString(form).replace(/=+$/, ''));
+      }
+      // Each start seals what is still in clear (and nothing twice).
+      const service = t.app.get(WebhooksService);
+      expect(await service.sealStoredSecrets()).toBe(1);
+      expect(await service.sealStoredSecrets()).toBe(0);
+      expect(await stored(legacy?.id)).toMatch(/^enc1:/);
+      expect(await stored(made)).toBe(sealed);
+
+      await submit(t, a, 'workstation', { freshKey: true });
+      await worker.tick();
+      await until(() => hooks.length >= 2);
+      // One delivery to each webhook, each signed with its own secret, as given.
+      const signedWith = hooks.map(
+        (hook) =>
+          [SECRET, 'a secret stored in clear'].find(
+            (secret) =>
+              hook.headers['enroll-signature'] ===
+              `sha256=${createHmac('sha256', secret).update(hook.raw).digest('hex')}`,
+          ) ?? 'no secret of ours',
+      );
+      expect(signedWith.sort()).toEqual(['a secret stored in clear', SECRET].sort());
+    } finally {
+      await t.db.query(`DELETE FROM webhooks WHERE id = ANY ($1)`, [[made, legacy?.id]]);
     }
   });
 

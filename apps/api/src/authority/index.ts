@@ -9,7 +9,7 @@ export {
   type SubjectKey,
 } from './authority.service';
 export { CaService } from './ca.service';
-export { CA_KEY_STORE, caKeyStoreFor, SoftwareCaKeyStore, type CaKeyStore } from './ca-key-store';
+export { CA_KEY_STORE, caKeyStoreFor, caPassphraseOf, SoftwareCaKeyStore, type CaKeyStore } from './ca-key-store';
 export type { RootOcsp } from './ca.service';
 export { ROOT_CRL_DAYS } from './ceremony';
 export {

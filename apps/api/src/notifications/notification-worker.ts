@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DATABASE_TARGET, type DatabaseTarget } from '../database/database-options';
+import { SecretBox } from './secret-box';
 import {
   digestMessage,
   message,
@@ -110,6 +111,8 @@ export function webhookRequest(
 export class NotificationWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('Notifications');
   private readonly transport: Transporter | undefined;
+  /** Opens the webhooks' sealed secrets to sign with them. */
+  private readonly secrets: SecretBox;
   private pollTimer: NodeJS.Timeout | undefined;
   private scanTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -137,6 +140,7 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(DATABASE_TARGET) private readonly target: DatabaseTarget,
   ) {
+    this.secrets = new SecretBox(config);
     // STARTTLS is used whenever the server offers it (nodemailer's default for smtp://). A pool
     // keeps a few connections open: a batch of mails does not pay a TCP, TLS and EHLO handshake each.
     this.transport =
@@ -491,7 +495,7 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
   private async post(d: DeliveryRow): Promise<void> {
     const { body, headers } = webhookRequest(
       { ...d, data: { ...d.data, ...(this.link(d) ? { link: this.link(d) } : {}) } },
-      d.secret ?? '',
+      d.secret === null ? '' : await this.secrets.open(d.secret),
     );
     const response = await fetch(d.recipient, {
       method: 'POST',

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { NotificationSettingsView, WebhookDeliveryView, WebhookView } from '@enroll/contract';
 import { DataSource } from 'typeorm';
 import type { Actor } from '@enroll/domain';
@@ -7,6 +7,7 @@ import { AppError, notFound } from '../common/app-error';
 import { Clock } from '../common/clock';
 import type { NotificationEvent } from './messages';
 import { NotificationWorker } from './notification-worker';
+import { SecretBox } from './secret-box';
 import type { CreateWebhookDto } from './webhooks.dto';
 
 interface WebhookRow {
@@ -26,18 +27,50 @@ const view = (row: WebhookRow): WebhookView => ({
 });
 
 /**
- * The centre's webhooks. The secret is kept as given: the API needs it to sign each delivery (an
- * HMAC key cannot be hashed away), it is never answered back, and the database that holds it
- * already holds the CA's (encrypted) keys and the sessions, under the same protection.
+ * The centre's webhooks. The secret is never answered back; the API needs it to sign each delivery
+ * (an HMAC key cannot be hashed away), so it is sealed under the CA passphrase (SecretBox), as the
+ * CA keys are, and opened by the worker when it signs.
  */
 @Injectable()
-export class WebhooksService {
+export class WebhooksService implements OnApplicationBootstrap {
+  private readonly log = new Logger('Webhooks');
+
   constructor(
     private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly worker: NotificationWorker,
+    private readonly secrets: SecretBox,
   ) {}
+
+  /** Webhooks made before secrets were sealed get theirs sealed now, without holding up the start. */
+  onApplicationBootstrap(): void {
+    this.sealStoredSecrets().catch((error: unknown) =>
+      this.log.error({ err: error }, 'Sealing the stored webhook secrets failed'),
+    );
+  }
+
+  /**
+   * Seals every webhook secret still stored as given (made before sealing existed); returns how
+   * many. Each is replaced only if unchanged since read, so two processes starting together agree.
+   */
+  async sealStoredSecrets(): Promise<number> {
+    const rows: { id: string; secret: string }[] = await this.db.query(
+      `SELECT id, secret FROM webhooks WHERE secret NOT LIKE 'enc1:%'`,
+    );
+    let sealed = 0;
+    for (const row of rows) {
+      const [updated] = await this.db.query<[unknown[], number]>(
+        `UPDATE webhooks SET secret = $2 WHERE id = $1 AND secret = $3 RETURNING id`,
+        [row.id, await this.secrets.seal(row.secret), row.secret],
+      );
+      sealed += updated.length;
+    }
+    if (sealed > 0) {
+      this.log.log(`Sealed the secrets of ${sealed} webhook(s) under the CA passphrase.`);
+    }
+    return sealed;
+  }
 
   async create(actor: Actor, body: CreateWebhookDto): Promise<WebhookView> {
     let url: URL;
@@ -49,10 +82,11 @@ export class WebhooksService {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new AppError('VALIDATION_FAILED', 'url must be an http:// or https:// URL.');
     }
+    const sealed = await this.secrets.seal(body.secret);
     return this.db.transaction(async (m) => {
       const [row] = await m.query<WebhookRow[]>(
         `INSERT INTO webhooks (url, events, secret, created_by) VALUES ($1, $2, $3, $4) RETURNING id, url, events, created_by, created_at`,
-        [body.url, body.events, body.secret, actor.username],
+        [body.url, body.events, sealed, actor.username],
       );
       if (!row) {
         throw new Error('INSERT returned no row');
