@@ -70,6 +70,19 @@ const listen = (server: { listen: (port: number, host: string, cb: () => void) =
 const managerName = (tenant: Tenant): string => `mgr-${tenant.code.toLowerCase()}`;
 const mailsTo = (address: string): ParsedMail[] =>
   mails.filter((m) => (Array.isArray(m.to) ? m.to : [m.to]).some((to) => to?.text.includes(address)));
+/** A webhook to the test's receiver, signed with SECRET, made by the administrator; its id. */
+const createWebhook = async (event: string): Promise<string> =>
+  (
+    (
+      await t
+        .http()
+        .post('/api/v1/webhooks')
+        .set(...admin.auth)
+        .send({ url: hookUrl, events: [event], secret: SECRET })
+        .expect(201)
+    ).body as { id: string }
+  ).id;
+
 const until = async (what: () => boolean, ms = 10_000): Promise<void> => {
   const end = Date.now() + ms;
   while (!what()) {
@@ -267,13 +280,7 @@ describe('notifications', () => {
   });
 
   it('a revocation fires the webhook, signed with its secret', async () => {
-    const created = await t
-      .http()
-      .post('/api/v1/webhooks')
-      .set(...admin.auth)
-      .send({ url: hookUrl, events: ['certificate.revoked'], secret: SECRET })
-      .expect(201);
-    const webhookId = (created.body as { id: string }).id;
+    const webhookId = await createWebhook('certificate.revoked');
     try {
       const request = await submit(t, a, 'workstation', { freshKey: true });
       await t
@@ -326,13 +333,7 @@ describe('notifications', () => {
   });
 
   it('keeps a webhook secret sealed under the CA passphrase; one stored in clear before is sealed, and still signs', async () => {
-    const created = await t
-      .http()
-      .post('/api/v1/webhooks')
-      .set(...admin.auth)
-      .send({ url: hookUrl, events: ['request.pending'], secret: SECRET })
-      .expect(201);
-    const made = (created.body as { id: string }).id;
+    const made = await createWebhook('request.pending');
     // A webhook as a database from before sealing holds it: the secret as given.
     const [legacy] = await t.db.query<{ id: string }[]>(
       `INSERT INTO webhooks (url, events, secret, created_by) VALUES ($1, $2, $3, 'admin') RETURNING id`,
@@ -372,13 +373,7 @@ describe('notifications', () => {
   });
 
   it('retries a failed webhook with exponential back-off until a 2xx', async () => {
-    const created = await t
-      .http()
-      .post('/api/v1/webhooks')
-      .set(...admin.auth)
-      .send({ url: hookUrl, events: ['request.pending'], secret: SECRET })
-      .expect(201);
-    const webhookId = (created.body as { id: string }).id;
+    const webhookId = await createWebhook('request.pending');
     const base = worker.retryBaseMs;
     worker.retryBaseMs = 400;
     try {
@@ -442,13 +437,7 @@ describe('notifications', () => {
   });
 
   it('two workers deliver each notification once', async () => {
-    const created = await t
-      .http()
-      .post('/api/v1/webhooks')
-      .set(...admin.auth)
-      .send({ url: hookUrl, events: ['request.pending'], secret: SECRET })
-      .expect(201);
-    const webhookId = (created.body as { id: string }).id;
+    const webhookId = await createWebhook('request.pending');
     const one = new NotificationWorker(
       t.db,
       new CertificatesRepository(t.db),
